@@ -1,0 +1,1 @@
+"""Code shared by the API, the workflows and the activities."""

@@ -1,0 +1,93 @@
+"""One Settings object for every process, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting has a default that runs the embedded topology offline."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    data_dir: Path = ROOT / "data"
+    database_url: str = ""
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_recycle_s: int = 3600
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "aurixa-pipeline"
+    temporal_ui_port: int = 8233
+    temporal_tls: bool = False
+    temporal_api_key: SecretStr | None = None
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 3000
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    qdrant_url: str | None = None
+    qdrant_api_key: SecretStr | None = None
+    redis_url: str | None = None
+
+    embedding_model_dir: Path | None = None
+
+    # "offline" is the grounded responder; "openai_compatible" goes through LiteLLM.
+    llm_provider: str = "offline"
+    llm_model: str = "gpt-4o-mini"
+    llm_api_base: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 30.0
+    llm_max_tokens: int = 512
+
+    intent_abstain_threshold: float = 0.45
+    retrieval_top_k: int = 4
+    retrieval_rrf_k: int = 60
+    retrieval_min_dense_score: float = 0.32
+
+    conversation_max_turns_per_run: int = 40
+    conversation_idle_timeout_s: int = 3600
+    conversation_history_turns: int = 6
+    stream_batch_ms: int = 40
+
+    max_prompt_chars: int = 4000
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        # Operators paste plain postgres URLs; the app needs the asyncpg driver.
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+asyncpg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'aurixa.db'}"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.embedding_model_dir or self.data_dir / "models" / "all-minilm-l6-v2-onnx"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
+    def demo_keys_file(self) -> Path:
+        return self.data_dir / "demo-keys.json"
+
+    stream_poll_ms: int = Field(default=20, description="API subscriber poll interval")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

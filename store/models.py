@@ -1,0 +1,257 @@
+"""SQLModel tables of the clinic schema; every tenant-owned row carries tenant_id."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Tenant(SQLModel, table=True):
+    __tablename__ = "tenants"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    domain: str | None = Field(default=None, unique=True)
+    plan: str = "starter"
+    status: str = "active"
+    timezone: str = "America/New_York"
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Site(SQLModel, table=True):
+    __tablename__ = "sites"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    name: str
+    address: str
+    phone: str | None = None
+
+
+class Staff(SQLModel, table=True):
+    """Clinicians and office staff; providers have bookable working hours."""
+
+    __tablename__ = "staff"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    site_id: int | None = Field(default=None, foreign_key="sites.id")
+    full_name: str
+    role: str = "doctor"
+    specialty: str | None = None
+    is_provider: bool = True
+    # {"mon": [["09:00", "12:00"], ["13:00", "17:00"]], ...} in the tenant's time zone.
+    working_hours: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    slot_minutes: int = 30
+
+
+class Patient(SQLModel, table=True):
+    __tablename__ = "patients"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    full_name: str
+    email: str | None = None
+    phone_number: str | None = None
+    date_of_birth: date | None = None
+    mrn: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """A login: a patient, or staff with a role (reception, nurse, doctor, scheduler, admin)."""
+
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    email: str
+    full_name: str
+    role: str
+    patient_id: int | None = Field(default=None, foreign_key="patients.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiKey(SQLModel, table=True):
+    """Only the SHA-256 of a key is stored; the key itself is shown once."""
+
+    __tablename__ = "api_keys"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    key_hash: str = Field(unique=True, index=True)
+    prefix: str
+    label: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class Appointment(SQLModel, table=True):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_patient_status_start", "patient_id", "status", "start_time"),
+        # One live booking per provider slot, whatever races the workers run.
+        Index(
+            "uq_appointments_provider_slot",
+            "tenant_id",
+            "staff_id",
+            "start_time",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    patient_id: int = Field(foreign_key="patients.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    site_id: int | None = Field(default=None, foreign_key="sites.id")
+    provider_name: str
+    start_time: datetime
+    end_time: datetime
+    reason: str | None = None
+    status: str = "confirmed"
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PatientInsurance(SQLModel, table=True):
+    __tablename__ = "patient_insurance"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    patient_id: int = Field(foreign_key="patients.id", index=True)
+    plan_name: str
+    payer: str | None = None
+    member_id: str | None = None
+    copay: str = "$25"
+    status: str = "active"
+    valid_until: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Prescription(SQLModel, table=True):
+    __tablename__ = "prescriptions"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    patient_id: int = Field(foreign_key="patients.id", index=True)
+    medication_name: str
+    dosage: str | None = None
+    refills_remaining: int = 0
+    controlled: bool = False
+    status: str = "active"
+    last_filled_at: datetime | None = None
+    refill_requested_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class KnowledgeBaseArticle(SQLModel, table=True):
+    __tablename__ = "knowledge_base_articles"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    title: str
+    content: str
+    category: str = "general"
+    status: str = "published"
+    meta_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_logs"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int | None = Field(default=None, foreign_key="tenants.id", index=True)
+    service: str = Field(index=True)
+    action: str
+    actor: str
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    severity: str = "info"
+    request_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlatformConfig(SQLModel, table=True):
+    __tablename__ = "platform_config"
+    __table_args__ = (UniqueConstraint("tenant_id", "key", name="uq_platform_config_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int | None = Field(default=None, foreign_key="tenants.id")
+    key: str = Field(index=True)
+    value: str
+    category: str = "general"
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversations"
+    # Session ids are unique within a tenant, so one clinic can never collide with another's.
+    __table_args__ = (UniqueConstraint("tenant_id", "session_id", name="uq_conversations_session"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    session_id: str = Field(index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    patient_id: int | None = Field(default=None, foreign_key="patients.id")
+    channel: str = "rest"
+    meta_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ConversationTurn(SQLModel, table=True):
+    """One prompt and its reply; turn_id is unique so a replayed persist writes once."""
+
+    __tablename__ = "conversation_turns"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    conversation_id: int = Field(foreign_key="conversations.id", index=True)
+    turn_id: str = Field(unique=True)
+    workflow_id: str
+    prompt: str
+    response: str
+    intent: str | None = None
+    requires_escalation: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PipelineStep(SQLModel, table=True):
+    __tablename__ = "pipeline_steps"
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    conversation_id: int = Field(foreign_key="conversations.id", index=True)
+    turn_id: str = Field(index=True)
+    step_name: str
+    status: str
+    input: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    output: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    error_message: str | None = None
+    start_time: float | None = None
+    end_time: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionExecution(SQLModel, table=True):
+    """The ledger of side effects: unique (tenant_id, idempotency_key) makes each one happen once."""
+
+    __tablename__ = "action_executions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key", name="uq_action_executions_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    idempotency_key: str
+    action: str
+    patient_id: int | None = Field(default=None, foreign_key="patients.id")
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    status: str = "succeeded"
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    error: str | None = None
+    attempts: int = 1
+    workflow_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
