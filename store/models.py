@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# Timestamps are naive UTC in both SQLite and PostgreSQL; SQLModel's default type would
+# demand tz-aware values that SQLite cannot round-trip.
+def stamp() -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime())
+
+
+def when(**kwargs: Any) -> Any:
+    return Field(sa_type=DateTime(), **kwargs)
 
 
 class Tenant(SQLModel, table=True):
@@ -21,8 +31,8 @@ class Tenant(SQLModel, table=True):
     plan: str = "starter"
     status: str = "active"
     timezone: str = "America/New_York"
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class Site(SQLModel, table=True):
@@ -59,8 +69,8 @@ class Patient(SQLModel, table=True):
     phone_number: str | None = None
     date_of_birth: date | None = None
     mrn: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class User(SQLModel, table=True):
@@ -74,7 +84,7 @@ class User(SQLModel, table=True):
     role: str
     patient_id: int | None = Field(default=None, foreign_key="patients.id")
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
 
 
 class ApiKey(SQLModel, table=True):
@@ -87,8 +97,8 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(unique=True, index=True)
     prefix: str
     label: str = ""
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None
+    created_at: datetime = stamp()
+    revoked_at: datetime | None = when(default=None)
 
 
 class Appointment(SQLModel, table=True):
@@ -112,12 +122,12 @@ class Appointment(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     site_id: int | None = Field(default=None, foreign_key="sites.id")
     provider_name: str
-    start_time: datetime
-    end_time: datetime
+    start_time: datetime = when()
+    end_time: datetime = when()
     reason: str | None = None
     status: str = "confirmed"
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class PatientInsurance(SQLModel, table=True):
@@ -131,7 +141,7 @@ class PatientInsurance(SQLModel, table=True):
     copay: str = "$25"
     status: str = "active"
     valid_until: date | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
 
 
 class Prescription(SQLModel, table=True):
@@ -144,10 +154,10 @@ class Prescription(SQLModel, table=True):
     refills_remaining: int = 0
     controlled: bool = False
     status: str = "active"
-    last_filled_at: datetime | None = None
-    refill_requested_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    last_filled_at: datetime | None = when(default=None)
+    refill_requested_at: datetime | None = when(default=None)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class KnowledgeBaseArticle(SQLModel, table=True):
@@ -159,8 +169,8 @@ class KnowledgeBaseArticle(SQLModel, table=True):
     category: str = "general"
     status: str = "published"
     meta_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class AuditLog(SQLModel, table=True):
@@ -173,7 +183,7 @@ class AuditLog(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     severity: str = "info"
     request_id: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
 
 
 class PlatformConfig(SQLModel, table=True):
@@ -184,14 +194,16 @@ class PlatformConfig(SQLModel, table=True):
     key: str = Field(index=True)
     value: str
     category: str = "general"
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class Conversation(SQLModel, table=True):
     __tablename__ = "conversations"
     # Session ids are unique within a tenant, so one clinic can never collide with another's.
-    __table_args__ = (UniqueConstraint("tenant_id", "session_id", name="uq_conversations_session"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "session_id", name="uq_conversations_session"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
     session_id: str = Field(index=True)
@@ -199,8 +211,8 @@ class Conversation(SQLModel, table=True):
     patient_id: int | None = Field(default=None, foreign_key="patients.id")
     channel: str = "rest"
     meta_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
 
 
 class ConversationTurn(SQLModel, table=True):
@@ -216,7 +228,7 @@ class ConversationTurn(SQLModel, table=True):
     response: str
     intent: str | None = None
     requires_escalation: bool = False
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
 
 
 class PipelineStep(SQLModel, table=True):
@@ -232,7 +244,7 @@ class PipelineStep(SQLModel, table=True):
     error_message: str | None = None
     start_time: float | None = None
     end_time: float | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
 
 
 class ActionExecution(SQLModel, table=True):
@@ -253,5 +265,5 @@ class ActionExecution(SQLModel, table=True):
     error: str | None = None
     attempts: int = 1
     workflow_id: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()

@@ -1,0 +1,48 @@
+# Two commands for a new machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+UV_VERSION := 0.13.8
+UV_ENV := .cache/uv-$(UV_VERSION)
+UV := $(UV_ENV)/bin/uv
+SYNCED := $(VENV)/.synced
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint typecheck ci bench clean
+
+# uv installs the hashed lock in seconds; it lives in its own venv so syncing the project's
+# venv to the lock never uninstalls it.
+$(UV):
+	$(PYTHON) -m venv $(UV_ENV)
+	$(UV_ENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(SYNCED): requirements.lock | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(VENV)/bin/python requirements.lock
+	touch $(SYNCED)
+
+setup: $(SYNCED)
+
+run: $(SYNCED)
+	$(VENV)/bin/python -m devstack.run
+
+# The whole suite, once on SQLite and once on PostgreSQL (127.0.0.1:5432, trust auth).
+test: $(SYNCED)
+	$(VENV)/bin/python -m activities.embedding.prepare
+	AURIXA_TEST_DB=sqlite $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	AURIXA_TEST_DB=postgres $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: $(SYNCED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(SYNCED)
+	$(VENV)/bin/mypy .
+
+ci: lint typecheck test
+
+bench: $(SYNCED)
+	$(VENV)/bin/python -m activities.embedding.prepare
+	$(VENV)/bin/python bench/turn_latency.py
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Intent classification: keyword rules plus MiniLM similarity to example utterances."""

@@ -1,0 +1,1 @@
+"""Reply generation: the offline grounded responder and LiteLLM-backed providers."""

@@ -1,0 +1,84 @@
+"""Temporal activity that generates a reply and streams it, sentence by sentence, redacted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import re
+from datetime import timedelta
+
+from temporalio import activity
+from temporalio.contrib.workflow_streams import WorkflowStreamClient
+
+from core.payloads import GenerateInput, GenerateOutput, StreamEvent
+from core.policy import LLM_MAX_ATTEMPTS
+
+from .providers import Usage
+
+if TYPE_CHECKING:
+    from activities.safety.engine import SafetyEngine
+
+    from .providers import Provider
+
+_BOUNDARY = re.compile(r"[.!?:]\s|\n")
+
+
+def _last_boundary(text: str) -> int:
+    cut = 0
+    for m in _BOUNDARY.finditer(text):
+        cut = m.end()
+    return cut
+
+
+class LlmActivities:
+    def __init__(self, provider: Provider, fallback: Provider, safety: SafetyEngine) -> None:
+        self.provider = provider
+        self.fallback = fallback
+        self.safety = safety
+
+    @activity.defn(name="generate")
+    async def generate(self, inp: GenerateInput) -> GenerateOutput:
+        attempt = activity.info().attempt
+        provider = self.provider
+        if attempt >= LLM_MAX_ATTEMPTS and provider.name != self.fallback.name:
+            # Every retry of the configured provider failed: answer offline rather than drop
+            # the turn.
+            activity.logger.warning("llm provider exhausted; using offline responder")
+            provider = self.fallback
+        allowed = [p.text for p in inp.passages]
+        client = WorkflowStreamClient.from_within_activity(
+            batch_interval=timedelta(milliseconds=inp.stream_batch_ms)
+        )
+        events = client.topic("events", type=StreamEvent)
+        parts: list[str] = []
+        usage = Usage()
+        async with client:
+            if attempt > 1:
+                events.publish(StreamEvent("reset", step="generate", message="retrying"))
+            pending = ""
+            async for item in provider.stream(inp):
+                if isinstance(item, Usage):
+                    usage = item
+                    continue
+                pending += item
+                cut = _last_boundary(pending)
+                # Only whole sentences leave the worker, so redaction sees each value whole.
+                if cut:
+                    clean = self.safety.check_output(pending[:cut], allowed).text
+                    events.publish(StreamEvent("text_delta", step="generate", delta=clean))
+                    parts.append(clean)
+                    pending = pending[cut:]
+                    activity.heartbeat()
+            if pending:
+                clean = self.safety.check_output(pending, allowed).text
+                events.publish(StreamEvent("text_delta", step="generate", delta=clean))
+                parts.append(clean)
+        return GenerateOutput(
+            text="".join(parts).strip(),
+            provider=provider.name,
+            model=provider.model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cost_usd=usage.cost_usd,
+            citations=usage.citations,
+        )

@@ -1,0 +1,30 @@
+"""Chat messages for a real LLM: grounded in passages and tool results, never beyond them."""
+
+from __future__ import annotations
+
+from activities.llm.grounded import phrase_tool_result
+from core.payloads import GenerateInput
+
+SYSTEM = (
+    "You are the assistant of a medical clinic. Answer only from the CONTEXT below. "
+    "Keep numbers, times and names exactly as written. If the context does not answer the "
+    "question, say that the clinic's knowledge base does not cover it. Never give a "
+    "diagnosis. Be brief and friendly. Cite article titles you used as 'Source: <title>'."
+)
+
+
+def build_messages(inp: GenerateInput) -> list[dict[str, str]]:
+    context: list[str] = []
+    for p in inp.passages:
+        context.append(f"[{p.title}] {p.text}")
+    for r in inp.tool_results:
+        context.append(f"[tool {r.tool}] {phrase_tool_result(r)}")
+    if inp.clarification:
+        context.append(f"[planner] Ask the user: {inp.clarification}")
+    if inp.path == "knowledge" and not inp.covered:
+        context.append("[retrieval] No relevant article was found.")
+    system = SYSTEM + "\n\nCONTEXT:\n" + ("\n".join(context) if context else "(none)")
+    messages = [{"role": "system", "content": system}]
+    messages += [{"role": h.role, "content": h.content} for h in inp.history]
+    messages.append({"role": "user", "content": inp.prompt})
+    return messages

@@ -1,0 +1,1 @@
+"""Clinic tools: a deterministic planner from intent and slots, and a scoped executor."""

@@ -1,0 +1,332 @@
+"""Runs one tool for a verified caller; side effects happen once per idempotency key."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.payloads import (
+    AppointmentInfo,
+    Caller,
+    InsuranceInfo,
+    RefillInfo,
+    SlotInfo,
+    ToolCall,
+    ToolResult,
+)
+from store.models import (
+    ActionExecution,
+    Appointment,
+    AuditLog,
+    Patient,
+    PatientInsurance,
+    Prescription,
+    Site,
+    Staff,
+    Tenant,
+    utcnow,
+)
+
+from .availability import free_slots, is_bookable_start
+from .clock import now_local, to_local, to_utc_naive
+
+SIDE_EFFECTS = frozenset({"create_appointment", "cancel_appointment", "request_prescription_refill"})
+READ_ONLY = frozenset({"get_appointments", "get_availability", "check_insurance"})
+_RESULT = TypeAdapter(ToolResult)
+# Refills are not re-requested inside this window: the pharmacy is already working on one.
+REFILL_MIN_INTERVAL = timedelta(days=2)
+
+
+class ToolRefused(Exception):
+    """A business rule said no; nothing was written. Explained to the user, never retried."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+AfterCommit = Callable[[str, str], Awaitable[None]]
+
+
+class ToolExecutor:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        after_commit: AfterCommit | None = None,
+    ) -> None:
+        self.sessions = sessions
+        # Test seam: lets a test crash the activity after its transaction committed, the
+        # exact window in which a naive retry would book twice.
+        self.after_commit = after_commit
+
+    async def execute(self, caller: Caller, call: ToolCall, idempotency_key: str) -> ToolResult:
+        if call.name not in SIDE_EFFECTS | READ_ONLY:
+            return ToolResult(call.name, False, "That action is not available.", "unknown_tool")
+        if caller.patient_id is None:
+            return ToolResult(
+                call.name, False, "Tell me which patient this is for.", "patient_required"
+            )
+        try:
+            if call.name in READ_ONLY:
+                async with self.sessions() as session:
+                    return await getattr(self, f"_{call.name}")(session, caller, call)
+            return await self._once(caller, call, idempotency_key)
+        except ToolRefused as refused:
+            if call.name in SIDE_EFFECTS:
+                # Refusals are audited apart: the refused transaction rolled back.
+                async with self.sessions() as session, session.begin():
+                    details = {"key": idempotency_key, "code": refused.code,
+                               **dataclasses.asdict(call.args)}
+                    session.add(_audit(caller, f"{call.name}_refused", details, "warning"))
+            return ToolResult(call.name, False, refused.message, refused.code)
+
+    async def _once(self, caller: Caller, call: ToolCall, key: str) -> ToolResult:
+        async with self.sessions() as session:
+            prior = await _find_action(session, caller.tenant_id, key)
+            if prior is not None:
+                return _replayed(prior)
+        try:
+            async with self.sessions() as session, session.begin():
+                result: ToolResult = await getattr(self, f"_{call.name}")(session, caller, call)
+                session.add(
+                    ActionExecution(
+                        tenant_id=caller.tenant_id,
+                        idempotency_key=key,
+                        action=call.name,
+                        patient_id=caller.patient_id,
+                        params=dataclasses.asdict(call.args),
+                        result=_RESULT.dump_python(result, mode="json"),
+                    )
+                )
+                session.add(_audit(caller, call.name, {"key": key, "ok": result.ok}))
+        except IntegrityError:
+            # Either a racing attempt recorded this key first (replay its result) or the
+            # slot was taken in between (a business refusal).
+            async with self.sessions() as session:
+                prior = await _find_action(session, caller.tenant_id, key)
+            if prior is not None:
+                return _replayed(prior)
+            raise ToolRefused("slot_taken", "That time was just taken. Please pick another.")
+        if self.after_commit is not None:
+            await self.after_commit(call.name, key)
+        return result
+
+    # ---- read-only tools ---------------------------------------------------------------
+
+    async def _get_appointments(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        tz = await _tenant_tz(session, caller.tenant_id)
+        rows = await session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.tenant_id == caller.tenant_id,
+                Appointment.patient_id == caller.patient_id,
+                Appointment.status == "confirmed",
+                Appointment.start_time >= utcnow(),
+            )
+            .order_by(Appointment.start_time)
+            .limit(10)
+        )
+        infos = [await _appt_info(session, a, tz) for a in rows]
+        msg = f"{len(infos)} upcoming appointment(s)."
+        return ToolResult("get_appointments", True, msg, appointments=infos)
+
+    async def _get_availability(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        tz = await _tenant_tz(session, caller.tenant_id)
+        query = select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
+        if call.args.staff_id is not None:
+            query = query.where(Staff.id == call.args.staff_id)
+        providers = list(await session.scalars(query.order_by(Staff.id)))
+        if not providers:
+            raise ToolRefused("provider_not_found", "I couldn't find that provider.")
+        now = now_local(tz)
+        first = date.fromisoformat(call.args.day_local) if call.args.day_local else now.date()
+        days = [first + timedelta(days=i) for i in range(1 if call.args.day_local else 14)]
+        slots: list[SlotInfo] = []
+        for staff in providers:
+            booked = await _booked_local(session, staff, tz)
+            site = await session.get(Site, staff.site_id) if staff.site_id else None
+            for start in free_slots(
+                staff, days, booked, tz=tz, not_before=now + timedelta(hours=1), limit=4
+            ):
+                slots.append(
+                    SlotInfo(staff.id or 0, staff.full_name, site.name if site else "",
+                             start.isoformat())
+                )
+        slots.sort(key=lambda s: s.start_local)
+        return ToolResult("get_availability", True, f"{len(slots)} open slot(s).", slots=slots[:8])
+
+    async def _check_insurance(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        rows = await session.scalars(
+            select(PatientInsurance).where(
+                PatientInsurance.tenant_id == caller.tenant_id,
+                PatientInsurance.patient_id == caller.patient_id,
+            )
+        )
+        infos = [
+            InsuranceInfo(
+                plan_name=r.plan_name,
+                payer=r.payer,
+                member_id_last4=(r.member_id or "")[-4:],
+                copay=r.copay,
+                status=r.status,
+                valid_until=r.valid_until.isoformat() if r.valid_until else None,
+            )
+            for r in rows
+        ]
+        if not infos:
+            return ToolResult("check_insurance", True, "No insurance on file.")
+        return ToolResult("check_insurance", True, "Insurance on file.", insurance=infos)
+
+    # ---- side-effecting tools (called inside _once's transaction) ----------------------
+
+    async def _create_appointment(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        tz = await _tenant_tz(session, caller.tenant_id)
+        staff = await session.get(Staff, call.args.staff_id) if call.args.staff_id else None
+        if staff is None or staff.tenant_id != caller.tenant_id or not staff.is_provider:
+            raise ToolRefused("provider_not_found", "I couldn't find that provider.")
+        if not call.args.start_local:
+            raise ToolRefused("time_required", "What day and time would you like?")
+        start = datetime.fromisoformat(call.args.start_local)
+        start = start if start.tzinfo else to_local(to_utc_naive(start, tz), tz)
+        if start <= now_local(tz):
+            raise ToolRefused("in_the_past", "That time has already passed.")
+        if not is_bookable_start(staff, start, tz):
+            raise ToolRefused(
+                "outside_hours", f"{staff.full_name} doesn't have a slot starting then."
+            )
+        begin = to_utc_naive(start, tz)
+        appt = Appointment(
+            tenant_id=caller.tenant_id,
+            patient_id=caller.patient_id or 0,
+            staff_id=staff.id or 0,
+            site_id=staff.site_id,
+            provider_name=staff.full_name,
+            start_time=begin,
+            end_time=begin + timedelta(minutes=staff.slot_minutes),
+            reason=call.args.reason,
+        )
+        session.add(appt)
+        await session.flush()
+        info = await _appt_info(session, appt, tz)
+        return ToolResult("create_appointment", True, "Booked.", appointments=[info])
+
+    async def _cancel_appointment(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        tz = await _tenant_tz(session, caller.tenant_id)
+        appt = await session.get(Appointment, call.args.appointment_id or 0)
+        # Another patient's or tenant's appointment looks exactly like a missing one.
+        if (
+            appt is None
+            or appt.tenant_id != caller.tenant_id
+            or appt.patient_id != caller.patient_id
+        ):
+            raise ToolRefused("appointment_not_found", "I couldn't find that appointment of yours.")
+        if appt.status == "cancelled":
+            raise ToolRefused("already_cancelled", "That appointment is already cancelled.")
+        appt.status = "cancelled"
+        appt.updated_at = utcnow()
+        info = await _appt_info(session, appt, tz)
+        return ToolResult("cancel_appointment", True, "Cancelled.", appointments=[info])
+
+    async def _request_prescription_refill(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        rx = await session.get(Prescription, call.args.prescription_id or 0)
+        if rx is None or rx.tenant_id != caller.tenant_id or rx.patient_id != caller.patient_id:
+            raise ToolRefused("prescription_not_found", "I couldn't find that prescription.")
+        now = utcnow()
+        if rx.controlled:
+            raise ToolRefused(
+                "needs_review",
+                f"{rx.medication_name} is a controlled medication; a clinician must review it.",
+            )
+        if rx.refills_remaining <= 0:
+            raise ToolRefused(
+                "no_refills", f"There are no refills left on {rx.medication_name}."
+            )
+        if rx.refill_requested_at and now - rx.refill_requested_at < REFILL_MIN_INTERVAL:
+            raise ToolRefused(
+                "already_requested", f"A refill of {rx.medication_name} is already in progress."
+            )
+        rx.refills_remaining -= 1
+        rx.refill_requested_at = now
+        rx.updated_at = now
+        info = RefillInfo(
+            rx.id or 0, rx.medication_name, "requested", rx.refills_remaining,
+            "Refill requested; allow 2 business days.",
+        )
+        return ToolResult("request_prescription_refill", True, "Refill requested.", refill=info)
+
+
+async def _find_action(session: AsyncSession, tenant_id: int, key: str) -> ActionExecution | None:
+    return await session.scalar(
+        select(ActionExecution).where(
+            ActionExecution.tenant_id == tenant_id, ActionExecution.idempotency_key == key
+        )
+    )
+
+
+def _replayed(action: ActionExecution) -> ToolResult:
+    result = _RESULT.validate_python(action.result or {})
+    result.replayed = True
+    return result
+
+
+async def _tenant_tz(session: AsyncSession, tenant_id: int) -> str:
+    tenant = await session.get(Tenant, tenant_id)
+    return tenant.timezone if tenant else "UTC"
+
+
+async def _booked_local(session: AsyncSession, staff: Staff, tz: str) -> set[datetime]:
+    rows = await session.scalars(
+        select(Appointment.start_time).where(
+            Appointment.staff_id == staff.id,
+            Appointment.status != "cancelled",
+            Appointment.start_time >= utcnow(),
+        )
+    )
+    return {to_local(r, tz) for r in rows}
+
+
+async def _appt_info(session: AsyncSession, appt: Appointment, tz: str) -> AppointmentInfo:
+    site = await session.get(Site, appt.site_id) if appt.site_id else None
+    return AppointmentInfo(
+        id=appt.id or 0,
+        provider_name=appt.provider_name,
+        site_name=site.name if site else "",
+        start_local=to_local(appt.start_time, tz).isoformat(),
+        end_local=to_local(appt.end_time, tz).isoformat(),
+        reason=appt.reason,
+        status=appt.status,
+    )
+
+
+def _audit(
+    caller: Caller, action: str, details: dict[str, object], severity: str = "info"
+) -> AuditLog:
+    return AuditLog(
+        tenant_id=caller.tenant_id,
+        service="tools",
+        action=action,
+        actor=f"user:{caller.user_id}",
+        details={**details, "patient_id": caller.patient_id},
+        severity=severity,
+        request_id=caller.request_id or None,
+    )

@@ -1,0 +1,1 @@
+"""FastAPI front: authenticates, validates, starts turns on Temporal and streams progress."""

@@ -1,0 +1,69 @@
+"""X-API-Key authentication: a key maps to a tenant, a user, a role and maybe a patient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header
+from sqlalchemy import select
+
+from core.errors import NotFound, PermissionDenied, Unauthenticated
+from core.payloads import PATIENT_ROLE, STAFF_ROLES
+from store.keys import hash_api_key
+from store.models import ApiKey, Patient, User
+
+from .deps import StateDep
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: int
+    user_id: int
+    role: str
+    patient_id: int | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+async def get_principal(
+    state: StateDep,
+    x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+) -> Principal:
+    if not x_api_key:
+        raise Unauthenticated("Send your API key in the X-API-Key header.")
+    async with state.sessions() as session:
+        row = (
+            await session.execute(
+                select(ApiKey, User)
+                .join(User, User.id == ApiKey.user_id)
+                .where(ApiKey.key_hash == hash_api_key(x_api_key), ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+            )
+        ).first()
+    if row is None:
+        raise Unauthenticated("The API key is not valid.")
+    key, user = row
+    return Principal(key.tenant_id, user.id or 0, user.role, user.patient_id)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def resolve_patient(state: StateDep, who: Principal, requested: int | None) -> int | None:
+    """The patient a request acts for: a patient only ever for themselves; staff for a
+    patient of their own tenant."""
+    if who.role == PATIENT_ROLE:
+        if requested is not None and requested != who.patient_id:
+            raise PermissionDenied("Patients can only act for themselves.")
+        return who.patient_id
+    if not who.is_staff:
+        raise PermissionDenied("This role cannot act for patients.")
+    if requested is None:
+        return None
+    async with state.sessions() as session:
+        patient = await session.get(Patient, requested)
+    if patient is None or patient.tenant_id != who.tenant_id:
+        raise NotFound("No such patient.")
+    return requested

@@ -1,0 +1,64 @@
+"""Every error leaves as JSON {"error": {code, message, request_id}} with the right status."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.errors import AurixaError
+from core.logging import request_id_var
+
+log = logging.getLogger("aurixa.api")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "request_id": request_id_var.get(),
+                      **extra}}
+
+
+def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse(error_body(code, message, **extra), status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AurixaError)
+    async def _aurixa(_: Request, exc: AurixaError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+             "problem": err.get("msg", "")}
+            for err in exc.errors()
+        ]
+        return error_response(422, "validation_error", "The request body is invalid.",
+                              details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Type only: messages and tracebacks can carry PII or secrets.
+        log.error("unhandled error", extra={"exc_type": type(exc).__name__})
+        return error_response(500, "internal_error", "Something went wrong on our side.")

@@ -1,0 +1,48 @@
+"""App factory: `uvicorn --factory api.main:create_app`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.deps import AppState, TemporalLink
+from api.errors import install_error_handlers
+from api.middleware import RequestIdMiddleware
+from api.routes import conversations, health, pipelines
+from core.logging import setup_logging
+from core.settings import Settings, get_settings
+from store.db import make_engine, make_session_factory
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = make_engine(settings.effective_database_url, settings)
+        app.state.aurixa = AppState(
+            settings=settings,
+            db=db,
+            sessions=make_session_factory(db),
+            temporal=TemporalLink(settings),
+            started_at=time.time(),
+        )
+        yield
+        await db.dispose()
+
+    app = FastAPI(title="AURIXA", version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    for module in (health, pipelines, conversations):
+        app.include_router(module.router)
+    return app
+
+
+def create_app_with_logging() -> FastAPI:
+    """Entry point for uvicorn: logging is set up once, by the process, not by tests."""
+    settings = get_settings()
+    setup_logging("api", settings.log_level, json_output=settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,132 @@
+"""Delivers a turn to its conversation workflow (update-with-start) and follows its stream."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateHandle,
+    WorkflowUpdateStage,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+)
+from temporalio.contrib.workflow_streams import WorkflowStreamClient
+from temporalio.service import RPCError, RPCStatusCode
+
+from core import search_attributes as sa
+from core.errors import ValidationFailed
+from core.payloads import ConversationInput, PipelineResult, StreamEvent, TurnInput
+from core.settings import Settings
+from workflows.conversation import (
+    ConversationWorkflow,
+    conversation_workflow_id,
+    pipeline_workflow_id,
+)
+
+
+def new_turn_id(idempotency_key: str | None) -> str:
+    # A client retry with the same Idempotency-Key maps to the same turn, hence the same
+    # workflow ids and tool keys: the turn runs once.
+    if idempotency_key:
+        return "k" + uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex
+    return uuid.uuid4().hex
+
+
+def _start_op(settings: Settings, turn: TurnInput, session_id: str) -> WithStartWorkflowOperation:
+    caller = turn.caller
+    return WithStartWorkflowOperation(
+        ConversationWorkflow.run,
+        ConversationInput(
+            tenant_id=caller.tenant_id,
+            session_id=session_id,
+            patient_id=caller.patient_id,
+            max_turns_per_run=settings.conversation_max_turns_per_run,
+            idle_timeout_s=settings.conversation_idle_timeout_s,
+            history_turns=settings.conversation_history_turns,
+        ),
+        id=conversation_workflow_id(caller.tenant_id, session_id),
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.TENANT_ID, str(caller.tenant_id)),
+                SearchAttributePair(sa.SESSION_ID, session_id),
+                SearchAttributePair(sa.PATIENT_ID, str(caller.patient_id or "")),
+            ]
+        ),
+    )
+
+
+async def run_turn(client: Client, settings: Settings, turn: TurnInput, session_id: str
+                   ) -> PipelineResult:
+    try:
+        return await client.execute_update_with_start_workflow(
+            ConversationWorkflow.send_message,
+            turn,
+            start_workflow_operation=_start_op(settings, turn, session_id),
+            id=turn.turn_id,
+        )
+    except WorkflowUpdateFailedError as err:
+        raise ValidationFailed(_rejection(err)) from err
+
+
+async def start_turn(client: Client, settings: Settings, turn: TurnInput, session_id: str
+                     ) -> WorkflowUpdateHandle[PipelineResult]:
+    try:
+        return await client.start_update_with_start_workflow(
+            ConversationWorkflow.send_message,
+            turn,
+            start_workflow_operation=_start_op(settings, turn, session_id),
+            id=turn.turn_id,
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        )
+    except WorkflowUpdateFailedError as err:
+        raise ValidationFailed(_rejection(err)) from err
+
+
+def _rejection(err: WorkflowUpdateFailedError) -> str:
+    cause = getattr(err.cause, "message", None) or "the conversation rejected this turn"
+    return f"Turn rejected: {cause}."
+
+
+async def follow(client: Client, settings: Settings, turn: TurnInput, session_id: str
+                 ) -> AsyncIterator[StreamEvent]:
+    """Events of the turn's pipeline workflow, from its first to `done`."""
+    wf_id = pipeline_workflow_id(turn.caller.tenant_id, session_id, turn.turn_id)
+    await _wait_until_started(client, wf_id, timeout_s=120)
+    stream = WorkflowStreamClient.create(client, wf_id)
+    async for item in stream.subscribe(
+        ["events"], result_type=StreamEvent,
+        poll_cooldown=timedelta(milliseconds=settings.stream_poll_ms),
+    ):
+        yield item.data
+        if item.data.event == "done":
+            return
+
+
+async def _wait_until_started(client: Client, wf_id: str, *, timeout_s: float) -> None:
+    # The child pipeline starts only once the conversation has taken the turn (a previous
+    # turn of the session may still be running).
+    handle = client.get_workflow_handle(wf_id)
+    delay = 0.005
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        try:
+            await handle.describe()
+            return
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"pipeline {wf_id} did not start")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.1)

@@ -1,0 +1,43 @@
+"""Error types shared by activities and the API; matched by type, never by message text."""
+
+from __future__ import annotations
+
+
+class AurixaError(Exception):
+    """Base for errors that carry a stable code for clients."""
+
+    code = "internal_error"
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(AurixaError):
+    code = "validation_error"
+    status = 422
+
+
+class NotFound(AurixaError):
+    code = "not_found"
+    status = 404
+
+
+class PermissionDenied(AurixaError):
+    code = "forbidden"
+    status = 403
+
+
+class Unauthenticated(AurixaError):
+    code = "unauthenticated"
+    status = 401
+
+
+class ServiceUnavailable(AurixaError):
+    code = "service_unavailable"
+    status = 503
+
+
+# Activity failure types Temporal must not retry: the input is wrong, not the world.
+NON_RETRYABLE_TYPES = ["ValidationFailed", "NotFound", "PermissionDenied"]

@@ -1,0 +1,55 @@
+"""Structured JSON logs carrying the request id; PII is redacted before anything is written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from core.pii import redact
+
+request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+
+_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "service": self.service,
+            "logger": record.name,
+            "message": redact(record.getMessage())[0],
+        }
+        rid = getattr(record, "request_id", None) or request_id_var.get()
+        if rid:
+            payload["request_id"] = rid
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED and key != "request_id" and not key.startswith("_"):
+                payload[key] = redact(value)[0] if isinstance(value, str) else value
+        if record.exc_info:
+            # The exception type is enough to triage; messages and tracebacks can carry PII.
+            payload["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+        return json.dumps(payload, default=str)
+
+
+def setup_logging(service: str, level: str = "INFO", *, json_output: bool = True) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if json_output:
+        handler.setFormatter(JsonFormatter(service))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Third-party chatter at INFO would drown the service's own events.
+    for noisy in ("httpx", "LiteLLM", "litellm", "temporalio.activity", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

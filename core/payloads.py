@@ -1,0 +1,337 @@
+"""Typed inputs and outputs that cross the Temporal boundary (workflows <-> activities <-> API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PATIENT_ROLE = "patient"
+STAFF_ROLES = frozenset({"reception", "nurse", "doctor", "scheduler", "admin"})
+
+
+@dataclass
+class Caller:
+    """Who is asking, taken from verified credentials; never from prompt text."""
+
+    tenant_id: int
+    user_id: int
+    role: str
+    patient_id: int | None = None
+    request_id: str = ""
+
+
+@dataclass
+class HistoryEntry:
+    role: str
+    content: str
+
+
+@dataclass
+class TurnInput:
+    turn_id: str
+    prompt: str
+    caller: Caller
+    channel: str = "rest"
+
+
+@dataclass
+class ConversationInput:
+    tenant_id: int
+    session_id: str
+    patient_id: int | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    turns_done: int = 0
+    max_turns_per_run: int = 40
+    idle_timeout_s: int = 3600
+    history_turns: int = 6
+
+
+@dataclass
+class PipelineInput:
+    session_id: str
+    turn: TurnInput
+    history: list[HistoryEntry] = field(default_factory=list)
+    stream_batch_ms: int = 40
+
+
+@dataclass
+class StepRecord:
+    """One pipeline step as the seed's API shows it; input/output are display summaries."""
+
+    name: str
+    status: str
+    input: dict[str, Any] | None = None
+    output: dict[str, Any] | None = None
+    error_message: str | None = None
+    start_time: float | None = None
+    end_time: float | None = None
+
+
+@dataclass
+class Citation:
+    article_id: int
+    title: str
+
+
+@dataclass
+class PipelineResult:
+    session_id: str
+    turn_id: str
+    workflow_id: str
+    prompt: str
+    final_response: str
+    intent: str
+    requires_escalation: bool = False
+    escalation_category: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class StreamEvent:
+    """One item on a pipeline's progress stream; `event` picks which fields matter."""
+
+    event: str  # status | step | text_delta | reset | done | error
+    step: str = ""
+    status: str = ""
+    message: str = ""
+    delta: str = ""
+    result: PipelineResult | None = None
+
+
+# ---- safety ----------------------------------------------------------------------------
+
+
+@dataclass
+class SafetyIssue:
+    type: str
+    category: str
+    severity: float
+    detail: str = ""
+
+
+@dataclass
+class ScreenInput:
+    tenant_id: int
+    text: str
+
+
+@dataclass
+class ScreenOutput:
+    requires_escalation: bool
+    redacted_text: str
+    category: str | None = None
+    severity: float = 0.0
+    reason: str = ""
+    guidance: str = ""
+    issues: list[SafetyIssue] = field(default_factory=list)
+
+
+@dataclass
+class CheckOutputInput:
+    tenant_id: int
+    text: str
+    # Source texts (retrieved passages) whose phone numbers and emails are the clinic's own.
+    allowed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckOutputOutput:
+    text: str
+    is_valid: bool
+    issues: list[SafetyIssue] = field(default_factory=list)
+
+
+# ---- intent ----------------------------------------------------------------------------
+
+
+@dataclass
+class ClassifyInput:
+    tenant_id: int
+    text: str
+
+
+@dataclass
+class ClassifyOutput:
+    intent: str
+    confidence: float
+    path: str  # knowledge | agent | smalltalk | clarify
+    runner_up: str | None = None
+    runner_up_confidence: float = 0.0
+    decided_by: str = "similarity"  # rule | similarity | abstain
+    candidates: list[str] = field(default_factory=list)
+
+
+# ---- retrieval -------------------------------------------------------------------------
+
+
+@dataclass
+class RetrieveInput:
+    tenant_id: int
+    query: str
+    top_k: int = 4
+
+
+@dataclass
+class Passage:
+    article_id: int
+    title: str
+    text: str
+    score: float
+    chunk_index: int = 0
+    retrievers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RetrieveOutput:
+    passages: list[Passage]
+    covered: bool
+
+
+# ---- tools -----------------------------------------------------------------------------
+
+
+@dataclass
+class ToolArgs:
+    """Arguments a planner may set; identity (tenant, patient) is never among them."""
+
+    appointment_id: int | None = None
+    staff_id: int | None = None
+    start_local: str | None = None  # ISO local datetime in the tenant's time zone
+    day_local: str | None = None  # ISO date
+    reason: str | None = None
+    prescription_id: int | None = None
+
+
+@dataclass
+class ToolCall:
+    name: str
+    args: ToolArgs = field(default_factory=ToolArgs)
+
+
+@dataclass
+class PlanInput:
+    caller: Caller
+    intent: str
+    text: str
+
+
+@dataclass
+class PlanOutput:
+    calls: list[ToolCall] = field(default_factory=list)
+    clarification: str | None = None
+
+
+@dataclass
+class ExecuteToolInput:
+    caller: Caller
+    call: ToolCall
+    idempotency_key: str
+    workflow_id: str = ""
+
+
+@dataclass
+class AppointmentInfo:
+    id: int
+    provider_name: str
+    site_name: str
+    start_local: str
+    end_local: str
+    reason: str | None
+    status: str
+
+
+@dataclass
+class SlotInfo:
+    staff_id: int
+    provider_name: str
+    site_name: str
+    start_local: str
+
+
+@dataclass
+class InsuranceInfo:
+    plan_name: str
+    payer: str | None
+    member_id_last4: str
+    copay: str
+    status: str
+    valid_until: str | None
+
+
+@dataclass
+class RefillInfo:
+    prescription_id: int
+    medication_name: str
+    status: str
+    refills_remaining: int
+    message: str
+
+
+@dataclass
+class ToolResult:
+    tool: str
+    ok: bool
+    message: str = ""
+    error_code: str | None = None
+    appointments: list[AppointmentInfo] = field(default_factory=list)
+    slots: list[SlotInfo] = field(default_factory=list)
+    insurance: list[InsuranceInfo] = field(default_factory=list)
+    refill: RefillInfo | None = None
+    replayed: bool = False
+
+
+# ---- generation ------------------------------------------------------------------------
+
+
+@dataclass
+class GenerateInput:
+    tenant_id: int
+    prompt: str
+    intent: str
+    path: str
+    passages: list[Passage] = field(default_factory=list)
+    covered: bool = True
+    tool_results: list[ToolResult] = field(default_factory=list)
+    clarification: str | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+    stream_batch_ms: int = 40
+
+
+@dataclass
+class GenerateOutput:
+    text: str
+    provider: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    citations: list[Citation] = field(default_factory=list)
+
+
+# ---- persistence -----------------------------------------------------------------------
+
+
+@dataclass
+class PersistTurnInput:
+    caller: Caller
+    session_id: str
+    turn_id: str
+    workflow_id: str
+    channel: str
+    prompt: str
+    response: str
+    intent: str
+    requires_escalation: bool
+    escalation_category: str | None
+    steps: list[StepRecord] = field(default_factory=list)
+
+
+@dataclass
+class PersistTurnOutput:
+    conversation_id: int
+    created: bool

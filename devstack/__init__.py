@@ -1,0 +1,1 @@
+"""Local process management for the embedded topology (`make run`) and the test suite."""

@@ -1,0 +1,130 @@
+"""`make run`: model, migrations, seed, Temporal dev server, worker and API; Ctrl-C stops all."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from activities.embedding import prepare_model
+from core.logging import setup_logging
+from core.settings import ROOT, Settings, get_settings
+from devstack.temporal import dev_server_command, wait_for_port
+from store.db import make_engine, make_session_factory
+from store.migrate import upgrade
+from store.seed import read_demo_keys, seed_demo, write_demo_keys
+
+log = logging.getLogger("aurixa.run")
+EMBEDDED_TEMPORAL = "127.0.0.1:7233"
+
+
+async def _seed(settings: Settings) -> dict[str, str]:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        created = await seed_demo(make_session_factory(engine))
+    finally:
+        await engine.dispose()
+    if created:
+        write_demo_keys(settings.demo_keys_file, created)
+    return read_demo_keys(settings.demo_keys_file)
+
+
+def _spawn(name: str, cmd: list[str], logs: Path) -> subprocess.Popen[bytes]:
+    out = (logs / f"{name}.log").open("ab")
+    # Own process group: Ctrl-C reaches us once, and we stop the children in order.
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def _wait_healthy(url: str, timeout_s: float, procs: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args[0]} exited early; see data/logs/")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - our own URL
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} not healthy after {timeout_s}s")
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in reversed(procs):
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in reversed(procs):
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _banner(settings: Settings, keys: dict[str, str], seconds: float) -> str:
+    api = f"http://{settings.api_host}:{settings.api_port}"
+    lines = [
+        "",
+        f"AURIXA is ready in {seconds:.1f}s",
+        f"  API            {api}  (OpenAPI docs: {api}/docs)",
+        f"  Temporal UI    http://127.0.0.1:{settings.temporal_ui_port}",
+        f"  Health         {api}/health/services",
+        f"  Logs           {settings.data_dir / 'logs'}",
+        "  Demo API keys (also in data/demo-keys.json):",
+        *[f"    {label:<24} {key}" for label, key in sorted(keys.items())],
+        "  Try:",
+        f"    curl -s {api}/api/v1/pipelines -H 'X-API-Key: {keys.get('harborview-patient-1', '')}'"
+        " -H 'Content-Type: application/json' -d '{\"prompt\": \"What are your opening hours?\"}'",
+        "Press Ctrl-C to stop everything.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    started = time.monotonic()
+    settings = get_settings()
+    setup_logging("run", settings.log_level, json_output=False)
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log.info("preparing the offline embedding model")
+    prepare_model(settings.model_dir)
+    log.info("applying migrations")
+    upgrade(settings.effective_database_url)
+    keys = asyncio.run(_seed(settings))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        if settings.temporal_address == EMBEDDED_TEMPORAL:
+            cmd = dev_server_command(port=7233, ui_port=settings.temporal_ui_port,
+                                     db_file=settings.data_dir / "temporal.db")
+            procs.append(_spawn("temporal", cmd, logs))
+            wait_for_port(7233, timeout_s=60, proc=procs[-1])
+        procs.append(_spawn("worker", [sys.executable, "worker.py"], logs))
+        procs.append(_spawn("api", [
+            sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app_with_logging",
+            "--host", settings.api_host, "--port", str(settings.api_port), "--no-access-log",
+        ], logs))
+        base = f"http://{settings.api_host}:{settings.api_port}"
+        _wait_healthy(f"{base}/health/services", 180, procs)
+        sys.stdout.write(_banner(settings, keys, time.monotonic() - started) + "\n")
+        sys.stdout.flush()
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        failed = [p.args[0] for p in procs if p.poll() is not None]
+        log.error("a process stopped: %s; see data/logs/", json.dumps(failed, default=str))
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        _stop(procs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Markdown knowledge-base articles for the demo clinics, and their loader."""

@@ -1,0 +1,45 @@
+"""A knowledge question is answered from a seeded article, and the run is visible in Temporal."""
+
+from __future__ import annotations
+
+import httpx
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+
+from tests.conftest import key_headers
+
+
+async def test_opening_hours_cites_seeded_article(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], temporal_client: Client
+) -> None:
+    resp = await api.post(
+        "/api/v1/pipelines",
+        json={"prompt": "What are your opening hours?"},
+        headers=key_headers(demo_keys["harborview-patient-1"]),
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["intent"] == "knowledge_question"
+    titles = [c["title"] for c in body["citations"]]
+    assert "Opening Hours" in titles
+    assert "Source: Opening Hours" in body["final_response"]
+    assert "8:00 AM" in body["final_response"]
+    assert [s["name"] for s in body["steps"]] == [
+        "safety_input", "classify", "retrieve", "generate", "safety_output", "persist",
+    ]
+    assert body["request"]["tenant_id"] == 1 and body["request"]["patient_id"] is not None
+
+    history = await temporal_client.get_workflow_handle(body["workflow_id"]).fetch_history()
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    assert scheduled == [
+        "screen_input", "classify", "retrieve", "generate", "check_output", "persist_turn",
+    ]
+    desc = await temporal_client.get_workflow_handle(body["workflow_id"]).describe()
+    attrs = {k.name: v for k, v in ((p.key, p.value) for p in desc.typed_search_attributes)}
+    assert attrs["Intent"] == "knowledge_question"
+    assert attrs["TenantId"] == "1"
+    assert attrs["SessionId"] == body["session_id"]

@@ -1,0 +1,176 @@
+"""Real components for the suite: a Temporal dev server, SQLite or PostgreSQL, the real model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from activities.embedding import Embedder, prepare_model
+from api.main import create_app
+from core.settings import ROOT, Settings
+from core.temporal import connect
+from devstack.temporal import dev_server_command, free_port, wait_for_port
+from store.db import make_engine, make_session_factory
+from store.migrate import upgrade_async
+from store.seed import seed_demo
+from worker import Engines, build_engines, create_worker
+
+TEST_DB = os.environ.get("AURIXA_TEST_DB", "sqlite")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_ADMIN = os.environ.get("AURIXA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+MODEL_DIR = ROOT / "data" / "models" / "all-minilm-l6-v2-onnx"
+
+
+def require_service(reason: str) -> None:
+    """Skip locally; in CI a missing service is a failure, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"required service missing in CI: {reason}")
+    pytest.skip(reason)
+
+
+class Faults:
+    """Crashes chosen tools right after their transaction commits, a set number of times."""
+
+    def __init__(self) -> None:
+        self.armed: dict[str, int] = {}
+        self.fired: list[str] = []
+
+    def arm(self, tool: str, times: int = 1) -> None:
+        self.armed[tool] = times
+
+    async def after_commit(self, tool: str, key: str) -> None:
+        if self.armed.get(tool, 0) > 0:
+            self.armed[tool] -= 1
+            self.fired.append(key)
+            raise RuntimeError("injected crash after commit")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+async def database_url(data_dir: Path) -> AsyncIterator[str]:
+    if TEST_DB == "sqlite":
+        yield f"sqlite+aiosqlite:///{data_dir / 'aurixa-test.db'}"
+        return
+    try:
+        admin = await asyncpg.connect(PG_ADMIN, timeout=5)
+    except (OSError, asyncpg.PostgresError) as err:
+        require_service(f"PostgreSQL at 127.0.0.1:5432 is unavailable ({type(err).__name__})")
+    name = f"aurixa_test_{uuid.uuid4().hex[:12]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    admin = await asyncpg.connect(PG_ADMIN, timeout=5)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture(scope="session")
+def temporal_address(data_dir: Path) -> Iterator[str]:
+    port = free_port()
+    log = (data_dir / "temporal.log").open("wb")
+    proc = subprocess.Popen(
+        dev_server_command(port=port, ui_port=None, db_file=None), stdout=log, stderr=log
+    )
+    wait_for_port(port, timeout_s=60, proc=proc)
+    yield f"127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str, temporal_address: str) -> Settings:
+    prepare_model(MODEL_DIR)
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        database_url=database_url,
+        temporal_address=temporal_address,
+        temporal_task_queue=f"test-{uuid.uuid4().hex[:8]}",
+        embedding_model_dir=MODEL_DIR,
+        llm_provider="offline",
+        stream_batch_ms=20,
+    )
+
+
+@pytest.fixture(scope="session")
+async def demo_keys(settings: Settings) -> dict[str, str]:
+    await upgrade_async(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    keys = await seed_demo(make_session_factory(engine))
+    await engine.dispose()
+    assert keys, "the test database must be fresh"
+    return keys
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    prepare_model(MODEL_DIR)
+    return Embedder(MODEL_DIR)
+
+
+@pytest.fixture(scope="session")
+async def engines(
+    settings: Settings, demo_keys: dict[str, str], embedder: Embedder
+) -> AsyncIterator[Engines]:
+    built = await build_engines(settings, embedder=embedder)
+    yield built
+    await built.close()
+
+
+@pytest.fixture(scope="session")
+async def temporal_client(settings: Settings) -> Client:
+    return await connect(settings)
+
+
+@pytest.fixture(scope="session")
+def faults() -> Faults:
+    return Faults()
+
+
+@pytest.fixture(scope="session")
+async def worker(
+    temporal_client: Client, engines: Engines, settings: Settings, faults: Faults
+) -> AsyncIterator[None]:
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        running = create_worker(
+            temporal_client,
+            engines,
+            task_queue=settings.temporal_task_queue,
+            executor=executor,
+            after_commit=faults.after_commit,
+        )
+        async with running:
+            yield
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="session")
+async def api(app: FastAPI, worker: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://aurixa.test",
+                                 timeout=60) as client:
+        yield client
+
+
+def key_headers(key: str) -> dict[str, str]:
+    return {"X-API-Key": key}

@@ -1,0 +1,158 @@
+"""Builds the engines once, injects them into activity classes, and runs the Temporal worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.embedding import Embedder
+from activities.intent.activity import IntentActivities
+from activities.intent.engine import IntentEngine
+from activities.llm.activity import LlmActivities
+from activities.llm.providers import LiteLlmProvider, OfflineProvider, Provider
+from activities.persist import PersistActivities
+from activities.retrieval.activity import RetrievalActivities
+from activities.retrieval.engine import RetrievalEngine
+from activities.retrieval.loader import load_published
+from activities.safety.activity import SafetyActivities
+from activities.safety.engine import SafetyEngine
+from activities.tools.activity import ToolActivities
+from activities.tools.executor import AfterCommit, ToolExecutor
+from activities.tools.planner import ToolPlanner
+from core.logging import setup_logging
+from core.settings import Settings, get_settings
+from core.temporal import connect
+from store.db import make_engine, make_session_factory
+from workflows.conversation import ConversationWorkflow
+from workflows.pipeline import PipelineWorkflow
+
+log = logging.getLogger("aurixa.worker")
+
+
+@dataclass
+class Engines:
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    embedder: Embedder
+    intents: IntentEngine
+    retrieval: RetrievalEngine
+    safety: SafetyEngine
+    provider: Provider
+
+    async def close(self) -> None:
+        self.retrieval.close()
+        await self.db.dispose()
+
+
+def build_provider(settings: Settings) -> Provider:
+    if settings.llm_provider == "offline":
+        return OfflineProvider()
+    if settings.llm_provider == "openai_compatible":
+        # LiteLLM fetches a price list from the network at import unless told not to.
+        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        return LiteLlmProvider(
+            settings.llm_model,
+            settings.llm_api_base,
+            key,
+            timeout_s=settings.llm_timeout_s,
+            max_tokens=settings.llm_max_tokens,
+        )
+    raise ValueError(f"unknown LLM_PROVIDER {settings.llm_provider!r}")
+
+
+async def build_engines(settings: Settings, *, embedder: Embedder | None = None) -> Engines:
+    db = make_engine(settings.effective_database_url, settings)
+    sessions = make_session_factory(db)
+    embedder = embedder or Embedder(settings.model_dir)
+    retrieval = RetrievalEngine(
+        embedder,
+        qdrant_path=None if settings.qdrant_url else settings.qdrant_path,
+        qdrant_url=settings.qdrant_url,
+        qdrant_api_key=settings.qdrant_api_key.get_secret_value()
+        if settings.qdrant_api_key
+        else None,
+        rrf_k=settings.retrieval_rrf_k,
+        min_dense_score=settings.retrieval_min_dense_score,
+    )
+    articles = await load_published(sessions)
+    embedded = await asyncio.to_thread(retrieval.sync, articles)
+    log.info("knowledge indexed", extra={"articles": len(articles), "chunks_embedded": embedded})
+    return Engines(
+        db=db,
+        sessions=sessions,
+        embedder=embedder,
+        intents=IntentEngine(embedder, threshold=settings.intent_abstain_threshold),
+        retrieval=retrieval,
+        safety=SafetyEngine(),
+        provider=build_provider(settings),
+    )
+
+
+def create_worker(
+    client: Client,
+    engines: Engines,
+    *,
+    task_queue: str,
+    executor: ThreadPoolExecutor,
+    after_commit: AfterCommit | None = None,
+) -> Worker:
+    safety = SafetyActivities(engines.safety)
+    intents = IntentActivities(engines.intents)
+    retrieval = RetrievalActivities(engines.retrieval)
+    tools = ToolActivities(
+        ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)
+    )
+    llm = LlmActivities(engines.provider, OfflineProvider(), engines.safety)
+    persist = PersistActivities(engines.sessions)
+    # Passing our pure modules through skips re-importing them per workflow run in the sandbox.
+    restrictions = SandboxRestrictions.default.with_passthrough_modules("core", "activities")
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ConversationWorkflow, PipelineWorkflow],
+        activities=[
+            safety.screen_input,
+            safety.check_output,
+            intents.classify,
+            retrieval.retrieve,
+            tools.plan_tools,
+            tools.execute_tool,
+            llm.generate,
+            persist.persist_turn,
+        ],
+        activity_executor=executor,
+        workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    setup_logging("worker", settings.log_level, json_output=settings.log_json)
+    engines = await build_engines(settings)
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        worker = create_worker(
+            client, engines, task_queue=settings.temporal_task_queue, executor=executor
+        )
+        async with worker:
+            log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
+            await stop.wait()
+    await engines.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

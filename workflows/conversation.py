@@ -1,0 +1,138 @@
+"""One workflow per conversation: takes turns by update, runs each as a child pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDReusePolicy,
+)
+
+from core import search_attributes as sa
+from core.payloads import (
+    ConversationInput,
+    HistoryEntry,
+    PipelineInput,
+    PipelineResult,
+    TurnInput,
+)
+
+from .pipeline import PIPELINE_RUN_TIMEOUT, PipelineWorkflow
+
+
+def pipeline_workflow_id(tenant_id: int, session_id: str, turn_id: str) -> str:
+    return f"pipeline-{tenant_id}-{session_id}-{turn_id}"
+
+
+def conversation_workflow_id(tenant_id: int, session_id: str) -> str:
+    return f"conversation-{tenant_id}-{session_id}"
+
+
+@workflow.defn
+class ConversationWorkflow:
+    @workflow.init
+    def __init__(self, inp: ConversationInput) -> None:
+        self.inp = inp
+        self.history: list[HistoryEntry] = list(inp.history)
+        self.turns_this_run = 0
+        self.busy = False
+        self.ended = False
+        self.last_activity = workflow.now()
+
+    @workflow.update
+    async def send_message(self, turn: TurnInput) -> PipelineResult:
+        # Turns of one conversation run one at a time, in arrival order.
+        await workflow.wait_condition(lambda: not self.busy)
+        self.busy = True
+        try:
+            return await self._run_turn(turn)
+        finally:
+            self.busy = False
+            self.turns_this_run += 1
+            self.last_activity = workflow.now()
+
+    @send_message.validator
+    def _validate_send_message(self, turn: TurnInput) -> None:
+        if self.ended:
+            raise ValueError("conversation has ended")
+        if turn.caller.tenant_id != self.inp.tenant_id:
+            raise ValueError("turn belongs to another tenant")
+
+    @workflow.signal
+    def end_conversation(self) -> None:
+        self.ended = True
+
+    @workflow.query
+    def get_history(self) -> list[HistoryEntry]:
+        return self.history
+
+    async def _run_turn(self, turn: TurnInput) -> PipelineResult:
+        child_id = pipeline_workflow_id(self.inp.tenant_id, self.inp.session_id, turn.turn_id)
+        patient = str(turn.caller.patient_id) if turn.caller.patient_id is not None else ""
+        result = await workflow.execute_child_workflow(
+            PipelineWorkflow.run,
+            PipelineInput(
+                session_id=self.inp.session_id,
+                turn=turn,
+                history=self.history[-2 * self.inp.history_turns :],
+            ),
+            id=child_id,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            run_timeout=PIPELINE_RUN_TIMEOUT,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.TENANT_ID, str(self.inp.tenant_id)),
+                    SearchAttributePair(sa.SESSION_ID, self.inp.session_id),
+                    SearchAttributePair(sa.PATIENT_ID, patient),
+                ]
+            ),
+            static_summary=f"turn {self.inp.turns_done + self.turns_this_run + 1}",
+        )
+        self.history += [
+            HistoryEntry("user", result.prompt),
+            HistoryEntry("assistant", result.final_response),
+        ]
+        self.history = self.history[-2 * self.inp.history_turns :]
+        return result
+
+    def _should_continue_as_new(self) -> bool:
+        return (
+            self.turns_this_run >= self.inp.max_turns_per_run
+            or workflow.info().is_continue_as_new_suggested()
+        )
+
+    @workflow.run
+    async def run(self, inp: ConversationInput) -> int:
+        idle = timedelta(seconds=inp.idle_timeout_s)
+        while True:
+            try:
+                await workflow.wait_condition(
+                    lambda: self.ended or self._should_continue_as_new() and not self.busy,
+                    timeout=idle,
+                )
+            except asyncio.TimeoutError:
+                if not self.busy and workflow.now() - self.last_activity >= idle:
+                    break
+                continue
+            if self.ended:
+                break
+            # Hand the recent history to a fresh run before the event history grows large.
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            workflow.continue_as_new(
+                ConversationInput(
+                    tenant_id=inp.tenant_id,
+                    session_id=inp.session_id,
+                    patient_id=inp.patient_id,
+                    history=self.history,
+                    turns_done=inp.turns_done + self.turns_this_run,
+                    max_turns_per_run=inp.max_turns_per_run,
+                    idle_timeout_s=inp.idle_timeout_s,
+                    history_turns=inp.history_turns,
+                )
+            )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return inp.turns_done + self.turns_this_run

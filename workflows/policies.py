@@ -1,0 +1,51 @@
+"""Named timeouts and retry policies, one per kind of activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy
+
+from core.errors import NON_RETRYABLE_TYPES
+from core.policy import LLM_MAX_ATTEMPTS
+
+
+@dataclass(frozen=True)
+class ActivityOptions:
+    start_to_close: timedelta
+    retry: RetryPolicy
+    heartbeat: timedelta | None = None
+
+
+# CPU-bound engines in the worker: fail fast, retry a little.
+ENGINE = ActivityOptions(
+    timedelta(seconds=10),
+    RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=3),
+)
+# Database work: transient errors (locks, restarts) retry with backoff; bad input never does.
+DATABASE = ActivityOptions(
+    timedelta(seconds=15),
+    RetryPolicy(
+        initial_interval=timedelta(milliseconds=300),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=10),
+        maximum_attempts=8,
+        non_retryable_error_types=NON_RETRYABLE_TYPES,
+    ),
+)
+# Generation streams for a while; heartbeats let a dead worker's attempt be retried quickly.
+LLM = ActivityOptions(
+    timedelta(seconds=90),
+    RetryPolicy(
+        initial_interval=timedelta(milliseconds=500),
+        maximum_attempts=LLM_MAX_ATTEMPTS,
+        non_retryable_error_types=["ContentPolicyViolation", "InvalidRequest"],
+    ),
+    heartbeat=timedelta(seconds=5),
+)
+# A finished turn must be recorded: keep trying until the database is back.
+PERSIST = ActivityOptions(
+    timedelta(seconds=15),
+    RetryPolicy(initial_interval=timedelta(milliseconds=300), maximum_interval=timedelta(seconds=30)),
+)
