@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from core.errors import NotFound, PermissionDenied, Unauthenticated
 from core.payloads import PATIENT_ROLE, STAFF_ROLES
@@ -38,7 +38,7 @@ async def get_principal(
         row = (
             await session.execute(
                 select(ApiKey, User)
-                .join(User, User.id == ApiKey.user_id)
+                .join(User, col(User.id) == ApiKey.user_id)
                 .where(ApiKey.key_hash == hash_api_key(x_api_key), ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
             )
         ).first()

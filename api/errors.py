@@ -29,8 +29,9 @@ _HTTP_CODES = {
 
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "request_id": request_id_var.get(),
-                      **extra}}
+    return {
+        "error": {"code": code, "message": message, "request_id": request_id_var.get(), **extra}
+    }
 
 
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
@@ -45,12 +46,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
-            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-             "problem": err.get("msg", "")}
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "problem": err.get("msg", ""),
+            }
             for err in exc.errors()
         ]
-        return error_response(422, "validation_error", "The request body is invalid.",
-                              details=details)
+        return error_response(
+            422, "validation_error", "The request body is invalid.", details=details
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

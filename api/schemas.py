@@ -66,7 +66,9 @@ class PipelineResponse(BaseModel):
             requires_escalation=result.requires_escalation,
             escalation_category=result.escalation_category,
             final_response=result.final_response,
-            citations=[CitationOut(article_id=c.article_id, title=c.title) for c in result.citations],
+            citations=[
+                CitationOut(article_id=c.article_id, title=c.title) for c in result.citations
+            ],
             steps=[StepOut(**vars(s)) for s in result.steps],
             created_at=result.created_at,
             updated_at=result.updated_at,

@@ -66,8 +66,9 @@ def _start_op(settings: Settings, turn: TurnInput, session_id: str) -> WithStart
     )
 
 
-async def run_turn(client: Client, settings: Settings, turn: TurnInput, session_id: str
-                   ) -> PipelineResult:
+async def run_turn(
+    client: Client, settings: Settings, turn: TurnInput, session_id: str
+) -> PipelineResult:
     try:
         return await client.execute_update_with_start_workflow(
             ConversationWorkflow.send_message,
@@ -79,8 +80,9 @@ async def run_turn(client: Client, settings: Settings, turn: TurnInput, session_
         raise ValidationFailed(_rejection(err)) from err
 
 
-async def start_turn(client: Client, settings: Settings, turn: TurnInput, session_id: str
-                     ) -> WorkflowUpdateHandle[PipelineResult]:
+async def start_turn(
+    client: Client, settings: Settings, turn: TurnInput, session_id: str
+) -> WorkflowUpdateHandle[PipelineResult]:
     try:
         return await client.start_update_with_start_workflow(
             ConversationWorkflow.send_message,
@@ -98,14 +100,16 @@ def _rejection(err: WorkflowUpdateFailedError) -> str:
     return f"Turn rejected: {cause}."
 
 
-async def follow(client: Client, settings: Settings, turn: TurnInput, session_id: str
-                 ) -> AsyncIterator[StreamEvent]:
+async def follow(
+    client: Client, settings: Settings, turn: TurnInput, session_id: str
+) -> AsyncIterator[StreamEvent]:
     """Events of the turn's pipeline workflow, from its first to `done`."""
     wf_id = pipeline_workflow_id(turn.caller.tenant_id, session_id, turn.turn_id)
     await _wait_until_started(client, wf_id, timeout_s=120)
     stream = WorkflowStreamClient.create(client, wf_id)
     async for item in stream.subscribe(
-        ["events"], result_type=StreamEvent,
+        ["events"],
+        result_type=StreamEvent,
         poll_cooldown=timedelta(milliseconds=settings.stream_poll_ms),
     ):
         yield item.data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -39,16 +38,17 @@ async def _seed(settings: Settings) -> dict[str, str]:
 def _spawn(name: str, cmd: list[str], logs: Path) -> subprocess.Popen[bytes]:
     out = (logs / f"{name}.log").open("ab")
     # Own process group: Ctrl-C reaches us once, and we stop the children in order.
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
-def _wait_healthy(url: str, timeout_s: float, procs: list[subprocess.Popen[bytes]]) -> None:
+def _wait_healthy(url: str, timeout_s: float, procs: dict[str, subprocess.Popen[bytes]]) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for proc in procs:
+        for name, proc in procs.items():
             if proc.poll() is not None:
-                raise RuntimeError(f"{proc.args[0]} exited early; see data/logs/")
+                raise RuntimeError(f"{name} exited early; see data/logs/{name}.log")
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 - our own URL
                 if resp.status == 200:
@@ -59,11 +59,13 @@ def _wait_healthy(url: str, timeout_s: float, procs: list[subprocess.Popen[bytes
     raise TimeoutError(f"{url} not healthy after {timeout_s}s")
 
 
-def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for proc in reversed(procs):
+def _stop(procs: dict[str, subprocess.Popen[bytes]]) -> None:
+    # API first, Temporal last: the worker finishes its tasks while the server still runs.
+    ordered = list(reversed(procs.values()))
+    for proc in ordered:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
-    for proc in reversed(procs):
+    for proc in ordered:
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -100,26 +102,30 @@ def main() -> None:
     log.info("applying migrations")
     upgrade(settings.effective_database_url)
     keys = asyncio.run(_seed(settings))
-    procs: list[subprocess.Popen[bytes]] = []
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    api_cmd = [
+        *(sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app_with_logging"),
+        *("--host", settings.api_host, "--port", str(settings.api_port), "--no-access-log"),
+    ]
     try:
         if settings.temporal_address == EMBEDDED_TEMPORAL:
-            cmd = dev_server_command(port=7233, ui_port=settings.temporal_ui_port,
-                                     db_file=settings.data_dir / "temporal.db")
-            procs.append(_spawn("temporal", cmd, logs))
-            wait_for_port(7233, timeout_s=60, proc=procs[-1])
-        procs.append(_spawn("worker", [sys.executable, "worker.py"], logs))
-        procs.append(_spawn("api", [
-            sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app_with_logging",
-            "--host", settings.api_host, "--port", str(settings.api_port), "--no-access-log",
-        ], logs))
+            cmd = dev_server_command(
+                port=7233,
+                ui_port=settings.temporal_ui_port,
+                db_file=settings.data_dir / "temporal.db",
+            )
+            procs["temporal"] = _spawn("temporal", cmd, logs)
+            wait_for_port(7233, timeout_s=60, proc=procs["temporal"])
+        procs["worker"] = _spawn("worker", [sys.executable, "worker.py"], logs)
+        procs["api"] = _spawn("api", api_cmd, logs)
         base = f"http://{settings.api_host}:{settings.api_port}"
         _wait_healthy(f"{base}/health/services", 180, procs)
         sys.stdout.write(_banner(settings, keys, time.monotonic() - started) + "\n")
         sys.stdout.flush()
-        while all(p.poll() is None for p in procs):
+        while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)
-        failed = [p.args[0] for p in procs if p.poll() is not None]
-        log.error("a process stopped: %s; see data/logs/", json.dumps(failed, default=str))
+        failed = [name for name, p in procs.items() if p.poll() is not None]
+        log.error("%s stopped; see data/logs/; stopping the rest", ", ".join(failed))
     except KeyboardInterrupt:
         log.info("stopping")
     finally:

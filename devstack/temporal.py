@@ -31,10 +31,15 @@ def dev_server_command(
     *, port: int, ui_port: int | None, db_file: Path | None, log_level: str = "warn"
 ) -> list[str]:
     cmd = [
-        str(temporal_binary()), "server", "start-dev",
-        "--ip", "127.0.0.1",
-        "--port", str(port),
-        "--log-level", log_level,
+        str(temporal_binary()),
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        log_level,
     ]
     cmd += ["--headless"] if ui_port is None else ["--ui-port", str(ui_port)]
     if db_file is not None:
@@ -48,8 +53,9 @@ def dev_server_command(
     return cmd
 
 
-def wait_for_port(port: int, *, timeout_s: float, proc: subprocess.Popen[bytes] | None = None
-                  ) -> None:
+def wait_for_port(
+    port: int, *, timeout_s: float, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:

@@ -201,9 +201,7 @@ class PlatformConfig(SQLModel, table=True):
 class Conversation(SQLModel, table=True):
     __tablename__ = "conversations"
     # Session ids are unique within a tenant, so one clinic can never collide with another's.
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "session_id", name="uq_conversations_session"),
-    )
+    __table_args__ = (UniqueConstraint("tenant_id", "session_id", name="uq_conversations_session"),)
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
     session_id: str = Field(index=True)
@@ -248,7 +246,7 @@ class PipelineStep(SQLModel, table=True):
 
 
 class ActionExecution(SQLModel, table=True):
-    """The ledger of side effects: unique (tenant_id, idempotency_key) makes each one happen once."""
+    """Ledger of side effects: unique (tenant_id, idempotency_key) makes each happen once."""
 
     __tablename__ = "action_executions"
     __table_args__ = (

@@ -25,6 +25,9 @@ from store.migrate import upgrade_async
 from store.seed import seed_demo
 from worker import Engines, build_engines, create_worker
 
+# LiteLLM fetches a price list from the network at import unless told otherwise.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
 TEST_DB = os.environ.get("AURIXA_TEST_DB", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN = os.environ.get("AURIXA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -167,8 +170,9 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 @pytest.fixture(scope="session")
 async def api(app: FastAPI, worker: None) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://aurixa.test",
-                                 timeout=60) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://aurixa.test", timeout=60
+    ) as client:
         yield client
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -61,6 +60,9 @@ class ConversationWorkflow:
             raise ValueError("conversation has ended")
         if turn.caller.tenant_id != self.inp.tenant_id:
             raise ValueError("turn belongs to another tenant")
+        if turn.caller.patient_id != self.inp.patient_id:
+            # The history is shared with the model: one conversation, one patient.
+            raise ValueError("this conversation belongs to another patient")
 
     @workflow.signal
     def end_conversation(self) -> None:
@@ -111,10 +113,10 @@ class ConversationWorkflow:
         while True:
             try:
                 await workflow.wait_condition(
-                    lambda: self.ended or self._should_continue_as_new() and not self.busy,
+                    lambda: self.ended or (self._should_continue_as_new() and not self.busy),
                     timeout=idle,
                 )
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if not self.busy and workflow.now() - self.last_activity >= idle:
                     break
                 continue

@@ -1,10 +1,10 @@
-"""One conversation turn: screen -> classify -> retrieve or tools -> generate -> check -> persist."""
+"""One turn: screen -> classify -> retrieve or tools -> generate -> check -> persist."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from temporalio import workflow
 from temporalio.contrib.workflow_streams import WorkflowStream
@@ -17,10 +17,12 @@ from core.payloads import (
     ClassifyOutput,
     ExecuteToolInput,
     GenerateInput,
+    GenerateOutput,
     PersistTurnInput,
     PipelineInput,
     PipelineResult,
     PlanInput,
+    PlanOutput,
     RetrieveInput,
     ScreenInput,
     StepRecord,
@@ -38,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
     from activities.safety.activity import SafetyActivities
     from activities.tools.activity import ToolActivities
 
-T = TypeVar("T")
 
 FAILURE_REPLY = (
     "I'm sorry, something went wrong while handling your request and nothing was changed "
@@ -72,18 +73,21 @@ class PipelineWorkflow:
     async def _step(
         self,
         name: str,
-        fn: Callable[..., Awaitable[T]] | Callable[..., T],
+        fn: Callable[..., Any],
         arg: Any,
         opts: ActivityOptions,
         summary: dict[str, Any] | None = None,
-    ) -> T:
-        self.events.publish(StreamEvent("status", step=name, status="running",
-                                        message=STATUS_MESSAGES.get(name, name)))
+    ) -> Any:
+        self.events.publish(
+            StreamEvent(
+                "status", step=name, status="running", message=STATUS_MESSAGES.get(name, name)
+            )
+        )
         record = StepRecord(name, "running", summary, None, None, workflow.now().timestamp())
         self.steps.append(record)
         try:
-            result: T = await workflow.execute_activity_method(
-                fn,  # type: ignore[arg-type]
+            result = await workflow.execute_activity_method(
+                fn,
                 arg,
                 start_to_close_timeout=opts.start_to_close,
                 retry_policy=opts.retry,
@@ -104,8 +108,10 @@ class PipelineWorkflow:
         started = workflow.now().timestamp()
         wf_id = workflow.info().workflow_id
         screen = await self._step(
-            "safety_input", SafetyActivities.screen_input,
-            ScreenInput(caller.tenant_id, turn.prompt), ENGINE,
+            "safety_input",
+            SafetyActivities.screen_input,
+            ScreenInput(caller.tenant_id, turn.prompt),
+            ENGINE,
         )
         self.steps[-1].output = {
             "requires_escalation": screen.requires_escalation,
@@ -113,8 +119,9 @@ class PipelineWorkflow:
             "issues": [i.category for i in screen.issues],
         }
         prompt = screen.redacted_text
-        result = PipelineResult(inp.session_id, turn.turn_id, wf_id, prompt, "", "emergency",
-                                created_at=started)
+        result = PipelineResult(
+            inp.session_id, turn.turn_id, wf_id, prompt, "", "emergency", created_at=started
+        )
         if screen.requires_escalation:
             # Emergencies skip classification and tools: guidance goes out immediately.
             result.requires_escalation = True
@@ -129,18 +136,30 @@ class PipelineWorkflow:
                 # An engine failed for good: the turn still ends with a reply and a record.
                 result.error = type(err.cause or err).__name__
                 result.final_response = FAILURE_REPLY
-                self.events.publish(StreamEvent("error", step=self.steps[-1].name,
-                                                message="step failed"))
+                self.events.publish(
+                    StreamEvent("error", step=self.steps[-1].name, message="step failed")
+                )
         result.steps = self.steps
         result.updated_at = workflow.now().timestamp()
         # `done` goes out before the last step: items published in a workflow's final task
         # reach subscribers only after it completes.
         self.events.publish(StreamEvent("done", result=result))
         await self._step(
-            "persist", PersistActivities.persist_turn,
-            PersistTurnInput(caller, inp.session_id, turn.turn_id, wf_id, turn.channel, prompt,
-                             result.final_response, result.intent, result.requires_escalation,
-                             result.escalation_category, list(self.steps)),
+            "persist",
+            PersistActivities.persist_turn,
+            PersistTurnInput(
+                caller,
+                inp.session_id,
+                turn.turn_id,
+                wf_id,
+                turn.channel,
+                prompt,
+                result.final_response,
+                result.intent,
+                result.requires_escalation,
+                result.escalation_category,
+                list(self.steps),
+            ),
             PERSIST,
         )
         result.steps = self.steps
@@ -152,36 +171,58 @@ class PipelineWorkflow:
             "classify", IntentActivities.classify, ClassifyInput(caller.tenant_id, prompt), ENGINE
         )
         self.steps[-1].output = {
-            "intent": cls.intent, "confidence": cls.confidence, "path": cls.path,
-            "runner_up": cls.runner_up, "decided_by": cls.decided_by,
+            "intent": cls.intent,
+            "confidence": cls.confidence,
+            "path": cls.path,
+            "runner_up": cls.runner_up,
+            "decided_by": cls.decided_by,
         }
         result.intent = cls.intent
         workflow.upsert_search_attributes([sa.INTENT.value_set(cls.intent)])
-        gen = GenerateInput(caller.tenant_id, prompt, cls.intent, cls.path,
-                            history=inp.history, candidates=cls.candidates,
-                            stream_batch_ms=inp.stream_batch_ms)
+        gen = GenerateInput(
+            caller.tenant_id,
+            prompt,
+            cls.intent,
+            cls.path,
+            history=inp.history,
+            candidates=cls.candidates,
+            stream_batch_ms=inp.stream_batch_ms,
+        )
         if cls.path == "knowledge":
-            found = await self._step("retrieve", RetrievalActivities.retrieve,
-                                     RetrieveInput(caller.tenant_id, prompt), ENGINE)
+            found = await self._step(
+                "retrieve",
+                RetrievalActivities.retrieve,
+                RetrieveInput(caller.tenant_id, prompt),
+                ENGINE,
+            )
             self.steps[-1].output = {
                 "covered": found.covered,
-                "passages": [{"article_id": p.article_id, "title": p.title,
-                              "retrievers": p.retrievers} for p in found.passages],
+                "passages": [
+                    {"article_id": p.article_id, "title": p.title, "retrievers": p.retrievers}
+                    for p in found.passages
+                ],
             }
             gen.passages, gen.covered = found.passages, found.covered
         elif cls.path == "agent":
             gen.clarification, gen.tool_results = await self._run_tools(inp, prompt, cls.intent)
-        reply = await self._step("generate", LlmActivities.generate, gen, LLM)
-        self.steps[-1].output = {"provider": reply.provider, "model": reply.model,
-                                 "prompt_tokens": reply.prompt_tokens,
-                                 "completion_tokens": reply.completion_tokens,
-                                 "cost_usd": reply.cost_usd}
+        reply: GenerateOutput = await self._step("generate", LlmActivities.generate, gen, LLM)
+        self.steps[-1].output = {
+            "provider": reply.provider,
+            "model": reply.model,
+            "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": reply.completion_tokens,
+            "cost_usd": reply.cost_usd,
+        }
         checked = await self._step(
-            "safety_output", SafetyActivities.check_output,
-            CheckOutputInput(caller.tenant_id, reply.text, [p.text for p in gen.passages]), ENGINE,
+            "safety_output",
+            SafetyActivities.check_output,
+            CheckOutputInput(caller.tenant_id, reply.text, [p.text for p in gen.passages]),
+            ENGINE,
         )
-        self.steps[-1].output = {"is_valid": checked.is_valid,
-                                 "issues": [i.category for i in checked.issues]}
+        self.steps[-1].output = {
+            "is_valid": checked.is_valid,
+            "issues": [i.category for i in checked.issues],
+        }
         result.final_response = checked.text
         result.citations = reply.citations
 
@@ -189,21 +230,30 @@ class PipelineWorkflow:
         self, inp: PipelineInput, prompt: str, intent: str
     ) -> tuple[str | None, list[ToolResult]]:
         caller = inp.turn.caller
-        plan = await self._step("plan_tools", ToolActivities.plan_tools,
-                                PlanInput(caller, intent, prompt), DATABASE)
-        self.steps[-1].output = {"calls": [c.name for c in plan.calls],
-                                 "clarification": plan.clarification}
+        plan: PlanOutput = await self._step(
+            "plan_tools", ToolActivities.plan_tools, PlanInput(caller, intent, prompt), DATABASE
+        )
+        self.steps[-1].output = {
+            "calls": [c.name for c in plan.calls],
+            "clarification": plan.clarification,
+        }
         results: list[ToolResult] = []
         for index, call in enumerate(plan.calls):
             # Business keys, not randomness: a replay or retry of this step reuses the key.
             key = f"{inp.session_id}:{inp.turn.turn_id}:{index}:{call.name}"
-            res = await self._step(
-                "execute_tool", ToolActivities.execute_tool,
-                ExecuteToolInput(caller, call, key, workflow.info().workflow_id), DATABASE,
+            res: ToolResult = await self._step(
+                "execute_tool",
+                ToolActivities.execute_tool,
+                ExecuteToolInput(caller, call, key, workflow.info().workflow_id),
+                DATABASE,
                 summary={"tool": call.name, "idempotency_key": key},
             )
-            self.steps[-1].output = {"tool": res.tool, "ok": res.ok, "error_code": res.error_code,
-                                     "replayed": res.replayed}
+            self.steps[-1].output = {
+                "tool": res.tool,
+                "ok": res.ok,
+                "error_code": res.error_code,
+                "replayed": res.replayed,
+            }
             results.append(res)
             if not res.ok:
                 break  # later steps depended on this one

@@ -47,5 +47,7 @@ LLM = ActivityOptions(
 # A finished turn must be recorded: keep trying until the database is back.
 PERSIST = ActivityOptions(
     timedelta(seconds=15),
-    RetryPolicy(initial_interval=timedelta(milliseconds=300), maximum_interval=timedelta(seconds=30)),
+    RetryPolicy(
+        initial_interval=timedelta(milliseconds=300), maximum_interval=timedelta(seconds=30)
+    ),
 )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from temporalio import activity
 from temporalio.contrib.workflow_streams import WorkflowStreamClient

@@ -32,14 +32,22 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _MARKUP = re.compile(r"\*\*|__|`")
 # What kind of fact a question asks for, and how such a fact looks in a line.
 _ASKS = {
-    "time": (re.compile(r"\b(?:hours?|when|what time|open|opening|close|closing)\b", re.I),
-             re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:AM|PM)\b|\bnoon\b|\bclosed\b", re.I)),
-    "money": (re.compile(r"\b(?:cost|price|fee|how much|copay|charge|pay)\b", re.I),
-              re.compile(r"\$\d")),
-    "place": (re.compile(r"\b(?:where|address|located|location|park|parking|directions)\b", re.I),
-              re.compile(r"\b(?:Street|Avenue|Road|garage|parking|lot|level|floor|Suite)\b")),
-    "phone": (re.compile(r"\b(?:phone|call|number|contact|reach)\b", re.I),
-              re.compile(r"\(\d{3}\) \d{3}-\d{4}")),
+    "time": (
+        re.compile(r"\b(?:hours?|when|what time|open|opening|close|closing)\b", re.I),
+        re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:AM|PM)\b|\bnoon\b|\bclosed\b", re.I),
+    ),
+    "money": (
+        re.compile(r"\b(?:cost|price|fee|how much|copay|charge|pay)\b", re.I),
+        re.compile(r"\$\d"),
+    ),
+    "place": (
+        re.compile(r"\b(?:where|address|located|location|park|parking|directions)\b", re.I),
+        re.compile(r"\b(?:Street|Avenue|Road|garage|parking|lot|level|floor|Suite)\b"),
+    ),
+    "phone": (
+        re.compile(r"\b(?:phone|call|number|contact|reach)\b", re.I),
+        re.compile(r"\(\d{3}\) \d{3}-\d{4}"),
+    ),
 }
 
 
@@ -72,7 +80,7 @@ def answer_from_passages(question: str, passages: list[Passage]) -> tuple[str, l
     by_passage = [_lines(p) for p in passages]
     for p_rank, passage in enumerate(passages):
         for l_rank, (label, line) in enumerate(by_passage[p_rank]):
-            score = len(q_terms & set(tokenize(line)))
+            score: float = len(q_terms & set(tokenize(line)))
             score += 2 * sum(1 for shape in looks_like if shape.search(line))
             # Fusion already ranked passages: earlier passages and lines win ties.
             score -= 1.0 * p_rank + 0.01 * l_rank
@@ -80,9 +88,12 @@ def answer_from_passages(question: str, passages: list[Passage]) -> tuple[str, l
     if not scored:
         return NOT_COVERED, []
     top = max(row[0] for row in scored)
-    chosen = sorted(
-        (row for row in scored if row[0] > 0 and row[0] >= top - 1.5), key=lambda r: -r[0]
-    )[:10] or sorted(scored, key=lambda r: -r[0])[:2]
+    chosen = (
+        sorted((row for row in scored if row[0] > 0 and row[0] >= top - 1.5), key=lambda r: -r[0])[
+            :10
+        ]
+        or sorted(scored, key=lambda r: -r[0])[:2]
+    )
     # A line that introduces a list ("...need an empty stomach:") brings the list with it.
     for row in list(chosen):
         if row[4].endswith(":"):

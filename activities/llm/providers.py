@@ -40,8 +40,9 @@ class OfflineProvider:
         for piece in re.findall(r"\S+\s*|\s+", text):
             yield piece
         words = len(text.split())
-        yield Usage(prompt_tokens=len(inp.prompt.split()), completion_tokens=words,
-                    citations=citations)
+        yield Usage(
+            prompt_tokens=len(inp.prompt.split()), completion_tokens=words, citations=citations
+        )
 
 
 class LiteLlmProvider:
@@ -50,8 +51,15 @@ class LiteLlmProvider:
 
     name = "openai_compatible"
 
-    def __init__(self, model: str, api_base: str | None, api_key: str | None, *,
-                 timeout_s: float, max_tokens: int) -> None:
+    def __init__(
+        self,
+        model: str,
+        api_base: str | None,
+        api_key: str | None,
+        *,
+        timeout_s: float,
+        max_tokens: int,
+    ) -> None:
         import litellm  # heavy (seconds, ~170 MB): imported once, only when configured
 
         self._litellm: Any = litellm
@@ -92,6 +100,6 @@ class LiteLlmProvider:
                 prompt_tokens=usage.prompt_tokens,
                 completion_tokens=usage.completion_tokens,
             )
-        except Exception:  # noqa: BLE001 - unknown models simply have no price
+        except Exception:
             return 0.0
         return float(prompt_cost + completion_cost)

@@ -148,14 +148,18 @@ class RetrievalEngine:
             query=vector,
             limit=k,
             query_filter=models.Filter(
-                must=[models.FieldCondition(key="tenant_id", match=models.MatchValue(value=tenant_id))]
+                must=[
+                    models.FieldCondition(key="tenant_id", match=models.MatchValue(value=tenant_id))
+                ]
             ),
             with_payload=True,
         ).points
         out = []
         for h in hits:
             p = h.payload or {}
-            chunk = Chunk(int(p["article_id"]), str(p["title"]), int(p["chunk_index"]), str(p["text"]))
+            chunk = Chunk(
+                int(p["article_id"]), str(p["title"]), int(p["chunk_index"]), str(p["text"])
+            )
             out.append((chunk, float(h.score)))
         return out
 

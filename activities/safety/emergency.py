@@ -45,7 +45,8 @@ PATTERNS: dict[str, list[str]] = {
     "overdose_poisoning": [
         r"overdos",
         r"poison",
-        r"took (?:too many|a whole bottle|all (?:of )?(?:my|the)) (?:pills|tablets|medication)",
+        r"took (?:too many|a (?:whole )?bottle of|all (?:of )?(?:my|the|her|his)) (?:\w+ )?"
+        r"(?:pills|tablets|medication|meds)",
         r"swallowed (?:bleach|detergent|cleaning)",
     ],
     "seizure": [

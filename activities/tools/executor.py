@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from pydantic import TypeAdapter
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col, select
 
 from core.payloads import (
     AppointmentInfo,
@@ -24,7 +24,6 @@ from store.models import (
     ActionExecution,
     Appointment,
     AuditLog,
-    Patient,
     PatientInsurance,
     Prescription,
     Site,
@@ -36,7 +35,9 @@ from store.models import (
 from .availability import free_slots, is_bookable_start
 from .clock import now_local, to_local, to_utc_naive
 
-SIDE_EFFECTS = frozenset({"create_appointment", "cancel_appointment", "request_prescription_refill"})
+SIDE_EFFECTS = frozenset(
+    {"create_appointment", "cancel_appointment", "request_prescription_refill"}
+)
 READ_ONLY = frozenset({"get_appointments", "get_availability", "check_insurance"})
 _RESULT = TypeAdapter(ToolResult)
 # Refills are not re-requested inside this window: the pharmacy is already working on one.
@@ -83,8 +84,11 @@ class ToolExecutor:
             if call.name in SIDE_EFFECTS:
                 # Refusals are audited apart: the refused transaction rolled back.
                 async with self.sessions() as session, session.begin():
-                    details = {"key": idempotency_key, "code": refused.code,
-                               **dataclasses.asdict(call.args)}
+                    details = {
+                        "key": idempotency_key,
+                        "code": refused.code,
+                        **dataclasses.asdict(call.args),
+                    }
                     session.add(_audit(caller, f"{call.name}_refused", details, "warning"))
             return ToolResult(call.name, False, refused.message, refused.code)
 
@@ -114,7 +118,9 @@ class ToolExecutor:
                 prior = await _find_action(session, caller.tenant_id, key)
             if prior is not None:
                 return _replayed(prior)
-            raise ToolRefused("slot_taken", "That time was just taken. Please pick another.")
+            raise ToolRefused(
+                "slot_taken", "That time was just taken. Please pick another."
+            ) from None
         if self.after_commit is not None:
             await self.after_commit(call.name, key)
         return result
@@ -133,7 +139,7 @@ class ToolExecutor:
                 Appointment.status == "confirmed",
                 Appointment.start_time >= utcnow(),
             )
-            .order_by(Appointment.start_time)
+            .order_by(col(Appointment.start_time))
             .limit(10)
         )
         infos = [await _appt_info(session, a, tz) for a in rows]
@@ -147,7 +153,7 @@ class ToolExecutor:
         query = select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
         if call.args.staff_id is not None:
             query = query.where(Staff.id == call.args.staff_id)
-        providers = list(await session.scalars(query.order_by(Staff.id)))
+        providers = list(await session.scalars(query.order_by(col(Staff.id))))
         if not providers:
             raise ToolRefused("provider_not_found", "I couldn't find that provider.")
         now = now_local(tz)
@@ -161,8 +167,9 @@ class ToolExecutor:
                 staff, days, booked, tz=tz, not_before=now + timedelta(hours=1), limit=4
             ):
                 slots.append(
-                    SlotInfo(staff.id or 0, staff.full_name, site.name if site else "",
-                             start.isoformat())
+                    SlotInfo(
+                        staff.id or 0, staff.full_name, site.name if site else "", start.isoformat()
+                    )
                 )
         slots.sort(key=lambda s: s.start_local)
         return ToolResult("get_availability", True, f"{len(slots)} open slot(s).", slots=slots[:8])
@@ -258,9 +265,7 @@ class ToolExecutor:
                 f"{rx.medication_name} is a controlled medication; a clinician must review it.",
             )
         if rx.refills_remaining <= 0:
-            raise ToolRefused(
-                "no_refills", f"There are no refills left on {rx.medication_name}."
-            )
+            raise ToolRefused("no_refills", f"There are no refills left on {rx.medication_name}.")
         if rx.refill_requested_at and now - rx.refill_requested_at < REFILL_MIN_INTERVAL:
             raise ToolRefused(
                 "already_requested", f"A refill of {rx.medication_name} is already in progress."
@@ -269,7 +274,10 @@ class ToolExecutor:
         rx.refill_requested_at = now
         rx.updated_at = now
         info = RefillInfo(
-            rx.id or 0, rx.medication_name, "requested", rx.refills_remaining,
+            rx.id or 0,
+            rx.medication_name,
+            "requested",
+            rx.refills_remaining,
             "Refill requested; allow 2 business days.",
         )
         return ToolResult("request_prescription_refill", True, "Refill requested.", refill=info)

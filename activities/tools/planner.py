@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import select
 
 from core.payloads import Caller, PlanOutput, ToolArgs, ToolCall
 from store.models import Appointment, Prescription, Staff, Tenant, utcnow
@@ -61,7 +61,9 @@ class ToolPlanner:
             return PlanOutput(clarification=f"Which provider would you like to see: {names}?")
         # Without a full provider + time, show what is open so the patient can choose.
         day = when.day.isoformat() if when else None
-        return PlanOutput([ToolCall("get_availability", ToolArgs(staff_id=staff_id, day_local=day))])
+        return PlanOutput(
+            [ToolCall("get_availability", ToolArgs(staff_id=staff_id, day_local=day))]
+        )
 
     async def _cancel(
         self, session: AsyncSession, caller: Caller, text: str, tz: str

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from sqlalchemy import select
+from sqlmodel import select
 
 from api.auth import PrincipalDep
 from api.deps import StateDep
@@ -48,8 +48,15 @@ async def get_conversation(
     by_turn: dict[str, list[StepOut]] = defaultdict(list)
     for s in steps:
         by_turn[s.turn_id].append(
-            StepOut(name=s.step_name, status=s.status, input=s.input, output=s.output,
-                    error_message=s.error_message, start_time=s.start_time, end_time=s.end_time)
+            StepOut(
+                name=s.step_name,
+                status=s.status,
+                input=s.input,
+                output=s.output,
+                error_message=s.error_message,
+                start_time=s.start_time,
+                end_time=s.end_time,
+            )
         )
     return ConversationOut(
         session_id=conv.session_id,
@@ -58,10 +65,16 @@ async def get_conversation(
         created_at=conv.created_at.isoformat(),
         updated_at=conv.updated_at.isoformat(),
         turns=[
-            TurnOut(turn_id=t.turn_id, workflow_id=t.workflow_id, prompt=t.prompt,
-                    response=t.response, intent=t.intent,
-                    requires_escalation=t.requires_escalation,
-                    created_at=t.created_at.isoformat(), steps=by_turn[t.turn_id])
+            TurnOut(
+                turn_id=t.turn_id,
+                workflow_id=t.workflow_id,
+                prompt=t.prompt,
+                response=t.response,
+                intent=t.intent,
+                requires_escalation=t.requires_escalation,
+                created_at=t.created_at.isoformat(),
+                steps=by_turn[t.turn_id],
+            )
             for t in turns
         ],
     )

@@ -40,8 +40,13 @@ async def _prepare(
     session_id = body.session_id or uuid.uuid4().hex
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
     turn = TurnInput(new_turn_id(idempotency_key), body.prompt, caller, body.channel)
-    echo = RequestEcho(session_id=session_id, prompt=body.prompt, tenant_id=who.tenant_id,
-                       user_id=who.user_id, patient_id=patient_id)
+    echo = RequestEcho(
+        session_id=session_id,
+        prompt=body.prompt,
+        tenant_id=who.tenant_id,
+        user_id=who.user_id,
+        patient_id=patient_id,
+    )
     return turn, session_id, echo
 
 
@@ -92,9 +97,17 @@ async def stream_pipeline(
     async def events() -> AsyncIterator[bytes]:
         token = request_id_var.set(rid)
         try:
-            yield _line({"event": "status", "step": "accepted", "status": "accepted",
-                         "message": "Turn accepted", "session_id": session_id,
-                         "turn_id": turn.turn_id, "workflow_id": handle.workflow_id})
+            yield _line(
+                {
+                    "event": "status",
+                    "step": "accepted",
+                    "status": "accepted",
+                    "message": "Turn accepted",
+                    "session_id": session_id,
+                    "turn_id": turn.turn_id,
+                    "workflow_id": handle.workflow_id,
+                }
+            )
             async for ev in follow(client, state.settings, turn, session_id):
                 yield _line(_event_payload(ev, echo))
                 if ev.event == "done":
@@ -102,13 +115,21 @@ async def stream_pipeline(
             # The stream ended without `done`: fall back to the update's own result.
             result = await handle.result()
             yield _line(_event_payload(StreamEvent("done", result=result), echo))
-        except Exception as err:  # noqa: BLE001 - the HTTP status is already sent
+        except Exception as err:
             log.error("stream failed", extra={"exc_type": type(err).__name__})
-            yield _line({"event": "error", **error_body(
-                "stream_failed", "Progress could not be streamed; the turn continues and "
-                "its result is available from the conversation.")})
+            yield _line(
+                {
+                    "event": "error",
+                    **error_body(
+                        "stream_failed",
+                        "Progress could not be streamed; the turn continues and "
+                        "its result is available from the conversation.",
+                    ),
+                }
+            )
         finally:
             request_id_var.reset(token)
 
-    return StreamingResponse(events(), media_type="application/x-ndjson",
-                             headers={"X-Session-Id": session_id})
+    return StreamingResponse(
+        events(), media_type="application/x-ndjson", headers={"X-Session-Id": session_id}
+    )

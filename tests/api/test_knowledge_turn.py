@@ -25,7 +25,12 @@ async def test_opening_hours_cites_seeded_article(
     assert "Source: Opening Hours" in body["final_response"]
     assert "8:00 AM" in body["final_response"]
     assert [s["name"] for s in body["steps"]] == [
-        "safety_input", "classify", "retrieve", "generate", "safety_output", "persist",
+        "safety_input",
+        "classify",
+        "retrieve",
+        "generate",
+        "safety_output",
+        "persist",
     ]
     assert body["request"]["tenant_id"] == 1 and body["request"]["patient_id"] is not None
 
@@ -36,7 +41,12 @@ async def test_opening_hours_cites_seeded_article(
         if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
     ]
     assert scheduled == [
-        "screen_input", "classify", "retrieve", "generate", "check_output", "persist_turn",
+        "screen_input",
+        "classify",
+        "retrieve",
+        "generate",
+        "check_output",
+        "persist_turn",
     ]
     desc = await temporal_client.get_workflow_handle(body["workflow_id"]).describe()
     attrs = {k.name: v for k, v in ((p.key, p.value) for p in desc.typed_search_attributes)}

@@ -1,0 +1,141 @@
+"""Turn latency and throughput against a zero-delay fake LLM, next to the bare Temporal ceiling.
+
+Run: `make bench` (or `.venv/bin/python bench/turn_latency.py --turns 40`). Starts its own
+tuned Temporal dev server, a temporary SQLite database with the demo clinic, a fake
+OpenAI-compatible server and an in-process worker; turns go through the same
+update-with-start path the API uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+from temporalio.client import Client  # noqa: E402
+from temporalio.worker import Worker  # noqa: E402
+
+from activities.embedding import Embedder, prepare_model  # noqa: E402
+from api.turns import run_turn  # noqa: E402
+from bench.bare_workflow import BareTurnWorkflow, noop  # noqa: E402
+from core.payloads import Caller, TurnInput  # noqa: E402
+from core.settings import ROOT, Settings  # noqa: E402
+from core.temporal import connect  # noqa: E402
+from devstack.temporal import dev_server_command, free_port, wait_for_port  # noqa: E402
+from store.db import make_engine, make_session_factory  # noqa: E402
+from store.migrate import upgrade_async  # noqa: E402
+from store.seed import seed_demo  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
+from worker import build_engines, create_worker  # noqa: E402
+
+PROMPT = "What are your opening hours?"
+ACTIVITIES_PER_TURN = 6  # screen, classify, retrieve, generate, check, persist
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def measure(run_one: object, turns: int, concurrency: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(turns):
+        queue.put_nowait(i)
+
+    async def lane() -> None:
+        while not queue.empty():
+            i = queue.get_nowait()
+            started = time.perf_counter()
+            await run_one(i)  # type: ignore[operator]
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(lane() for _ in range(concurrency)))
+    return latencies, turns / (time.perf_counter() - started)
+
+
+async def main(turns: int, levels: list[int]) -> None:
+    work = Path(tempfile.mkdtemp(prefix="aurixa-bench-"))
+    port = free_port()
+    server = subprocess.Popen(
+        dev_server_command(port=port, ui_port=None, db_file=None),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port, timeout_s=60, proc=server)
+    model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
+    try:
+        async with FakeOpenAI(reply="Downtown is open 8:00 AM to 6:00 PM on weekdays.") as fake:
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                data_dir=work, temporal_address=f"127.0.0.1:{port}",
+                temporal_task_queue="bench", embedding_model_dir=model_dir,
+                llm_provider="openai_compatible", llm_api_base=fake.base_url,
+                llm_model="fake-model", stream_batch_ms=20, log_level="WARNING",
+            )
+            await upgrade_async(settings.effective_database_url)
+            db = make_engine(settings.effective_database_url)
+            await seed_demo(make_session_factory(db))
+            await db.dispose()
+            engines = await build_engines(settings, embedder=Embedder(model_dir))
+            client: Client = await connect(settings)
+            caller = Caller(tenant_id=1, user_id=1, role="patient", patient_id=1)
+
+            async def ours(i: int) -> None:
+                turn = TurnInput(uuid.uuid4().hex, PROMPT, caller)
+                await run_turn(client, settings, turn, f"bench-{uuid.uuid4().hex[:12]}")
+
+            async def bare(i: int) -> None:
+                await client.execute_workflow(
+                    BareTurnWorkflow.run, ACTIVITIES_PER_TURN,
+                    id=f"bare-{uuid.uuid4().hex}", task_queue="bench-bare",
+                )
+
+            rows: list[tuple[int, str, float, float, float]] = []
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                ours_worker = create_worker(client, engines, task_queue="bench", executor=pool)
+                bare_worker = Worker(client, task_queue="bench-bare",
+                                     workflows=[BareTurnWorkflow], activities=[noop])
+                async with ours_worker, bare_worker:
+                    await ours(-1)  # warm-up: sandbox imports, first model call
+                    await bare(-1)
+                    for level in levels:
+                        for name, fn in (("aurixa turn", ours), ("bare 6 no-op", bare)):
+                            lat, tput = await measure(fn, turns, level)
+                            rows.append((level, name, pct(lat, 0.5), pct(lat, 0.95), tput))
+            await engines.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    print(f"{'conc':>4}  {'workload':<14} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}")
+    for level, name, p50, p95, tput in rows:
+        print(f"{level:>4}  {name:<14} {p50:>8.1f} {p95:>8.1f} {tput:>8.1f}")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ratios = []
+    for level in levels:
+        ours_row = next(r for r in rows if r[0] == level and r[1] == "aurixa turn")
+        bare_row = next(r for r in rows if r[0] == level and r[1] == "bare 6 no-op")
+        ratios.append(f"c{level} p50 {ours_row[2] / bare_row[2]:.2f}x")
+    print(f"peak RSS of this process (worker + driver): {rss_mb:.0f} MB")
+    print("summary: ours/bare " + ", ".join(ratios)
+          + f" ({turns} turns per level, median of one run)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    args = parser.parse_args()
+    asyncio.run(main(args.turns, args.concurrency))

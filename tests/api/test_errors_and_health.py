@@ -1,0 +1,63 @@
+"""Typed JSON errors with request ids, and health endpoints that report each dependency."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import key_headers
+
+
+def _assert_error(resp: httpx.Response, status: int, code: str) -> None:
+    assert resp.status_code == status, resp.text
+    err = resp.json()["error"]
+    assert err["code"] == code
+    assert err["message"]
+    assert err["request_id"] == resp.headers["x-request-id"]
+
+
+async def test_authentication_errors(api: httpx.AsyncClient) -> None:
+    _assert_error(
+        await api.post("/api/v1/pipelines", json={"prompt": "hi"}), 401, "unauthenticated"
+    )
+    _assert_error(
+        await api.post(
+            "/api/v1/pipelines", json={"prompt": "hi"}, headers=key_headers("ak_not-a-real-key")
+        ),
+        401,
+        "unauthenticated",
+    )
+
+
+async def test_validation_errors(api: httpx.AsyncClient, demo_keys: dict[str, str]) -> None:
+    headers = key_headers(demo_keys["harborview-patient-1"])
+    bad_json = await api.post(
+        "/api/v1/pipelines",
+        content=b"{not json",
+        headers=headers | {"content-type": "application/json"},
+    )
+    _assert_error(bad_json, 422, "validation_error")
+    too_long = await api.post("/api/v1/pipelines", json={"prompt": "x" * 5000}, headers=headers)
+    _assert_error(too_long, 422, "validation_error")
+    bad_session = await api.post(
+        "/api/v1/pipelines", json={"prompt": "hi", "session_id": "../etc/passwd"}, headers=headers
+    )
+    _assert_error(bad_session, 422, "validation_error")
+    assert bad_session.json()["error"]["details"][0]["field"] == "session_id"
+    blank = await api.post("/api/v1/pipelines", json={"prompt": "   "}, headers=headers)
+    _assert_error(blank, 422, "validation_error")
+
+
+async def test_not_found_and_request_id_echo(api: httpx.AsyncClient) -> None:
+    resp = await api.get("/api/v1/nothing-here", headers={"X-Request-ID": "req-12345678"})
+    _assert_error(resp, 404, "not_found")
+    assert resp.headers["x-request-id"] == "req-12345678"
+
+
+async def test_health(api: httpx.AsyncClient) -> None:
+    resp = await api.get("/health")
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["database"] == "connected" and body["temporal"] == "connected"
+    services = (await api.get("/health/services")).json()
+    assert services["services"]["worker"]["status"] == "healthy"
+    assert services["services"]["worker"]["pollers"] >= 1

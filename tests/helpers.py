@@ -1,0 +1,51 @@
+"""Small helpers shared by tests: finding a bookable slot and reading the database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import select
+
+from activities.tools.availability import slot_starts
+from activities.tools.clock import now_local, to_utc_naive
+from store.models import Appointment, Staff, Tenant
+from worker import Engines
+
+
+async def bookable_slot(
+    engines: Engines, *, tenant_id: int = 1, hour: int = 10
+) -> tuple[Staff, str, datetime]:
+    """A provider free at `hour`:00 on the soonest day from tomorrow, and how to say it."""
+    async with engines.sessions() as session:
+        tenant = await session.get(Tenant, tenant_id)
+        assert tenant is not None
+        tz = tenant.timezone
+        providers = list(
+            await session.scalars(
+                select(Staff).where(Staff.tenant_id == tenant_id, Staff.is_provider)
+            )
+        )
+        today = now_local(tz).date()
+        for offset in range(1, 15):
+            day: date = today + timedelta(days=offset)
+            for staff in providers:
+                for start in slot_starts(staff, day, tz):
+                    if start.hour != hour or start.minute != 0:
+                        continue
+                    taken = await session.scalar(
+                        select(Appointment.id).where(
+                            Appointment.staff_id == staff.id,
+                            Appointment.start_time == to_utc_naive(start, tz),
+                            Appointment.status != "cancelled",
+                        )
+                    )
+                    if taken is None:
+                        phrase = "tomorrow" if offset == 1 else f"on {day:%B} {day.day}"
+                        return staff, f"{phrase} at {hour}", start
+    raise AssertionError("no bookable slot in the next two weeks")
+
+
+async def rows(engines: Engines, model: Any, *where: Any) -> list[Any]:
+    async with engines.sessions() as session:
+        return list(await session.scalars(select(model).where(*where)))
