@@ -72,6 +72,12 @@ def _stop(procs: dict[str, subprocess.Popen[bytes]]) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _natural(item: tuple[str, str]) -> tuple[str, int]:
+    # "patient-2" before "patient-10".
+    stem, _, num = item[0].rpartition("-")
+    return (stem, int(num)) if num.isdigit() else (item[0], 0)
+
+
 def _banner(settings: Settings, keys: dict[str, str], seconds: float) -> str:
     api = f"http://{settings.api_host}:{settings.api_port}"
     lines = [
@@ -82,7 +88,7 @@ def _banner(settings: Settings, keys: dict[str, str], seconds: float) -> str:
         f"  Health         {api}/health/services",
         f"  Logs           {settings.data_dir / 'logs'}",
         "  Demo API keys (also in data/demo-keys.json):",
-        *[f"    {label:<24} {key}" for label, key in sorted(keys.items())],
+        *[f"    {label:<24} {key}" for label, key in sorted(keys.items(), key=_natural)],
         "  Try:",
         f"    curl -s {api}/api/v1/pipelines -H 'X-API-Key: {keys.get('harborview-patient-1', '')}'"
         " -H 'Content-Type: application/json' -d '{\"prompt\": \"What are your opening hours?\"}'",
@@ -91,7 +97,15 @@ def _banner(settings: Settings, keys: dict[str, str], seconds: float) -> str:
     return "\n".join(lines)
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main() -> None:
+    # Explicit handlers: a shell that starts us in the background sets SIGINT to "ignore",
+    # and SIGTERM (from a supervisor) must stop the children just like Ctrl-C.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
     settings = get_settings()
     setup_logging("run", settings.log_level, json_output=False)

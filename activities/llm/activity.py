@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
     from .providers import Provider
 
-_BOUNDARY = re.compile(r"[.!?:]\s|\n")
+# Sentence ends, but not after titles ("Dr. Chen") that would split a name in two.
+_BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bMrs)[.!?:]\s|\n")
 
 
 def _last_boundary(text: str) -> int:
