@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 from sqlmodel import col, select
 
-from core.errors import NotFound, PermissionDenied, Unauthenticated
+from core.errors import NotFound, PermissionDenied, RateLimited, Unauthenticated
 from core.payloads import PATIENT_ROLE, STAFF_ROLES
 from store.keys import hash_api_key
 from store.models import ApiKey, Patient, User
@@ -48,7 +48,24 @@ async def get_principal(
     return Principal(key.tenant_id, user.id or 0, user.role, user.patient_id)
 
 
+async def get_limited_principal(
+    state: StateDep, who: Annotated[Principal, Depends(get_principal)]
+) -> Principal:
+    """The caller, counted against their tenant's per-minute budget of turns."""
+    decision = await state.limiter.hit(
+        f"tenant:{who.tenant_id}",
+        state.settings.rate_limit_per_minute,
+        state.settings.rate_limit_window_s,
+    )
+    if not decision.allowed:
+        raise RateLimited(
+            "Too many requests for this clinic; retry shortly.", decision.retry_after_s
+        )
+    return who
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+LimitedPrincipalDep = Annotated[Principal, Depends(get_limited_principal)]
 
 
 async def resolve_patient(state: StateDep, who: Principal, requested: int | None) -> int | None:

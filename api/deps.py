@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
+from api.ratelimit import RateLimiter
 from core.errors import ServiceUnavailable
 from core.settings import Settings
 from core.temporal import connect
@@ -41,6 +42,7 @@ class AppState:
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     temporal: TemporalLink
+    limiter: RateLimiter
     started_at: float
 
 

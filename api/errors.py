@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import AurixaError
+from core.errors import AurixaError, RateLimited
 from core.logging import request_id_var
 
 log = logging.getLogger("aurixa.api")
@@ -41,7 +41,10 @@ def error_response(status: int, code: str, message: str, **extra: object) -> JSO
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AurixaError)
     async def _aurixa(_: Request, exc: AurixaError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        response = error_response(exc.status, exc.code, exc.message)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api.deps import AppState, TemporalLink
 from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
+from api.ratelimit import make_rate_limiter
 from api.routes import conversations, health, pipelines
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -28,9 +29,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db=db,
             sessions=make_session_factory(db),
             temporal=TemporalLink(settings),
+            limiter=make_rate_limiter(settings.redis_url),
             started_at=time.time(),
         )
         yield
+        await app.state.aurixa.limiter.close()
         await db.dispose()
 
     app = FastAPI(title="AURIXA", version="0.1.0", lifespan=lifespan)

@@ -23,21 +23,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from temporalio.client import Client  # noqa: E402
-from temporalio.worker import Worker  # noqa: E402
+from temporalio.client import Client
+from temporalio.worker import Worker
 
-from activities.embedding import Embedder, prepare_model  # noqa: E402
-from api.turns import run_turn  # noqa: E402
-from bench.bare_workflow import BareTurnWorkflow, noop  # noqa: E402
-from core.payloads import Caller, TurnInput  # noqa: E402
-from core.settings import ROOT, Settings  # noqa: E402
-from core.temporal import connect  # noqa: E402
-from devstack.temporal import dev_server_command, free_port, wait_for_port  # noqa: E402
-from store.db import make_engine, make_session_factory  # noqa: E402
-from store.migrate import upgrade_async  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
-from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
-from worker import build_engines, create_worker  # noqa: E402
+from activities.embedding import Embedder, prepare_model
+from api.turns import run_turn
+from bench.bare_workflow import BareTurnWorkflow, noop
+from core.payloads import Caller, TurnInput
+from core.settings import ROOT, Settings
+from core.temporal import connect
+from devstack.temporal import dev_server_command, free_port, wait_for_port
+from store.db import make_engine, make_session_factory
+from store.migrate import upgrade_async
+from store.seed import seed_demo
+from tests.fakes.openai_server import FakeOpenAI
+from worker import build_engines, create_worker
 
 PROMPT = "What are your opening hours?"
 ACTIVITIES_PER_TURN = 6  # screen, classify, retrieve, generate, check, persist
@@ -71,7 +71,8 @@ async def main(turns: int, levels: list[int]) -> None:
     port = free_port()
     server = subprocess.Popen(
         dev_server_command(port=port, ui_port=None, db_file=None),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_for_port(port, timeout_s=60, proc=server)
     model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
@@ -79,10 +80,15 @@ async def main(turns: int, levels: list[int]) -> None:
         async with FakeOpenAI(reply="Downtown is open 8:00 AM to 6:00 PM on weekdays.") as fake:
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
-                data_dir=work, temporal_address=f"127.0.0.1:{port}",
-                temporal_task_queue="bench", embedding_model_dir=model_dir,
-                llm_provider="openai_compatible", llm_api_base=fake.base_url,
-                llm_model="fake-model", stream_batch_ms=20, log_level="WARNING",
+                data_dir=work,
+                temporal_address=f"127.0.0.1:{port}",
+                temporal_task_queue="bench",
+                embedding_model_dir=model_dir,
+                llm_provider="openai_compatible",
+                llm_api_base=fake.base_url,
+                llm_model="fake-model",
+                stream_batch_ms=20,
+                log_level="WARNING",
             )
             await upgrade_async(settings.effective_database_url)
             db = make_engine(settings.effective_database_url)
@@ -98,15 +104,18 @@ async def main(turns: int, levels: list[int]) -> None:
 
             async def bare(i: int) -> None:
                 await client.execute_workflow(
-                    BareTurnWorkflow.run, ACTIVITIES_PER_TURN,
-                    id=f"bare-{uuid.uuid4().hex}", task_queue="bench-bare",
+                    BareTurnWorkflow.run,
+                    ACTIVITIES_PER_TURN,
+                    id=f"bare-{uuid.uuid4().hex}",
+                    task_queue="bench-bare",
                 )
 
             rows: list[tuple[int, str, float, float, float]] = []
             with ThreadPoolExecutor(max_workers=8) as pool:
                 ours_worker = create_worker(client, engines, task_queue="bench", executor=pool)
-                bare_worker = Worker(client, task_queue="bench-bare",
-                                     workflows=[BareTurnWorkflow], activities=[noop])
+                bare_worker = Worker(
+                    client, task_queue="bench-bare", workflows=[BareTurnWorkflow], activities=[noop]
+                )
                 async with ours_worker, bare_worker:
                     await ours(-1)  # warm-up: sandbox imports, first model call
                     await bare(-1)
@@ -129,8 +138,9 @@ async def main(turns: int, levels: list[int]) -> None:
         bare_row = next(r for r in rows if r[0] == level and r[1] == "bare 6 no-op")
         ratios.append(f"c{level} p50 {ours_row[2] / bare_row[2]:.2f}x")
     print(f"peak RSS of this process (worker + driver): {rss_mb:.0f} MB")
-    print("summary: ours/bare " + ", ".join(ratios)
-          + f" ({turns} turns per level, median of one run)")
+    print(
+        "summary: ours/bare " + ", ".join(ratios) + f" ({turns} turns per level, median of one run)"
+    )
 
 
 if __name__ == "__main__":

@@ -34,6 +34,15 @@ class Unauthenticated(AurixaError):
     status = 401
 
 
+class RateLimited(AurixaError):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class ServiceUnavailable(AurixaError):
     code = "service_unavailable"
     status = 503

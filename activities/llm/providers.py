@@ -62,6 +62,7 @@ class LiteLlmProvider:
     ) -> None:
         import litellm  # heavy (seconds, ~170 MB): imported once, only when configured
 
+        litellm.suppress_debug_info = True  # it prints banners to stdout on unknown models
         self._litellm: Any = litellm
         self.model = model
         self.api_base = api_base

@@ -75,10 +75,13 @@ async def health(state: StateDep) -> JSONResponse:
 
 @router.get("/health/services")
 async def health_services(state: StateDep) -> JSONResponse:
-    db, temporal, workers = await asyncio.gather(
-        _timed(_database(state)), _timed(_temporal(state)), _timed(_workers(state))
+    db, temporal, workers, limiter = await asyncio.gather(
+        _timed(_database(state)),
+        _timed(_temporal(state)),
+        _timed(_workers(state)),
+        _timed(state.limiter.ping()),
     )
-    services = {"database": db, "temporal": temporal, "worker": workers}
+    services = {"database": db, "temporal": temporal, "worker": workers, "rate_limiter": limiter}
     ok = all(s["status"] == "healthy" for s in services.values())
     body = {"gateway": "healthy", "status": "healthy" if ok else "degraded", "services": services}
     return JSONResponse(body, status_code=200 if ok else 503)

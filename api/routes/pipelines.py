@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
-from api.auth import PrincipalDep, resolve_patient
+from api.auth import LimitedPrincipalDep, PrincipalDep, resolve_patient
 from api.deps import StateDep, TemporalDep
 from api.errors import error_body
 from api.schemas import PipelineRequest, PipelineResponse, RequestEcho
@@ -54,7 +54,7 @@ async def _prepare(
 async def run_pipeline(
     body: PipelineRequest,
     state: StateDep,
-    who: PrincipalDep,
+    who: LimitedPrincipalDep,
     client: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> PipelineResponse:
@@ -85,7 +85,7 @@ def _event_payload(ev: StreamEvent, echo: RequestEcho) -> dict[str, Any]:
 async def stream_pipeline(
     body: PipelineRequest,
     state: StateDep,
-    who: PrincipalDep,
+    who: LimitedPrincipalDep,
     client: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> StreamingResponse:
