@@ -15,9 +15,11 @@ $(UV):
 	$(PYTHON) -m venv $(UV_ENV)
 	$(UV_ENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install time: with PYTHONDONTWRITEBYTECODE set (as on our machines)
+# every process would otherwise recompile litellm, qdrant and friends from source at start.
 $(SYNCED): requirements.lock | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
-	$(UV) pip sync --quiet --python $(VENV)/bin/python requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(VENV)/bin/python requirements.lock
 	touch $(SYNCED)
 
 setup: $(SYNCED)

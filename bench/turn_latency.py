@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -38,6 +39,7 @@ from store.migrate import upgrade_async
 from store.seed import seed_demo
 from tests.fakes.openai_server import FakeOpenAI
 from worker import build_engines, create_worker
+from workflows.conversation import conversation_workflow_id
 
 PROMPT = "What are your opening hours?"
 ACTIVITIES_PER_TURN = 6  # screen, classify, retrieve, generate, check, persist
@@ -66,7 +68,20 @@ async def measure(run_one: object, turns: int, concurrency: int) -> tuple[list[f
     return latencies, turns / (time.perf_counter() - started)
 
 
-async def main(turns: int, levels: list[int]) -> None:
+async def print_trace(client: Client, settings: Settings, caller: Caller) -> None:
+    """One turn's server-side timeline: where the milliseconds go between events."""
+    session = f"trace-{uuid.uuid4().hex[:8]}"
+    result = await run_turn(client, settings, TurnInput(uuid.uuid4().hex, PROMPT, caller), session)
+    for wf_id in (conversation_workflow_id(1, session), result.workflow_id):
+        history = await client.get_workflow_handle(wf_id).fetch_history()
+        first = history.events[0].event_time.ToMilliseconds()
+        print(f"-- {wf_id}")
+        for event in history.events:
+            name = EventType.Name(event.event_type).removeprefix("EVENT_TYPE_")
+            print(f"{event.event_time.ToMilliseconds() - first:>6} ms  {name}")
+
+
+async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="aurixa-bench-"))
     port = free_port()
     server = subprocess.Popen(
@@ -119,6 +134,8 @@ async def main(turns: int, levels: list[int]) -> None:
                 async with ours_worker, bare_worker:
                     await ours(-1)  # warm-up: sandbox imports, first model call
                     await bare(-1)
+                    if trace:
+                        await print_trace(client, settings, caller)
                     for level in levels:
                         for name, fn in (("aurixa turn", ours), ("bare 6 no-op", bare)):
                             lat, tput = await measure(fn, turns, level)
@@ -147,5 +164,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=40)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--trace", action="store_true", help="print one turn's event timeline")
     args = parser.parse_args()
-    asyncio.run(main(args.turns, args.concurrency))
+    asyncio.run(main(args.turns, args.concurrency, trace=args.trace))

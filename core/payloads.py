@@ -32,6 +32,8 @@ class TurnInput:
     prompt: str
     caller: Caller
     channel: str = "rest"
+    # 0: nobody is listening, so the reply is not streamed (saves a signal per batch).
+    stream_batch_ms: int = 0
 
 
 @dataclass
@@ -51,7 +53,6 @@ class PipelineInput:
     session_id: str
     turn: TurnInput
     history: list[HistoryEntry] = field(default_factory=list)
-    stream_batch_ms: int = 40
 
 
 @dataclass
@@ -299,7 +300,7 @@ class GenerateInput:
     clarification: str | None = None
     history: list[HistoryEntry] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
-    stream_batch_ms: int = 40
+    stream_batch_ms: int = 0
 
 
 @dataclass

@@ -186,7 +186,7 @@ class PipelineWorkflow:
             cls.path,
             history=inp.history,
             candidates=cls.candidates,
-            stream_batch_ms=inp.stream_batch_ms,
+            stream_batch_ms=inp.turn.stream_batch_ms,
         )
         if cls.path == "knowledge":
             found = await self._step(

@@ -30,6 +30,33 @@ def _last_boundary(text: str) -> int:
     return cut
 
 
+class _Publisher:
+    """Publishes to the pipeline's stream in batches, or does nothing when no one listens."""
+
+    def __init__(self, batch_ms: int) -> None:
+        self.client = (
+            WorkflowStreamClient.from_within_activity(
+                batch_interval=timedelta(milliseconds=batch_ms)
+            )
+            if batch_ms > 0
+            else None
+        )
+        self.topic = self.client.topic("events", type=StreamEvent) if self.client else None
+
+    def __call__(self, event: StreamEvent) -> None:
+        if self.topic is not None:
+            self.topic.publish(event)
+
+    async def __aenter__(self) -> _Publisher:
+        if self.client is not None:
+            await self.client.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.client is not None:
+            await self.client.__aexit__(*exc)
+
+
 class LlmActivities:
     def __init__(self, provider: Provider, fallback: Provider, safety: SafetyEngine) -> None:
         self.provider = provider
@@ -46,15 +73,12 @@ class LlmActivities:
             activity.logger.warning("llm provider exhausted; using offline responder")
             provider = self.fallback
         allowed = [p.text for p in inp.passages]
-        client = WorkflowStreamClient.from_within_activity(
-            batch_interval=timedelta(milliseconds=inp.stream_batch_ms)
-        )
-        events = client.topic("events", type=StreamEvent)
         parts: list[str] = []
         usage = Usage()
-        async with client:
+        publish = _Publisher(inp.stream_batch_ms)
+        async with publish:
             if attempt > 1:
-                events.publish(StreamEvent("reset", step="generate", message="retrying"))
+                publish(StreamEvent("reset", step="generate", message="retrying"))
             pending = ""
             async for item in provider.stream(inp):
                 if isinstance(item, Usage):
@@ -65,13 +89,13 @@ class LlmActivities:
                 # Only whole sentences leave the worker, so redaction sees each value whole.
                 if cut:
                     clean = self.safety.check_output(pending[:cut], allowed).text
-                    events.publish(StreamEvent("text_delta", step="generate", delta=clean))
+                    publish(StreamEvent("text_delta", step="generate", delta=clean))
                     parts.append(clean)
                     pending = pending[cut:]
                     activity.heartbeat()
             if pending:
                 clean = self.safety.check_output(pending, allowed).text
-                events.publish(StreamEvent("text_delta", step="generate", delta=clean))
+                publish(StreamEvent("text_delta", step="generate", delta=clean))
                 parts.append(clean)
         return GenerateOutput(
             text="".join(parts).strip(),

@@ -28,7 +28,12 @@ IdempotencyHeader = Annotated[
 
 
 async def _prepare(
-    state: StateDep, who: PrincipalDep, body: PipelineRequest, idempotency_key: str | None
+    state: StateDep,
+    who: PrincipalDep,
+    body: PipelineRequest,
+    idempotency_key: str | None,
+    *,
+    stream: bool,
 ) -> tuple[TurnInput, str, RequestEcho]:
     if len(body.prompt) > state.settings.max_prompt_chars:
         raise ValidationFailed(
@@ -39,7 +44,8 @@ async def _prepare(
     patient_id = await resolve_patient(state, who, body.patient_id)
     session_id = body.session_id or uuid.uuid4().hex
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
-    turn = TurnInput(new_turn_id(idempotency_key), body.prompt, caller, body.channel)
+    batch_ms = state.settings.stream_batch_ms if stream else 0
+    turn = TurnInput(new_turn_id(idempotency_key), body.prompt, caller, body.channel, batch_ms)
     echo = RequestEcho(
         session_id=session_id,
         prompt=body.prompt,
@@ -58,7 +64,7 @@ async def run_pipeline(
     client: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> PipelineResponse:
-    turn, session_id, echo = await _prepare(state, who, body, idempotency_key)
+    turn, session_id, echo = await _prepare(state, who, body, idempotency_key, stream=False)
     result = await run_turn(client, state.settings, turn, session_id)
     log.info("turn done", extra={"turn_id": turn.turn_id, "intent": result.intent})
     return PipelineResponse.from_result(result, echo)
@@ -89,7 +95,7 @@ async def stream_pipeline(
     client: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> StreamingResponse:
-    turn, session_id, echo = await _prepare(state, who, body, idempotency_key)
+    turn, session_id, echo = await _prepare(state, who, body, idempotency_key, stream=True)
     # Accepted before the response starts, so a rejected turn is still a proper HTTP error.
     handle = await start_turn(client, state.settings, turn, session_id)
     rid = request_id_var.get()
