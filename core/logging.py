@@ -50,6 +50,10 @@ def setup_logging(service: str, level: str = "INFO", *, json_output: bool = True
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # uvicorn installs its own plain-text handlers; route its records through ours instead.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
     # Third-party chatter at INFO would drown the service's own events.
     for noisy in ("httpx", "LiteLLM", "litellm", "temporalio.activity", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
