@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from worker import build_engines, create_worker
 from workflows.conversation import conversation_workflow_id
 
 PROMPT = "What are your opening hours?"
+
+
 ACTIVITIES_PER_TURN = 6  # screen, classify, retrieve, generate, check, persist
 
 
@@ -50,21 +53,26 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def measure(run_one: object, turns: int, concurrency: int) -> tuple[list[float], float]:
+RunOne = Callable[[str], Awaitable[None]]
+
+
+async def measure(run_one: RunOne, turns: int, concurrency: int) -> tuple[list[float], float]:
+    """`concurrency` lanes, each running turns back to back; a lane is one conversation."""
     latencies: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(turns):
         queue.put_nowait(i)
+    run_id = uuid.uuid4().hex[:6]
 
-    async def lane() -> None:
+    async def lane(k: int) -> None:
         while not queue.empty():
-            i = queue.get_nowait()
+            queue.get_nowait()
             started = time.perf_counter()
-            await run_one(i)  # type: ignore[operator]
+            await run_one(f"lane-{run_id}-{k}")
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
-    await asyncio.gather(*(lane() for _ in range(concurrency)))
+    await asyncio.gather(*(lane(k) for k in range(concurrency)))
     return latencies, turns / (time.perf_counter() - started)
 
 
@@ -113,11 +121,14 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
             client: Client = await connect(settings)
             caller = Caller(tenant_id=1, user_id=1, role="patient", patient_id=1)
 
-            async def ours(i: int) -> None:
+            async def new_session(lane: str) -> None:
                 turn = TurnInput(uuid.uuid4().hex, PROMPT, caller)
                 await run_turn(client, settings, turn, f"bench-{uuid.uuid4().hex[:12]}")
 
-            async def bare(i: int) -> None:
+            async def same_session(lane: str) -> None:
+                await run_turn(client, settings, TurnInput(uuid.uuid4().hex, PROMPT, caller), lane)
+
+            async def bare(_lane: str) -> None:
                 await client.execute_workflow(
                     BareTurnWorkflow.run,
                     ACTIVITIES_PER_TURN,
@@ -125,6 +136,12 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
                     task_queue="bench-bare",
                 )
 
+            # A first turn also starts the conversation workflow; later turns reuse it.
+            workloads: list[tuple[str, RunOne]] = [
+                ("first turn", new_session),
+                ("next turn", same_session),
+                ("bare 6 no-op", bare),
+            ]
             rows: list[tuple[int, str, float, float, float]] = []
             with ThreadPoolExecutor(max_workers=8) as pool:
                 ours_worker = create_worker(client, engines, task_queue="bench", executor=pool)
@@ -132,12 +149,12 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
                     client, task_queue="bench-bare", workflows=[BareTurnWorkflow], activities=[noop]
                 )
                 async with ours_worker, bare_worker:
-                    await ours(-1)  # warm-up: sandbox imports, first model call
-                    await bare(-1)
+                    await new_session("warm-up")  # sandbox imports, first model call
+                    await bare("warm-up")
                     if trace:
                         await print_trace(client, settings, caller)
                     for level in levels:
-                        for name, fn in (("aurixa turn", ours), ("bare 6 no-op", bare)):
+                        for name, fn in workloads:
                             lat, tput = await measure(fn, turns, level)
                             rows.append((level, name, pct(lat, 0.5), pct(lat, 0.95), tput))
             await engines.close()
@@ -148,12 +165,16 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
     print(f"{'conc':>4}  {'workload':<14} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}")
     for level, name, p50, p95, tput in rows:
         print(f"{level:>4}  {name:<14} {p50:>8.1f} {p95:>8.1f} {tput:>8.1f}")
+
+    def median_of(level: int, name: str) -> float:
+        return next(r[2] for r in rows if r[0] == level and r[1] == name)
+
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    ratios = []
-    for level in levels:
-        ours_row = next(r for r in rows if r[0] == level and r[1] == "aurixa turn")
-        bare_row = next(r for r in rows if r[0] == level and r[1] == "bare 6 no-op")
-        ratios.append(f"c{level} p50 {ours_row[2] / bare_row[2]:.2f}x")
+    ratios = [
+        f"c{level} {median_of(level, 'first turn') / median_of(level, 'bare 6 no-op'):.2f}x"
+        f"/{median_of(level, 'next turn') / median_of(level, 'bare 6 no-op'):.2f}x"
+        for level in levels
+    ]
     print(f"peak RSS of this process (worker + driver): {rss_mb:.0f} MB")
     print(
         "summary: ours/bare " + ", ".join(ratios) + f" ({turns} turns per level, median of one run)"
