@@ -14,15 +14,30 @@ def parse_hhmm(hhmm: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def now_local(tz: str) -> datetime:
+    return datetime.now(ZoneInfo(tz))
+
+
+def to_utc_naive(local: datetime, tz: str) -> datetime:
+    """A local wall-clock datetime (naive means "in `tz`") as naive UTC, the storage form."""
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
 def local_to_utc_naive(day: date, hhmm: str, tz: str) -> datetime:
     """Wall-clock `hhmm` on `day` in zone `tz`, as a naive UTC datetime (the storage form)."""
-    local = datetime.combine(day, parse_hhmm(hhmm), tzinfo=ZoneInfo(tz))
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return to_utc_naive(datetime.combine(day, parse_hhmm(hhmm)), tz)
 
 
 def utc_naive_to_local(dt: datetime, tz: str) -> datetime:
     """A stored naive UTC datetime as an aware datetime in zone `tz`."""
     return dt.replace(tzinfo=UTC).astimezone(ZoneInfo(tz))
+
+
+def fmt_local(dt: datetime) -> str:
+    """'Tuesday, March 3 at 10:00 AM': how a receptionist would say it."""
+    return f"{dt:%A, %B} {dt.day} at {dt:%I:%M %p}".replace(" 0", " ")
 
 
 def weekday_in_weeks(today: date, weeks: int, weekday: str) -> date:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import select
 
 from activities.tools.availability import slot_starts
-from activities.tools.clock import now_local, to_utc_naive
 from store.models import Appointment, Staff, Tenant
+from store.timeutil import now_local, to_utc_naive
 from worker import Engines
 
 

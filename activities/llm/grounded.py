@@ -6,8 +6,8 @@ import re
 from datetime import datetime
 
 from activities.retrieval.text import tokenize
-from activities.tools.clock import fmt_local
 from core.payloads import Citation, GenerateInput, Passage, ToolResult
+from store.timeutil import fmt_local
 
 NOT_COVERED = (
     "I'm sorry, our knowledge base doesn't cover that question, so I won't guess. "

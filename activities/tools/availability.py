@@ -7,8 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from store.models import Staff
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from store.timeutil import WEEKDAYS
 
 
 def slot_starts(staff: Staff, day: date, tz: str) -> list[datetime]:

@@ -31,9 +31,9 @@ from store.models import (
     Tenant,
     utcnow,
 )
+from store.timeutil import now_local, to_utc_naive, utc_naive_to_local
 
 from .availability import free_slots, is_bookable_start
-from .clock import now_local, to_local, to_utc_naive
 
 SIDE_EFFECTS = frozenset(
     {"create_appointment", "cancel_appointment", "request_prescription_refill"}
@@ -210,7 +210,7 @@ class ToolExecutor:
         if not call.args.start_local:
             raise ToolRefused("time_required", "What day and time would you like?")
         start = datetime.fromisoformat(call.args.start_local)
-        start = start if start.tzinfo else to_local(to_utc_naive(start, tz), tz)
+        start = start if start.tzinfo else utc_naive_to_local(to_utc_naive(start, tz), tz)
         if start <= now_local(tz):
             raise ToolRefused("in_the_past", "That time has already passed.")
         if not is_bookable_start(staff, start, tz):
@@ -310,7 +310,7 @@ async def _booked_local(session: AsyncSession, staff: Staff, tz: str) -> set[dat
             Appointment.start_time >= utcnow(),
         )
     )
-    return {to_local(r, tz) for r in rows}
+    return {utc_naive_to_local(r, tz) for r in rows}
 
 
 async def _appt_info(session: AsyncSession, appt: Appointment, tz: str) -> AppointmentInfo:
@@ -319,8 +319,8 @@ async def _appt_info(session: AsyncSession, appt: Appointment, tz: str) -> Appoi
         id=appt.id or 0,
         provider_name=appt.provider_name,
         site_name=site.name if site else "",
-        start_local=to_local(appt.start_time, tz).isoformat(),
-        end_local=to_local(appt.end_time, tz).isoformat(),
+        start_local=utc_naive_to_local(appt.start_time, tz).isoformat(),
+        end_local=utc_naive_to_local(appt.end_time, tz).isoformat(),
         reason=appt.reason,
         status=appt.status,
     )

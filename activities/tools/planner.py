@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from core.payloads import Caller, PlanOutput, ToolArgs, ToolCall
 from store.models import Appointment, Prescription, Staff, Tenant, utcnow
+from store.timeutil import now_local, utc_naive_to_local
 
-from .clock import now_local, to_local
 from .slots import NamedEntity, appointment_id_in, match_names, parse_when, weekday_in
 
 PATIENT_TOOLS = {
@@ -84,7 +84,9 @@ class ToolPlanner:
         )
         weekday = weekday_in(text)
         if weekday is not None:
-            upcoming = [a for a in upcoming if to_local(a.start_time, tz).weekday() == weekday]
+            upcoming = [
+                a for a in upcoming if utc_naive_to_local(a.start_time, tz).weekday() == weekday
+            ]
         if len(upcoming) == 1:
             return PlanOutput(
                 [ToolCall("cancel_appointment", ToolArgs(appointment_id=upcoming[0].id))]
@@ -92,7 +94,7 @@ class ToolPlanner:
         if not upcoming:
             return PlanOutput(clarification="I couldn't find an upcoming appointment to cancel.")
         listing = "; ".join(
-            f"#{a.id} with {a.provider_name} on {to_local(a.start_time, tz):%a %b %d %I:%M %p}"
+            f"#{a.id} with {a.provider_name} on {fmt_local(utc_naive_to_local(a.start_time, tz))}"
             for a in upcoming
         )
         return PlanOutput(clarification=f"Which appointment should I cancel? {listing}")

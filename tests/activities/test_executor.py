@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from activities.tools.clock import to_utc_naive
 from activities.tools.executor import ToolExecutor
 from core.payloads import Caller, ToolArgs, ToolCall
 from store.models import ActionExecution, Appointment, Patient, Prescription
+from store.timeutil import to_utc_naive
 from tests.helpers import bookable_slot, rows
 from worker import Engines
 

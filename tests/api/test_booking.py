@@ -6,8 +6,8 @@ import httpx
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from activities.tools.clock import to_utc_naive
 from store.models import ActionExecution, Appointment
+from store.timeutil import to_utc_naive
 from tests.conftest import Faults, key_headers
 from tests.helpers import bookable_slot, rows
 from worker import Engines

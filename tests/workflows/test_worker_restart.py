@@ -18,10 +18,10 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from activities.tools.clock import to_utc_naive
 from api.main import create_app
 from core.settings import ROOT, Settings
 from store.models import ActionExecution, Appointment, ConversationTurn
+from store.timeutil import to_utc_naive
 from tests.conftest import key_headers
 from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import bookable_slot, rows
