@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core.payloads import Caller, PlanOutput, ToolArgs, ToolCall
 from store.models import Appointment, Prescription, Staff, Tenant, utcnow
-from store.timeutil import now_local, utc_naive_to_local
+from store.timeutil import fmt_local, now_local, utc_naive_to_local
 
 from .slots import NamedEntity, appointment_id_in, match_names, parse_when, weekday_in
 
