@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError
 
 from core.errors import AurixaError, RateLimited
 from core.logging import request_id_var
@@ -63,6 +64,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RPCError)
+    async def _temporal_rpc(_: Request, exc: RPCError) -> JSONResponse:
+        # Temporal became unreachable or refused the call mid-request.
+        log.error("temporal rpc failed", extra={"rpc_status": exc.status.name})
+        return error_response(503, "service_unavailable", "The workflow engine is unavailable.")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -12,6 +13,7 @@ from temporalio.client import (
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
     WorkflowUpdateHandle,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
 from temporalio.common import (
@@ -23,7 +25,7 @@ from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.service import RPCError, RPCStatusCode
 
 from core import search_attributes as sa
-from core.errors import ValidationFailed
+from core.errors import TurnStillRunning, ValidationFailed
 from core.payloads import ConversationInput, PipelineResult, StreamEvent, TurnInput
 from core.settings import Settings
 from workflows.conversation import (
@@ -69,13 +71,30 @@ def _start_op(settings: Settings, turn: TurnInput, session_id: str) -> WithStart
 async def run_turn(
     client: Client, settings: Settings, turn: TurnInput, session_id: str
 ) -> PipelineResult:
-    try:
-        return await client.execute_update_with_start_workflow(
+    start_op = _start_op(settings, turn, session_id)
+    call = asyncio.ensure_future(
+        client.execute_update_with_start_workflow(
             ConversationWorkflow.send_message,
             turn,
-            start_workflow_operation=_start_op(settings, turn, session_id),
+            start_workflow_operation=start_op,
             id=turn.turn_id,
         )
+    )
+    # Waiting on a separate task: the client turns cancellation into its own error type,
+    # so cancelling this request's task (asyncio.timeout) would not surface as a timeout.
+    done, _ = await asyncio.wait({call}, timeout=settings.turn_timeout_s)
+    if not done:
+        call.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            await call
+        with contextlib.suppress(asyncio.CancelledError, RPCError):
+            await start_op.workflow_handle()  # retrieves its cancelled start, quietly
+        raise TurnStillRunning(
+            f"The turn is still running; its reply will appear in "
+            f"/api/v1/conversations/{session_id}, or retry with the same Idempotency-Key."
+        )
+    try:
+        return call.result()
     except WorkflowUpdateFailedError as err:
         raise ValidationFailed(_rejection(err)) from err
 
@@ -105,7 +124,7 @@ async def follow(
 ) -> AsyncIterator[StreamEvent]:
     """Events of the turn's pipeline workflow, from its first to `done`."""
     wf_id = pipeline_workflow_id(turn.caller.tenant_id, session_id, turn.turn_id)
-    await _wait_until_started(client, wf_id, timeout_s=120)
+    await _wait_until_started(client, wf_id, timeout_s=settings.turn_timeout_s)
     stream = WorkflowStreamClient.create(client, wf_id)
     async for item in stream.subscribe(
         ["events"],

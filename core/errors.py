@@ -48,5 +48,12 @@ class ServiceUnavailable(AurixaError):
     status = 503
 
 
+class TurnStillRunning(AurixaError):
+    """The turn is durable and continues; only this HTTP wait gave up."""
+
+    code = "turn_timeout"
+    status = 504
+
+
 # Activity failure types Temporal must not retry: the input is wrong, not the world.
 NON_RETRYABLE_TYPES = ["ValidationFailed", "NotFound", "PermissionDenied"]

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     stream_batch_ms: int = 40
 
     max_prompt_chars: int = 4000
+    turn_timeout_s: float = 180.0
     rate_limit_per_minute: int = 200
     rate_limit_window_s: int = 60
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
+from api.main import create_app
+from core.settings import Settings
 from tests.conftest import key_headers
 
 
@@ -61,3 +65,26 @@ async def test_health(api: httpx.AsyncClient) -> None:
     services = (await api.get("/health/services")).json()
     assert services["services"]["worker"]["status"] == "healthy"
     assert services["services"]["worker"]["pollers"] >= 1
+
+
+async def test_a_turn_nobody_picks_up_times_out_with_504(
+    settings: Settings, demo_keys: dict[str, str]
+) -> None:
+    # No worker polls this queue: the turn waits durably, the HTTP request does not.
+    idle = settings.model_copy(
+        update={"temporal_task_queue": f"idle-{uuid.uuid4().hex[:6]}", "turn_timeout_s": 1.0}
+    )
+    app = create_app(idle)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://idle.test"
+        ) as client,
+    ):
+        resp = await client.post(
+            "/api/v1/pipelines",
+            json={"prompt": "Hello", "session_id": "idle-1"},
+            headers=key_headers(demo_keys["riverside-patient-1"]),
+        )
+    _assert_error(resp, 504, "turn_timeout")
+    assert "/api/v1/conversations/idle-1" in resp.json()["error"]["message"]
