@@ -22,13 +22,15 @@ from temporalio.common import (
     WorkflowIDConflictPolicy,
 )
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from core import search_attributes as sa
-from core.errors import TurnStillRunning, ValidationFailed
+from core.errors import AurixaError, TurnFailed, TurnStillRunning, ValidationFailed
 from core.payloads import ConversationInput, PipelineResult, StreamEvent, TurnInput
 from core.settings import Settings
 from workflows.conversation import (
+    TURN_REJECTED,
     ConversationWorkflow,
     conversation_workflow_id,
     pipeline_workflow_id,
@@ -96,7 +98,7 @@ async def run_turn(
     try:
         return call.result()
     except WorkflowUpdateFailedError as err:
-        raise ValidationFailed(_rejection(err)) from err
+        raise _update_failed(err) from err
 
 
 async def start_turn(
@@ -111,12 +113,15 @@ async def start_turn(
             wait_for_stage=WorkflowUpdateStage.ACCEPTED,
         )
     except WorkflowUpdateFailedError as err:
-        raise ValidationFailed(_rejection(err)) from err
+        raise _update_failed(err) from err
 
 
-def _rejection(err: WorkflowUpdateFailedError) -> str:
-    cause = getattr(err.cause, "message", None) or "the conversation rejected this turn"
-    return f"Turn rejected: {cause}."
+def _update_failed(err: WorkflowUpdateFailedError) -> AurixaError:
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == TURN_REJECTED:
+        return ValidationFailed(f"Turn rejected: {cause.message}.")
+    # The pipeline itself failed (it answers its own engine failures, so this is rare).
+    return TurnFailed("The turn failed; nothing beyond its recorded steps was changed.")
 
 
 async def follow(

@@ -48,6 +48,11 @@ class ServiceUnavailable(AurixaError):
     status = 503
 
 
+class TurnFailed(AurixaError):
+    code = "turn_failed"
+    status = 502
+
+
 class TurnStillRunning(AurixaError):
     """The turn is durable and continues; only this HTTP wait gave up."""
 

@@ -10,6 +10,7 @@ from temporalio.common import (
     TypedSearchAttributes,
     WorkflowIDReusePolicy,
 )
+from temporalio.exceptions import ApplicationError
 
 from core import search_attributes as sa
 from core.payloads import (
@@ -21,6 +22,9 @@ from core.payloads import (
 )
 
 from .pipeline import PIPELINE_RUN_TIMEOUT, PipelineWorkflow
+
+# The failure type a validator uses to refuse a turn; the API maps it to a client error.
+TURN_REJECTED = "TurnRejected"
 
 
 def pipeline_workflow_id(tenant_id: int, session_id: str, turn_id: str) -> str:
@@ -57,12 +61,14 @@ class ConversationWorkflow:
     @send_message.validator
     def _validate_send_message(self, turn: TurnInput) -> None:
         if self.ended:
-            raise ValueError("conversation has ended")
+            raise ApplicationError("conversation has ended", type=TURN_REJECTED)
         if turn.caller.tenant_id != self.inp.tenant_id:
-            raise ValueError("turn belongs to another tenant")
+            raise ApplicationError("turn belongs to another tenant", type=TURN_REJECTED)
         if turn.caller.patient_id != self.inp.patient_id:
             # The history is shared with the model: one conversation, one patient.
-            raise ValueError("this conversation belongs to another patient")
+            raise ApplicationError(
+                "this conversation belongs to another patient", type=TURN_REJECTED
+            )
 
     @workflow.signal
     def end_conversation(self) -> None:

@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.tools.activity import ToolActivities
 
 
+WITHHELD_PROMPT = "[withheld: the safety screen did not complete]"
 FAILURE_REPLY = (
     "I'm sorry, something went wrong while handling your request and nothing was changed "
     "beyond what I've confirmed. Please try again, or call the clinic."
@@ -107,38 +108,18 @@ class PipelineWorkflow:
         turn, caller = inp.turn, inp.turn.caller
         started = workflow.now().timestamp()
         wf_id = workflow.info().workflow_id
-        screen = await self._step(
-            "safety_input",
-            SafetyActivities.screen_input,
-            ScreenInput(caller.tenant_id, turn.prompt),
-            ENGINE,
-        )
-        self.steps[-1].output = {
-            "requires_escalation": screen.requires_escalation,
-            "category": screen.category,
-            "issues": [i.category for i in screen.issues],
-        }
-        prompt = screen.redacted_text
+        # The prompt is recorded only once screening has redacted it.
         result = PipelineResult(
-            inp.session_id, turn.turn_id, wf_id, prompt, "", "emergency", created_at=started
+            inp.session_id, turn.turn_id, wf_id, "", "", "unknown", created_at=started
         )
-        if screen.requires_escalation:
-            # Emergencies skip classification and tools: guidance goes out immediately.
-            result.requires_escalation = True
-            result.escalation_category = screen.category
-            result.final_response = screen.guidance
-            workflow.upsert_search_attributes([sa.INTENT.value_set("emergency")])
-            self.events.publish(StreamEvent("text_delta", step="escalation", delta=screen.guidance))
-        else:
-            try:
-                await self._answer(inp, prompt, result)
-            except ActivityError as err:
-                # An engine failed for good: the turn still ends with a reply and a record.
-                result.error = type(err.cause or err).__name__
-                result.final_response = FAILURE_REPLY
-                self.events.publish(
-                    StreamEvent("error", step=self.steps[-1].name, message="step failed")
-                )
+        try:
+            await self._screen_and_answer(inp, result)
+        except ActivityError as err:
+            # An engine failed for good: the turn still ends with a reply and a record.
+            result.error = type(err.cause or err).__name__
+            result.final_response = FAILURE_REPLY
+            result.prompt = result.prompt or WITHHELD_PROMPT
+            self.events.publish(StreamEvent("error", step=self.steps[-1].name, message="failed"))
         result.steps = self.steps
         result.updated_at = workflow.now().timestamp()
         # `done` goes out before the last step: items published in a workflow's final task
@@ -153,7 +134,7 @@ class PipelineWorkflow:
                 turn.turn_id,
                 wf_id,
                 turn.channel,
-                prompt,
+                result.prompt,
                 result.final_response,
                 result.intent,
                 result.requires_escalation,
@@ -164,6 +145,32 @@ class PipelineWorkflow:
         )
         result.steps = self.steps
         return result
+
+    async def _screen_and_answer(self, inp: PipelineInput, result: PipelineResult) -> None:
+        caller = inp.turn.caller
+        screen = await self._step(
+            "safety_input",
+            SafetyActivities.screen_input,
+            ScreenInput(caller.tenant_id, inp.turn.prompt),
+            ENGINE,
+        )
+        self.steps[-1].output = {
+            "requires_escalation": screen.requires_escalation,
+            "category": screen.category,
+            "issues": [i.category for i in screen.issues],
+        }
+        # Everything downstream (and the stored transcript) sees the redacted prompt only.
+        result.prompt = screen.redacted_text
+        if not screen.requires_escalation:
+            await self._answer(inp, result.prompt, result)
+            return
+        # Emergencies skip classification and tools: guidance goes out immediately.
+        result.intent = "emergency"
+        result.requires_escalation = True
+        result.escalation_category = screen.category
+        result.final_response = screen.guidance
+        workflow.upsert_search_attributes([sa.INTENT.value_set("emergency")])
+        self.events.publish(StreamEvent("text_delta", step="escalation", delta=screen.guidance))
 
     async def _answer(self, inp: PipelineInput, prompt: str, result: PipelineResult) -> None:
         caller = inp.turn.caller
