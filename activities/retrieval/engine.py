@@ -1,4 +1,4 @@
-"""Retrieval engine: per-tenant BM25 and Qdrant vectors, fused with reciprocal rank fusion."""
+"""Retrieval engine: per-tenant BM25 and Qdrant vectors, fused by rank (RRF) or by score."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from rank_bm25 import BM25Okapi
 
 from core.payloads import Passage, RetrieveOutput
 
+from .fusion import MODES, Ranked, Scored, fuse
 from .text import Chunk, chunk_article, tokenize
 
 COLLECTION = "kb_chunks"
@@ -38,7 +39,7 @@ class _TenantBm25:
         self.chunks = chunks
         self.index = BM25Okapi([tokenize(c.text) for c in chunks]) if chunks else None
 
-    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+    def search(self, query: str, k: int) -> Scored:
         tokens = tokenize(query)
         if self.index is None or not tokens:
             return []
@@ -62,10 +63,12 @@ class RetrievalEngine:
         qdrant_url: str | None = None,
         qdrant_api_key: str | None = None,
         rrf_k: int = 60,
+        fusion_alpha: float = 0.5,
         min_dense_score: float = 0.32,
     ) -> None:
         self.embedder = embedder
         self.rrf_k = rrf_k
+        self.fusion_alpha = fusion_alpha
         self.min_dense_score = min_dense_score
         if qdrant_url:
             self.qdrant = QdrantClient(url=qdrant_url, api_key=qdrant_api_key)
@@ -141,7 +144,7 @@ class RetrievalEngine:
             self._bm25 = {t: _TenantBm25(chunks) for t, chunks in by_tenant.items()}
             return len(to_embed)
 
-    def _dense(self, tenant_id: int, query: str, k: int) -> list[tuple[Chunk, float]]:
+    def _dense(self, tenant_id: int, query: str, k: int) -> Scored:
         vector = self.embedder.embed([query])[0].tolist()
         hits = self.qdrant.query_points(
             COLLECTION,
@@ -163,41 +166,56 @@ class RetrievalEngine:
             out.append((chunk, float(h.score)))
         return out
 
-    def search(self, tenant_id: int, query: str, top_k: int = 4) -> RetrieveOutput:
-        depth = max(top_k * 5, 20)
-        dense = self._dense(tenant_id, query, depth)
-        bm25 = self._bm25.get(tenant_id)
+    def _candidates(
+        self, tenant_id: int, query: str, depth: int, mode: str
+    ) -> tuple[Scored, Scored]:
+        """Dense and BM25 candidates, each up to `depth`; a single-retriever mode skips the
+        other side, so "bm25" never pays for a query embedding."""
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
+        dense = self._dense(tenant_id, query, depth) if mode != "bm25" else []
+        bm25 = self._bm25.get(tenant_id) if mode != "dense" else None
         sparse = bm25.search(query, depth) if bm25 else []
-        fused: dict[tuple[int, int], float] = defaultdict(float)
-        found_by: dict[tuple[int, int], list[str]] = defaultdict(list)
-        chunks: dict[tuple[int, int], Chunk] = {}
-        for name, ranked in (("dense", dense), ("bm25", sparse)):
-            for rank, (chunk, _score) in enumerate(ranked):
-                key = (chunk.article_id, chunk.index)
-                fused[key] += 1.0 / (self.rrf_k + rank + 1)
-                found_by[key].append(name)
-                chunks[key] = chunk
+        return dense, sparse
+
+    def _fuse(self, mode: str, dense: Scored, sparse: Scored) -> Ranked:
+        return fuse(mode, dense, sparse, rrf_k=self.rrf_k, alpha=self.fusion_alpha)
+
+    def rank(self, tenant_id: int, query: str, depth: int, mode: str = "hybrid") -> Ranked:
+        """Chunks best first as (chunk, score, retrievers). `depth` bounds each retriever's
+        candidates, so the fused modes return their union (up to twice `depth`). Scores are
+        raw BM25 or cosine for the single modes, the RRF sum for "hybrid", and the weighted
+        min-max sum for "weighted"."""
+        return self._fuse(mode, *self._candidates(tenant_id, query, depth, mode))
+
+    def _covered(self, dense: Scored, sparse: Scored) -> bool:
         best_dense = dense[0][1] if dense else 0.0
         # A rare exact term ("Aetna") can matter more than overall meaning: a strong BM25 hit
         # that the dense side also ranks counts as relevant at a lower similarity.
         dense_keys = {(c.article_id, c.index) for c, _ in dense[:5]}
         lexical = bool(sparse) and (sparse[0][0].article_id, sparse[0][0].index) in dense_keys
-        covered = best_dense >= self.min_dense_score or (
+        return best_dense >= self.min_dense_score or (
             lexical and best_dense >= self.min_dense_score * 0.6
         )
-        order = sorted(fused, key=lambda key: -fused[key])[:top_k]
+
+    def search(self, tenant_id: int, query: str, top_k: int = 4) -> RetrieveOutput:
+        # rank(mode="hybrid") split open: the answerability check needs the raw dense scores,
+        # and calling rank() as well would embed the query a second time.
+        dense, sparse = self._candidates(tenant_id, query, max(top_k * 5, 20), "hybrid")
+        if not self._covered(dense, sparse):
+            return RetrieveOutput(passages=[], covered=False)
         passages = [
             Passage(
-                article_id=chunks[key].article_id,
-                title=chunks[key].title,
-                text=chunks[key].text,
-                score=round(fused[key], 6),
-                chunk_index=chunks[key].index,
-                retrievers=found_by[key],
+                article_id=chunk.article_id,
+                title=chunk.title,
+                text=chunk.text,
+                score=round(score, 6),
+                chunk_index=chunk.index,
+                retrievers=found_by,
             )
-            for key in order
+            for chunk, score, found_by in self._fuse("hybrid", dense, sparse)[:top_k]
         ]
-        return RetrieveOutput(passages=passages if covered else [], covered=covered)
+        return RetrieveOutput(passages=passages, covered=True)
 
     def close(self) -> None:
         self.qdrant.close()
