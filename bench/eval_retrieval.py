@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from activities.embedding import Embedder, prepare_model
-from activities.retrieval.engine import COLLECTION, ArticleDoc, RetrievalEngine
+from activities.retrieval.engine import ArticleDoc, RetrievalEngine, collection_for
 from activities.retrieval.fusion import Ranked, Scored, fuse
 from core.settings import ROOT
 
@@ -152,7 +152,7 @@ def tune_on_dev(
     reusing = ReusingEmbedder(embedder, known_vectors(test_engine))
     engine = RetrievalEngine(reusing)
     by_article = index(engine, docs)
-    chunks = engine.qdrant.count(COLLECTION).count
+    chunks = engine.qdrant.count(collection_for(TENANT)).count
     candidates: list[tuple[str, Scored, Scored]] = []
     for qid, text in queries.items():
         dense = [(c, s) for c, s, _ in engine.rank(TENANT, text, depth, "dense")]
@@ -185,7 +185,11 @@ def known_vectors(engine: RetrievalEngine) -> dict[str, NDArray[np.float32]]:
     offset = None
     while True:
         points, offset = engine.qdrant.scroll(
-            COLLECTION, limit=1024, offset=offset, with_payload=["text"], with_vectors=True
+            collection_for(TENANT),
+            limit=1024,
+            offset=offset,
+            with_payload=["text"],
+            with_vectors=True,
         )
         for p in points:
             known[str((p.payload or {})["text"])] = np.asarray(p.vector, dtype=np.float32)
@@ -220,7 +224,7 @@ def main(limit: int | None, depth: int) -> int:
     # Read now: the test queries embed through the same wrapper later.
     embed_s = timed.seconds
     rss_after = vmrss_mb()
-    n_chunks = test_engine.qdrant.count(COLLECTION).count
+    n_chunks = test_engine.qdrant.count(collection_for(TENANT)).count
 
     dev, dev_line = tune_on_dev(embedder, test_engine, dev_docs, dev_q, dev_qrels, depth)
     gc.collect()
