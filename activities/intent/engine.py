@@ -1,114 +1,88 @@
-"""Classifies a prompt by rules, then nearest example by embedding, abstaining when unsure."""
+"""The intent engine: the default clinic model, plus one model per tenant that customised it.
+
+Built once per worker. A tenant's customisations (store.models.TenantIntent) are passed
+in on every call; the engine fingerprints them and refits that tenant's model only when
+they changed, so an admin edit takes effect on the next turn without a restart.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 
 from core.payloads import ClassifyOutput
 
-from .catalog import DEFAULT_INTENTS, IntentDef
+from .catalog import IntentDef, load_default_intents, merge_intents
+from .model import IntentModel
+from .scorer import Matrix, ScorerConfig
+
+# Tenants with customised intents whose models stay in memory (each ~1 MB).
+MAX_TENANT_MODELS = 256
 
 
 class TextEmbedder(Protocol):
-    def embed(self, texts: list[str]) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class _Rule:
-    intent: str
-    priority: int
-    pattern: re.Pattern[str]
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class IntentEngine:
-    """Built once per worker: example embeddings are computed at construction."""
-
     def __init__(
         self,
         embedder: TextEmbedder,
-        intents: tuple[IntentDef, ...] = DEFAULT_INTENTS,
+        intents: Sequence[IntentDef] | None = None,
         *,
         threshold: float = 0.45,
-        margin: float = 0.03,
+        config: ScorerConfig = ScorerConfig(),
     ) -> None:
         self.embedder = embedder
         self.threshold = threshold
-        self.margin = margin
-        self.intents = {i.name: i for i in intents}
-        self._labels: list[str] = []
-        texts: list[str] = []
-        for intent in intents:
-            for example in intent.examples:
-                self._labels.append(intent.name)
-                texts.append(example)
-        self._matrix = embedder.embed(texts)
-        self._label_arr = np.array(self._labels)
-        self._rules = sorted(
-            (
-                _Rule(i.name, i.priority, re.compile(r, re.IGNORECASE))
-                for i in intents
-                for r in i.rules
-            ),
-            key=lambda r: -r.priority,
-        )
+        self.config = config
+        self.defaults = tuple(intents) if intents is not None else load_default_intents()
+        self._vectors: dict[str, Matrix] = {}
+        self._lock = threading.Lock()
+        self._tenants: OrderedDict[int, tuple[str, IntentModel]] = OrderedDict()
+        self.default_model = self._build(self.defaults)
 
-    def _scores(self, text: str) -> list[tuple[str, float]]:
-        query = self.embedder.embed([text])[0]
-        sims = self._matrix @ query
-        best: dict[str, float] = {}
-        for label, sim in zip(self._labels, sims.tolist(), strict=True):
-            if sim > best.get(label, -1.0):
-                best[label] = sim
-        return sorted(best.items(), key=lambda kv: -kv[1])
+    def classify(
+        self, text: str, tenant_id: int | None = None, custom: Sequence[IntentDef] = ()
+    ) -> ClassifyOutput:
+        model = self.model_for(tenant_id, custom)
+        return model.classify(text, self.embedder.embed([text])[0])
 
-    def classify(self, text: str) -> ClassifyOutput:
-        ranked = self._scores(text)
-        (top, top_score), (second, second_score) = ranked[0], ranked[1]
-        for rule in self._rules:
-            if rule.pattern.search(text):
-                runner = second if rule.intent == top else top
-                runner_score = second_score if rule.intent == top else top_score
-                return ClassifyOutput(
-                    intent=rule.intent,
-                    confidence=1.0,
-                    path=self.intents[rule.intent].path,
-                    runner_up=runner,
-                    runner_up_confidence=round(runner_score, 4),
-                    decided_by="rule",
-                )
-        if top_score < self.threshold:
-            # Unknown requests still get a knowledge-base lookup, whose own relevance check
-            # decides between an answer and "not covered".
-            return ClassifyOutput(
-                intent="out_of_scope",
-                confidence=round(top_score, 4),
-                path="knowledge",
-                runner_up=top,
-                runner_up_confidence=round(top_score, 4),
-                decided_by="abstain",
-            )
-        if (
-            top_score - second_score < self.margin
-            and self.intents[top].path != self.intents[second].path
-        ):
-            return ClassifyOutput(
-                intent="clarify",
-                confidence=round(top_score, 4),
-                path="clarify",
-                runner_up=second,
-                runner_up_confidence=round(second_score, 4),
-                decided_by="abstain",
-                candidates=[top, second],
-            )
-        return ClassifyOutput(
-            intent=top,
-            confidence=round(top_score, 4),
-            path=self.intents[top].path,
-            runner_up=second,
-            runner_up_confidence=round(second_score, 4),
-            decided_by="similarity",
-        )
+    def model_for(self, tenant_id: int | None, custom: Sequence[IntentDef]) -> IntentModel:
+        if tenant_id is None or not custom:
+            return self.default_model
+        key = fingerprint(custom)
+        with self._lock:
+            cached = self._tenants.get(tenant_id)
+            if cached and cached[0] == key:
+                self._tenants.move_to_end(tenant_id)
+                return cached[1]
+            # Built under the lock: two turns of one tenant must not both pay for the fit.
+            model = self._build(merge_intents(self.defaults, custom))
+            self._tenants[tenant_id] = (key, model)
+            while len(self._tenants) > MAX_TENANT_MODELS:
+                self._tenants.popitem(last=False)
+            return model
+
+    def _build(self, intents: Sequence[IntentDef]) -> IntentModel:
+        texts = [e for i in intents for e in i.examples]
+        missing = sorted({t for t in texts if t not in self._vectors})
+        if missing:
+            # Example vectors are cached by text: a tenant adding three examples embeds three.
+            for text, vec in zip(missing, self.embedder.embed(missing), strict=True):
+                self._vectors[text] = vec
+        vectors = np.stack([self._vectors[t] for t in texts])
+        return IntentModel(intents, vectors, threshold=self.threshold, config=self.config)
+
+
+def fingerprint(custom: Sequence[IntentDef]) -> str:
+    rows = sorted(
+        (i.name, i.path, i.description, list(i.examples), list(i.rules), i.priority) for i in custom
+    )
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()

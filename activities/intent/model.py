@@ -1,0 +1,159 @@
+"""One fitted intent model: rules first, then MLP probability blended with nearest example.
+
+Decision order, so that the Temporal UI can say why a turn went where it did:
+1. a keyword rule (highest priority wins) decides outright: decided_by="rule";
+2. a confident prediction (blended confidence >= threshold) decides: "similarity"
+   (the trained out_of_scope class is a confident prediction too);
+3. otherwise the model abstains: "clarify" with the top two when it is split between
+   two in-scope intents, else "out_of_scope".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.payloads import ClassifyOutput
+
+from .catalog import OUT_OF_SCOPE, IntentDef
+from .scorer import Matrix, MlpScorer, ScorerConfig
+
+# Weight of the MLP probability in the confidence; the rest is the cosine to the nearest
+# example of the predicted intent. Chosen on CLINC150 val (docs/decisions/0004).
+PROBABILITY_WEIGHT = 0.4
+# When abstaining, ask between the top two only if together they hold most of the
+# probability and the second is a real contender.
+CLARIFY_MIN_SECOND = 0.2
+CLARIFY_MIN_PAIR = 0.7
+
+
+@dataclass(frozen=True)
+class _Rule:
+    intent: str
+    priority: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Per-utterance scores, kept apart from the decision so evaluations can sweep it."""
+
+    top: int
+    second: int
+    top_probability: float
+    second_probability: float
+    confidence: float
+    second_confidence: float
+
+
+class IntentModel:
+    def __init__(
+        self,
+        intents: Sequence[IntentDef],
+        vectors: Matrix,
+        *,
+        threshold: float,
+        config: ScorerConfig = ScorerConfig(),
+    ) -> None:
+        """`vectors` holds the embeddings of every intent's examples, in catalogue order."""
+        self.intents = list(intents)
+        self.by_name = {i.name: i for i in self.intents}
+        self.threshold = threshold
+        counts = [len(i.examples) for i in self.intents]
+        if min(counts, default=0) == 0 or len(self.intents) < 2:
+            raise ValueError("every intent needs at least one example, and two intents at least")
+        labels = np.repeat(np.arange(len(self.intents)), counts)
+        self._examples = vectors.astype(np.float32)
+        self._offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        self._scorer = MlpScorer(config).fit(self._examples, labels, len(self.intents))
+        self._rules = sorted(
+            (
+                _Rule(i.name, i.priority, re.compile(r, re.IGNORECASE))
+                for i in self.intents
+                for r in i.rules
+            ),
+            key=lambda r: -r.priority,
+        )
+
+    @property
+    def example_count(self) -> int:
+        return int(self._examples.shape[0])
+
+    def score(self, vectors: Matrix) -> list[Scored]:
+        probs = self._scorer.proba(vectors)
+        # Nearest example per intent: examples are stored grouped by intent.
+        nearest = np.maximum.reduceat(vectors @ self._examples.T, self._offsets, axis=1)
+        order = np.argsort(-probs, axis=1)[:, :2]
+        out = []
+        for row, (top, second) in enumerate(order.tolist()):
+            p1, p2 = float(probs[row, top]), float(probs[row, second])
+            out.append(
+                Scored(
+                    top,
+                    second,
+                    p1,
+                    p2,
+                    _blend(p1, float(nearest[row, top])),
+                    _blend(p2, float(nearest[row, second])),
+                )
+            )
+        return out
+
+    def rule_for(self, text: str) -> str | None:
+        for rule in self._rules:
+            if rule.pattern.search(text):
+                return rule.intent
+        return None
+
+    def decide(self, text: str, scored: Scored, threshold: float | None = None) -> ClassifyOutput:
+        threshold = self.threshold if threshold is None else threshold
+        top, second = self.intents[scored.top], self.intents[scored.second]
+        ruled = self.rule_for(text)
+        if ruled is not None:
+            runner = second if ruled == top.name else top
+            runner_conf = scored.second_confidence if ruled == top.name else scored.confidence
+            return self._output(ruled, 1.0, runner.name, runner_conf, "rule")
+        if scored.confidence >= threshold:
+            return self._output(
+                top.name, scored.confidence, second.name, scored.second_confidence, "similarity"
+            )
+        split = (
+            second.name != OUT_OF_SCOPE
+            and top.name != OUT_OF_SCOPE
+            and scored.second_probability >= CLARIFY_MIN_SECOND
+            and scored.top_probability + scored.second_probability >= CLARIFY_MIN_PAIR
+        )
+        if split:
+            out = self._output(
+                "clarify", scored.confidence, second.name, scored.second_confidence, "abstain"
+            )
+            out.candidates = [top.name, second.name]
+            return out
+        # Unsure is not out of scope for sure: the knowledge base's own relevance check
+        # decides between an answer and "not covered".
+        out = self._output(OUT_OF_SCOPE, scored.confidence, top.name, scored.confidence, "abstain")
+        out.path = "knowledge"
+        return out
+
+    def classify(self, text: str, vector: Matrix) -> ClassifyOutput:
+        return self.decide(text, self.score(vector.reshape(1, -1))[0])
+
+    def _output(
+        self, intent: str, confidence: float, runner: str, runner_conf: float, how: str
+    ) -> ClassifyOutput:
+        path = "clarify" if intent == "clarify" else self.by_name[intent].path
+        return ClassifyOutput(
+            intent=intent,
+            confidence=round(confidence, 4),
+            path=path,
+            runner_up=runner,
+            runner_up_confidence=round(runner_conf, 4),
+            decided_by=how,
+        )
+
+
+def _blend(probability: float, nearest_cosine: float) -> float:
+    return PROBABILITY_WEIGHT * probability + (1 - PROBABILITY_WEIGHT) * nearest_cosine
