@@ -84,6 +84,10 @@ async def build_engines(settings: Settings, *, embedder: Embedder | None = None)
         rrf_k=settings.retrieval_rrf_k,
         min_dense_score=settings.retrieval_min_dense_score,
     )
+    # Fitting the default intent model takes a second or two: off the event loop.
+    intents = await asyncio.to_thread(
+        IntentEngine, embedder, threshold=settings.intent_abstain_threshold
+    )
     articles = await load_published(sessions)
     embedded = await asyncio.to_thread(retrieval.sync, articles)
     log.info("knowledge indexed", extra={"articles": len(articles), "chunks_embedded": embedded})
@@ -91,7 +95,7 @@ async def build_engines(settings: Settings, *, embedder: Embedder | None = None)
         db=db,
         sessions=sessions,
         embedder=embedder,
-        intents=IntentEngine(embedder, threshold=settings.intent_abstain_threshold),
+        intents=intents,
         retrieval=retrieval,
         safety=SafetyEngine(),
         provider=build_provider(settings),
@@ -107,7 +111,7 @@ def create_worker(
     after_commit: AfterCommit | None = None,
 ) -> Worker:
     safety = SafetyActivities(engines.safety)
-    intents = IntentActivities(engines.intents)
+    intents = IntentActivities(engines.intents, engines.sessions)
     retrieval = RetrievalActivities(engines.retrieval)
     tools = ToolActivities(
         ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)

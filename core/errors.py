@@ -24,6 +24,11 @@ class NotFound(AurixaError):
     status = 404
 
 
+class Conflict(AurixaError):
+    code = "conflict"
+    status = 409
+
+
 class PermissionDenied(AurixaError):
     code = "forbidden"
     status = 403

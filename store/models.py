@@ -265,3 +265,20 @@ class ActionExecution(SQLModel, table=True):
     workflow_id: str | None = None
     created_at: datetime = stamp()
     updated_at: datetime = stamp()
+
+
+class TenantIntent(SQLModel, table=True):
+    """A tenant's own intent, or extra examples and rules for a default one (same name)."""
+
+    __tablename__ = "tenant_intents"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_tenant_intents_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    name: str
+    path: str | None = None  # None keeps the default intent's path
+    description: str | None = None
+    examples: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    rules: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    priority: int | None = None
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
