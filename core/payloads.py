@@ -166,6 +166,22 @@ class ClassifyOutput:
     candidates: list[str] = field(default_factory=list)
 
 
+@dataclass
+class ClassifyRequest:
+    """POST /api/v1/classify: classification and slots, no tools, no reply."""
+
+    caller: Caller
+    text: str
+
+
+@dataclass
+class ClassifyResult:
+    classification: ClassifyOutput
+    slots: Slots
+    redacted_text: str
+    requires_escalation: bool = False
+
+
 # ---- retrieval -------------------------------------------------------------------------
 
 
@@ -205,6 +221,8 @@ class ToolArgs:
     day_local: str | None = None  # ISO date
     reason: str | None = None
     prescription_id: int | None = None
+    part_of_day: str | None = None  # morning | afternoon | evening
+    span_days: int = 1  # with day_local: how many days to search ("next week" is 7)
 
 
 @dataclass
@@ -223,6 +241,27 @@ class PlanInput:
 @dataclass
 class PlanOutput:
     calls: list[ToolCall] = field(default_factory=list)
+    clarification: str | None = None
+
+
+@dataclass
+class Slots:
+    """What a turn said, resolved against the tenant's data (and the caller's own records).
+
+    Dates and times are the tenant's local wall clock. More than one id in a list means the
+    text was ambiguous; `clarification` then says what to ask instead of guessing.
+    """
+
+    date: str | None = None  # ISO date
+    time: str | None = None  # HH:MM
+    part_of_day: str | None = None
+    span_days: int = 1
+    provider_ids: list[int] = field(default_factory=list)
+    provider_names: list[str] = field(default_factory=list)
+    prescription_ids: list[int] = field(default_factory=list)
+    medication_names: list[str] = field(default_factory=list)
+    appointment_ids: list[int] = field(default_factory=list)
+    appointment_reference: str | None = None  # how the appointment was resolved
     clarification: str | None = None
 
 

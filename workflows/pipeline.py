@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.persist import PersistActivities
     from activities.retrieval.activity import RetrievalActivities
     from activities.safety.activity import SafetyActivities
+    from activities.safety.emergency import GUIDANCE
     from activities.tools.activity import ToolActivities
 
 
@@ -165,12 +166,15 @@ class PipelineWorkflow:
             await self._answer(inp, result.prompt, result)
             return
         # Emergencies skip classification and tools: guidance goes out immediately.
+        self._escalate(result, screen.category, screen.guidance)
+
+    def _escalate(self, result: PipelineResult, category: str | None, guidance: str) -> None:
         result.intent = "emergency"
         result.requires_escalation = True
-        result.escalation_category = screen.category
-        result.final_response = screen.guidance
+        result.escalation_category = category
+        result.final_response = guidance
         workflow.upsert_search_attributes([sa.INTENT.value_set("emergency")])
-        self.events.publish(StreamEvent("text_delta", step="escalation", delta=screen.guidance))
+        self.events.publish(StreamEvent("text_delta", step="escalation", delta=guidance))
 
     async def _answer(self, inp: PipelineInput, prompt: str, result: PipelineResult) -> None:
         caller = inp.turn.caller
@@ -210,7 +214,10 @@ class PipelineWorkflow:
                 ],
             }
             gen.passages, gen.covered = found.passages, found.covered
-        elif cls.path == "agent":
+        elif cls.path == "emergency":
+            self._escalate(result, "unspecified", GUIDANCE["default"])
+            return
+        elif cls.path in ("agent", "handoff"):
             gen.clarification, gen.tool_results = await self._run_tools(inp, prompt, cls.intent)
         reply: GenerateOutput = await self._step("generate", LlmActivities.generate, gen, LLM)
         self.steps[-1].output = {

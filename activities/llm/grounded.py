@@ -27,7 +27,11 @@ INTENT_PHRASES = {
     "prescription_refill": "request a prescription refill",
     "knowledge_question": "ask a question about the clinic",
     "greeting": "just say hello",
+    "reschedule_appointment": "move an appointment",
+    "callback": "have someone call you back",
+    "human_handoff": "talk to a person",
 }
+OUT_OF_SCOPE_REPLY = f"Sorry, that's not something I can help with here. {CAPABILITIES}"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _MARKUP = re.compile(r"\*\*|__|`")
 # What kind of fact a question asks for, and how such a fact looks in a line.
@@ -133,6 +137,9 @@ def phrase_tool_result(result: ToolResult) -> str:
     if result.tool == "cancel_appointment" and result.appointments:
         a = result.appointments[0]
         return f"Your appointment with {a.provider_name} on {_when(a.start_local)} is cancelled."
+    if result.tool == "reschedule_appointment" and result.appointments:
+        a = result.appointments[0]
+        return f"Done: your appointment with {a.provider_name} is now on {_when(a.start_local)}."
     if result.tool == "get_appointments":
         if not result.appointments:
             return "You have no upcoming appointments."
@@ -170,10 +177,12 @@ def compose(inp: GenerateInput) -> tuple[str, list[Citation]]:
         if re.search(r"\bbye\b", inp.prompt, re.I):
             return "Goodbye, and take care!", []
         return f"Hello! {CAPABILITIES}", []
+    if inp.path == "out_of_scope":
+        return OUT_OF_SCOPE_REPLY, []
     if inp.path == "clarify":
         options = [INTENT_PHRASES.get(c, c.replace("_", " ")) for c in inp.candidates]
         return f"Just to be sure: did you want to {' or '.join(options)}?", []
-    if inp.path == "agent":
+    if inp.path in ("agent", "handoff"):
         if not inp.tool_results:
             return "I couldn't complete that request. Could you rephrase it?", []
         return "\n".join(phrase_tool_result(r) for r in inp.tool_results), []

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from temporalio import activity
 
-from core.payloads import ExecuteToolInput, PlanInput, PlanOutput, ToolResult
+from core.payloads import ExecuteToolInput, PlanInput, PlanOutput, Slots, ToolResult
 
 if TYPE_CHECKING:
     from .executor import ToolExecutor
@@ -25,3 +25,7 @@ class ToolActivities:
     @activity.defn(name="execute_tool")
     async def execute_tool(self, inp: ExecuteToolInput) -> ToolResult:
         return await self.executor.execute(inp.caller, inp.call, inp.idempotency_key)
+
+    @activity.defn(name="extract_slots")
+    async def extract_slots(self, inp: PlanInput) -> Slots:
+        return await self.planner.extractor.extract(inp.caller, inp.intent, inp.text)

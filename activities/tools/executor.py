@@ -34,11 +34,21 @@ from store.models import (
 from store.timeutil import now_local, to_utc_naive, utc_naive_to_local
 
 from .availability import free_slots, is_bookable_start
+from .when import part_window
 
 SIDE_EFFECTS = frozenset(
-    {"create_appointment", "cancel_appointment", "request_prescription_refill"}
+    {
+        "create_appointment",
+        "cancel_appointment",
+        "reschedule_appointment",
+        "request_prescription_refill",
+    }
 )
-READ_ONLY = frozenset({"get_appointments", "get_availability", "check_insurance"})
+READ_ONLY = frozenset(
+    {"get_appointments", "get_availability", "check_insurance", "get_clinic_contact"}
+)
+# Tools that need no patient: they read only the tenant's own public details.
+NO_PATIENT = frozenset({"get_availability", "get_clinic_contact"})
 _RESULT = TypeAdapter(ToolResult)
 # Refills are not re-requested inside this window: the pharmacy is already working on one.
 REFILL_MIN_INTERVAL = timedelta(days=2)
@@ -71,7 +81,7 @@ class ToolExecutor:
     async def execute(self, caller: Caller, call: ToolCall, idempotency_key: str) -> ToolResult:
         if call.name not in SIDE_EFFECTS | READ_ONLY:
             return ToolResult(call.name, False, "That action is not available.", "unknown_tool")
-        if caller.patient_id is None:
+        if caller.patient_id is None and call.name not in NO_PATIENT:
             return ToolResult(
                 call.name, False, "Tell me which patient this is for.", "patient_required"
             )
@@ -146,6 +156,21 @@ class ToolExecutor:
         msg = f"{len(infos)} upcoming appointment(s)."
         return ToolResult("get_appointments", True, msg, appointments=infos)
 
+    async def _get_clinic_contact(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        sites = list(
+            await session.scalars(
+                select(Site).where(Site.tenant_id == caller.tenant_id).order_by(col(Site.id))
+            )
+        )
+        numbers = "; ".join(f"{s.name}: {s.phone}" for s in sites if s.phone)
+        # A person is reached by phone today; chat callbacks arrive with the callbacks tool.
+        ask = "have someone call you back" if call.args.reason == "callback" else "reach a person"
+        if not numbers:
+            return ToolResult("get_clinic_contact", True, f"To {ask}, please call the clinic.")
+        return ToolResult("get_clinic_contact", True, f"To {ask}, call our front desk: {numbers}.")
+
     async def _get_availability(
         self, session: AsyncSession, caller: Caller, call: ToolCall
     ) -> ToolResult:
@@ -158,14 +183,19 @@ class ToolExecutor:
             raise ToolRefused("provider_not_found", "I couldn't find that provider.")
         now = now_local(tz)
         first = date.fromisoformat(call.args.day_local) if call.args.day_local else now.date()
-        days = [first + timedelta(days=i) for i in range(1 if call.args.day_local else 14)]
+        span = min(max(call.args.span_days, 1), 31) if call.args.day_local else 14
+        days = [first + timedelta(days=i) for i in range(span)]
+        window = part_window(call.args.part_of_day) if call.args.part_of_day else None
         slots: list[SlotInfo] = []
         for staff in providers:
             booked = await _booked_local(session, staff, tz)
             site = await session.get(Site, staff.site_id) if staff.site_id else None
-            for start in free_slots(
-                staff, days, booked, tz=tz, not_before=now + timedelta(hours=1), limit=4
-            ):
+            starts = free_slots(
+                staff, days, booked, tz=tz, not_before=now + timedelta(hours=1), limit=200
+            )
+            if window is not None:
+                starts = [s for s in starts if window[0] <= s.time() < window[1]]
+            for start in starts[:4]:
                 slots.append(
                     SlotInfo(
                         staff.id or 0, staff.full_name, site.name if site else "", start.isoformat()
@@ -251,6 +281,39 @@ class ToolExecutor:
         appt.updated_at = utcnow()
         info = await _appt_info(session, appt, tz)
         return ToolResult("cancel_appointment", True, "Cancelled.", appointments=[info])
+
+    async def _reschedule_appointment(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        tz = await _tenant_tz(session, caller.tenant_id)
+        appt = await session.get(Appointment, call.args.appointment_id or 0)
+        if (
+            appt is None
+            or appt.tenant_id != caller.tenant_id
+            or appt.patient_id != caller.patient_id
+        ):
+            raise ToolRefused("appointment_not_found", "I couldn't find that appointment of yours.")
+        if appt.status != "confirmed":
+            raise ToolRefused("not_confirmed", "Only a confirmed appointment can be moved.")
+        staff = await session.get(Staff, appt.staff_id)
+        if staff is None or not call.args.start_local:
+            raise ToolRefused("time_required", "What day and time should I move it to?")
+        start = datetime.fromisoformat(call.args.start_local)
+        start = start if start.tzinfo else utc_naive_to_local(to_utc_naive(start, tz), tz)
+        if start <= now_local(tz):
+            raise ToolRefused("in_the_past", "That time has already passed.")
+        if not is_bookable_start(staff, start, tz):
+            raise ToolRefused(
+                "outside_hours", f"{staff.full_name} doesn't have a slot starting then."
+            )
+        # Moved in place: the partial unique index on (provider, start) still refuses a
+        # slot someone else holds, and the appointment keeps its id and history.
+        appt.start_time = to_utc_naive(start, tz)
+        appt.end_time = appt.start_time + timedelta(minutes=staff.slot_minutes)
+        appt.updated_at = utcnow()
+        await session.flush()
+        info = await _appt_info(session, appt, tz)
+        return ToolResult("reschedule_appointment", True, "Moved.", appointments=[info])
 
     async def _request_prescription_refill(
         self, session: AsyncSession, caller: Caller, call: ToolCall
