@@ -32,6 +32,7 @@ from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from store.db import make_engine, make_session_factory
+from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
 from workflows.pipeline import PipelineWorkflow
 
@@ -123,7 +124,7 @@ def create_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ConversationWorkflow, PipelineWorkflow],
+        workflows=[ConversationWorkflow, PipelineWorkflow, ClassifyWorkflow],
         activities=[
             safety.screen_input,
             safety.check_output,
@@ -131,6 +132,7 @@ def create_worker(
             retrieval.retrieve,
             tools.plan_tools,
             tools.execute_tool,
+            tools.extract_slots,
             llm.generate,
             persist.persist_turn,
         ],

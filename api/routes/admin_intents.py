@@ -14,11 +14,11 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from activities.intent.catalog import IntentDef, load_default_intents
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.logging import request_id_var
-from activities.intent.catalog import IntentDef, load_default_intents
 from store.models import AuditLog, TenantIntent, utcnow
 
 router = APIRouter(prefix="/api/v1/admin/intents", tags=["admin"])
@@ -127,7 +127,8 @@ def _out(name: str, row: TenantIntent | None) -> IntentOut:
         description=(row.description if row and row.description else base.description),
         source="extended" if row else "default",
         priority=(row.priority if row and row.priority else base.priority),
-        rules=list(base.rules) + [r for r in (row.rules or [] if row else []) if r not in base.rules],
+        rules=list(base.rules)
+        + [r for r in (row.rules or [] if row else []) if r not in base.rules],
         examples=list(base.examples) + [e for e in extra if e not in base.examples],
         tenant_examples=extra,
     )

@@ -1,0 +1,81 @@
+"""POST /api/v1/classify: intent, confidence, runner-up and slots, without running tools."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from temporalio.client import WorkflowFailureError
+
+from api.auth import LimitedPrincipalDep, resolve_patient
+from api.deps import StateDep, TemporalDep
+from core.errors import TurnFailed, ValidationFailed
+from core.logging import request_id_var
+from core.payloads import Caller, ClassifyRequest, ClassifyResult
+from workflows.classify import ClassifyWorkflow
+
+router = APIRouter(prefix="/api/v1", tags=["understanding"])
+
+
+class ClassifyBody(BaseModel):
+    text: str = Field(min_length=1, max_length=8000)
+    patient_id: int | None = Field(default=None, ge=1)
+
+
+class ClassifyResponse(BaseModel):
+    intent: str
+    confidence: float
+    path: str
+    runner_up: str | None
+    runner_up_confidence: float
+    decided_by: str
+    candidates: list[str]
+    requires_escalation: bool
+    slots: dict[str, Any]
+    clarification: str | None
+    text: str  # as classified: PII already redacted
+    workflow_id: str
+
+
+@router.post("/classify", response_model=ClassifyResponse)
+async def classify(
+    body: ClassifyBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+) -> ClassifyResponse:
+    if len(body.text) > state.settings.max_prompt_chars:
+        raise ValidationFailed(
+            f"The text is longer than {state.settings.max_prompt_chars} characters."
+        )
+    if not body.text.strip():
+        raise ValidationFailed("The text is empty.")
+    patient_id = await resolve_patient(state, who, body.patient_id)
+    caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
+    workflow_id = f"classify-{who.tenant_id}-{uuid.uuid4().hex}"
+    try:
+        result: ClassifyResult = await client.execute_workflow(
+            ClassifyWorkflow.run,
+            ClassifyRequest(caller, body.text),
+            id=workflow_id,
+            task_queue=state.settings.temporal_task_queue,
+            execution_timeout=timedelta(seconds=30),
+        )
+    except WorkflowFailureError as err:
+        raise TurnFailed("Classification failed; please retry.") from err
+    cls, slots = result.classification, result.slots
+    slot_values = {k: v for k, v in vars(slots).items() if k != "clarification"}
+    return ClassifyResponse(
+        intent=cls.intent,
+        confidence=cls.confidence,
+        path=cls.path,
+        runner_up=cls.runner_up,
+        runner_up_confidence=cls.runner_up_confidence,
+        decided_by=cls.decided_by,
+        candidates=cls.candidates,
+        requires_escalation=result.requires_escalation,
+        slots=slot_values,
+        clarification=slots.clarification,
+        text=result.redacted_text,
+        workflow_id=workflow_id,
+    )

@@ -1,0 +1,120 @@
+"""POST /api/v1/classify through the worker: intent, runner-up and slots from the tenant's data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from sqlmodel import select
+
+from store.models import Staff, Tenant
+from store.timeutil import now_local
+from tests.conftest import key_headers
+from worker import Engines
+
+CLASSIFY = "/api/v1/classify"
+
+
+async def _tenant_today(engines: Engines, tenant_id: int) -> tuple[str, str]:
+    async with engines.sessions() as session:
+        tenant = await session.get(Tenant, tenant_id)
+        assert tenant is not None
+        today = now_local(tenant.timezone).date()
+    return today.isoformat(), (today + timedelta(days=1)).isoformat()
+
+
+async def test_booking_request_with_slots_in_the_tenants_time_zone(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    resp = await api.post(
+        CLASSIFY,
+        json={"text": "Could you book me with Dr Chen tomorrow at 3?"},
+        headers=key_headers(demo_keys["harborview-patient-2"]),
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert body["intent"] == "book_appointment"
+    assert body["decided_by"] in ("rule", "similarity")
+    assert body["runner_up"] and body["runner_up"] != "book_appointment"
+    _, tomorrow = await _tenant_today(engines, 1)
+    slots = body["slots"]
+    assert slots["date"] == tomorrow and slots["time"] == "15:00"
+    assert slots["provider_names"] == ["Dr. Maya Chen"]
+    assert body["clarification"] is None
+    assert body["workflow_id"].startswith("classify-1-")
+
+
+async def test_unrelated_text_is_out_of_scope(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    resp = await api.post(
+        CLASSIFY,
+        json={"text": "What's a good recipe for banana bread?"},
+        headers=key_headers(demo_keys["harborview-patient-2"]),
+    )
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["intent"] == "out_of_scope"
+
+
+async def test_ambiguous_provider_asks_which_one(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    async with engines.sessions() as session, session.begin():
+        weiss = await session.scalar(select(Staff).where(Staff.tenant_id == 2))
+        assert weiss is not None
+        twin = Staff(
+            tenant_id=2,
+            site_id=weiss.site_id,
+            full_name="Dr. Ben Weiss",
+            working_hours=weiss.working_hours,
+        )
+        session.add(twin)
+    try:
+        resp = await api.post(
+            CLASSIFY,
+            json={"text": "I want to book an appointment with Dr. Weiss tomorrow at 10"},
+            headers=key_headers(demo_keys["riverside-patient-1"]),
+        )
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        assert body["intent"] == "book_appointment"
+        assert sorted(body["slots"]["provider_names"]) == ["Dr. Ben Weiss", "Dr. Hannah Weiss"]
+        assert "Dr. Hannah Weiss" in body["clarification"]
+        assert "Dr. Ben Weiss" in body["clarification"]
+        # A turn asks the same question instead of booking either of them.
+        turn = await api.post(
+            "/api/v1/pipelines",
+            json={"prompt": "I want to book an appointment with Dr. Weiss tomorrow at 10"},
+            headers=key_headers(demo_keys["riverside-patient-1"]),
+        )
+        assert turn.status_code == 200, turn.text
+        assert turn.json()["final_response"] == body["clarification"]
+    finally:
+        async with engines.sessions() as session, session.begin():
+            await session.delete(await session.get(Staff, twin.id))
+
+
+async def test_pii_is_redacted_before_classification(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    resp = await api.post(
+        CLASSIFY,
+        json={"text": "My SSN is 123-45-6789, is my insurance active?"},
+        headers=key_headers(demo_keys["harborview-patient-2"]),
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert "123-45-6789" not in body["text"]
+    assert body["intent"] == "insurance"
+
+
+async def test_bad_input_gets_typed_errors(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    headers = key_headers(demo_keys["harborview-patient-2"])
+    empty = await api.post(CLASSIFY, json={"text": "   "}, headers=headers)
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "validation_error"
+    other = await api.post(CLASSIFY, json={"text": "hi", "patient_id": 999999}, headers=headers)
+    assert other.status_code == 403
+    anon = await api.post(CLASSIFY, json={"text": "hi"})
+    assert anon.status_code == 401
