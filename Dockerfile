@@ -48,7 +48,8 @@ COPY worker.py ./
 # mounted on DATA_DIR cannot hide it and no replica pays for the conversion at startup.
 # It is built as root and stays read-only to the runtime user.
 ENV EMBEDDING_MODEL_DIR=/opt/aurixa/models/all-minilm-l6-v2-onnx \
-    DATA_DIR=/var/lib/aurixa
+    DATA_DIR=/var/lib/aurixa \
+    OPENBLAS_NUM_THREADS=1
 RUN python -m activities.embedding.prepare \
  && install -d -o aurixa -g aurixa -m 0750 /var/lib/aurixa
 

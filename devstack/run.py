@@ -35,11 +35,18 @@ async def _seed(settings: Settings) -> dict[str, str]:
     return read_demo_keys(settings.demo_keys_file)
 
 
-def _spawn(name: str, cmd: list[str], logs: Path) -> subprocess.Popen[bytes]:
+def _spawn(
+    name: str, cmd: list[str], logs: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     out = (logs / f"{name}.log").open("ab")
     # Own process group: Ctrl-C reaches us once, and we stop the children in order.
     return subprocess.Popen(
-        cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -130,7 +137,10 @@ def main() -> None:
             )
             procs["temporal"] = _spawn("temporal", cmd, logs)
             wait_for_port(7233, timeout_s=60, proc=procs["temporal"])
-        procs["worker"] = _spawn("worker", [sys.executable, "worker.py"], logs)
+        # One BLAS thread per process: per-turn matrix products are tiny and thread hand-offs
+        # doubled classify's p95 on two cores (bench/eval_intents.py).
+        blas = {"OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+        procs["worker"] = _spawn("worker", [sys.executable, "worker.py"], logs, blas)
         procs["api"] = _spawn("api", api_cmd, logs)
         base = f"http://{settings.api_host}:{settings.api_port}"
         _wait_healthy(f"{base}/health/services", 180, procs)
