@@ -14,7 +14,7 @@ from worker import Engines
 
 
 async def bookable_slot(
-    engines: Engines, *, tenant_id: int = 1, hour: int = 10
+    engines: Engines, *, tenant_id: int = 1, hour: int = 10, staff_id: int | None = None
 ) -> tuple[Staff, str, datetime]:
     """A provider free at `hour`:00 on the soonest day from tomorrow, and how to say it."""
     async with engines.sessions() as session:
@@ -26,6 +26,7 @@ async def bookable_slot(
                 select(Staff).where(Staff.tenant_id == tenant_id, Staff.is_provider)
             )
         )
+        providers = [p for p in providers if staff_id is None or p.id == staff_id]
         today = now_local(tz).date()
         for offset in range(1, 15):
             day: date = today + timedelta(days=offset)

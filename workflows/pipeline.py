@@ -34,7 +34,7 @@ from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
     from activities.intent.activity import IntentActivities
-    from activities.llm.activity import LlmActivities
+    from activities.llm.activity import LlmActivities, public_sources
     from activities.persist import PersistActivities
     from activities.retrieval.activity import RetrievalActivities
     from activities.safety.activity import SafetyActivities
@@ -230,7 +230,7 @@ class PipelineWorkflow:
         checked = await self._step(
             "safety_output",
             SafetyActivities.check_output,
-            CheckOutputInput(caller.tenant_id, reply.text, [p.text for p in gen.passages]),
+            CheckOutputInput(caller.tenant_id, reply.text, public_sources(gen)),
             ENGINE,
         )
         self.steps[-1].output = {

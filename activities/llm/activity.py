@@ -57,6 +57,12 @@ class _Publisher:
             await self.client.__aexit__(*exc)
 
 
+def public_sources(inp: GenerateInput) -> list[str]:
+    """Text a reply may quote verbatim: the tenant's articles and its public contacts."""
+    contacts = [r.message for r in inp.tool_results if r.tool == "get_clinic_contact"]
+    return [p.text for p in inp.passages] + contacts
+
+
 class LlmActivities:
     def __init__(self, provider: Provider, fallback: Provider, safety: SafetyEngine) -> None:
         self.provider = provider
@@ -72,7 +78,7 @@ class LlmActivities:
             # the turn.
             activity.logger.warning("llm provider exhausted; using offline responder")
             provider = self.fallback
-        allowed = [p.text for p in inp.passages]
+        allowed = public_sources(inp)
         parts: list[str] = []
         usage = Usage()
         publish = _Publisher(inp.stream_batch_ms)

@@ -1,0 +1,58 @@
+"""Moving an appointment by prompt: the slots name it, the new time comes after "to"."""
+
+from __future__ import annotations
+
+import httpx
+
+from store.models import Appointment
+from store.timeutil import to_utc_naive
+from tests.conftest import key_headers
+from tests.helpers import bookable_slot, rows
+from worker import Engines
+
+PIPELINES = "/api/v1/pipelines"
+
+
+async def test_reschedule_moves_the_same_appointment(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    headers = key_headers(demo_keys["harborview-patient-7"])
+    staff, phrase, start = await bookable_slot(engines, hour=9)
+    booked = await api.post(
+        PIPELINES, json={"prompt": f"Book me with {staff.full_name} {phrase}"}, headers=headers
+    )
+    assert "You're booked" in booked.json()["final_response"], booked.text
+    appt = (
+        await rows(
+            engines,
+            Appointment,
+            Appointment.staff_id == staff.id,
+            Appointment.start_time == to_utc_naive(start, "America/New_York"),
+        )
+    )[0]
+    _, new_phrase, new_start = await bookable_slot(engines, hour=11, staff_id=staff.id)
+    moved = await api.post(
+        PIPELINES,
+        json={"prompt": f"Please reschedule my appointment #{appt.id} to {new_phrase}"},
+        headers=headers,
+    )
+    assert moved.status_code == 200, moved.text
+    body = moved.json()
+    assert body["intent"] == "reschedule_appointment"
+    assert "now on" in body["final_response"], body["final_response"]
+    (after,) = await rows(engines, Appointment, Appointment.id == appt.id)
+    assert after.start_time == to_utc_naive(new_start, "America/New_York")
+    assert after.status == "confirmed"
+
+
+async def test_handoff_gives_the_front_desk(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    resp = await api.post(
+        PIPELINES,
+        json={"prompt": "I'd like to talk to a real person please"},
+        headers=key_headers(demo_keys["harborview-patient-7"]),
+    )
+    body = resp.json()
+    assert body["intent"] == "human_handoff"
+    assert "front desk" in body["final_response"] and "555" in body["final_response"]
