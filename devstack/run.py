@@ -138,7 +138,7 @@ def main() -> None:
             procs["temporal"] = _spawn("temporal", cmd, logs)
             wait_for_port(7233, timeout_s=60, proc=procs["temporal"])
         # One BLAS thread per process: per-turn matrix products are tiny and thread hand-offs
-        # doubled classify's p95 on two cores (bench/eval_intents.py).
+        # more than doubled classify's p95 on two cores (bench/eval_intents.py: 6.2 vs 14.8 ms).
         blas = {"OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
         procs["worker"] = _spawn("worker", [sys.executable, "worker.py"], logs, blas)
         procs["api"] = _spawn("api", api_cmd, logs)
