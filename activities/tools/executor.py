@@ -237,17 +237,8 @@ class ToolExecutor:
         staff = await session.get(Staff, call.args.staff_id) if call.args.staff_id else None
         if staff is None or staff.tenant_id != caller.tenant_id or not staff.is_provider:
             raise ToolRefused("provider_not_found", "I couldn't find that provider.")
-        if not call.args.start_local:
-            raise ToolRefused("time_required", "What day and time would you like?")
-        start = datetime.fromisoformat(call.args.start_local)
-        start = start if start.tzinfo else utc_naive_to_local(to_utc_naive(start, tz), tz)
-        if start <= now_local(tz):
-            raise ToolRefused("in_the_past", "That time has already passed.")
-        if not is_bookable_start(staff, start, tz):
-            raise ToolRefused(
-                "outside_hours", f"{staff.full_name} doesn't have a slot starting then."
-            )
-        begin = to_utc_naive(start, tz)
+        ask = "What day and time would you like?"
+        begin = _bookable_start(staff, call.args.start_local, tz, ask)
         appt = Appointment(
             tenant_id=caller.tenant_id,
             patient_id=caller.patient_id or 0,
@@ -267,14 +258,7 @@ class ToolExecutor:
         self, session: AsyncSession, caller: Caller, call: ToolCall
     ) -> ToolResult:
         tz = await _tenant_tz(session, caller.tenant_id)
-        appt = await session.get(Appointment, call.args.appointment_id or 0)
-        # Another patient's or tenant's appointment looks exactly like a missing one.
-        if (
-            appt is None
-            or appt.tenant_id != caller.tenant_id
-            or appt.patient_id != caller.patient_id
-        ):
-            raise ToolRefused("appointment_not_found", "I couldn't find that appointment of yours.")
+        appt = await _own_appointment(session, caller, call.args.appointment_id)
         if appt.status == "cancelled":
             raise ToolRefused("already_cancelled", "That appointment is already cancelled.")
         appt.status = "cancelled"
@@ -286,29 +270,16 @@ class ToolExecutor:
         self, session: AsyncSession, caller: Caller, call: ToolCall
     ) -> ToolResult:
         tz = await _tenant_tz(session, caller.tenant_id)
-        appt = await session.get(Appointment, call.args.appointment_id or 0)
-        if (
-            appt is None
-            or appt.tenant_id != caller.tenant_id
-            or appt.patient_id != caller.patient_id
-        ):
-            raise ToolRefused("appointment_not_found", "I couldn't find that appointment of yours.")
+        appt = await _own_appointment(session, caller, call.args.appointment_id)
         if appt.status != "confirmed":
             raise ToolRefused("not_confirmed", "Only a confirmed appointment can be moved.")
         staff = await session.get(Staff, appt.staff_id)
-        if staff is None or not call.args.start_local:
-            raise ToolRefused("time_required", "What day and time should I move it to?")
-        start = datetime.fromisoformat(call.args.start_local)
-        start = start if start.tzinfo else utc_naive_to_local(to_utc_naive(start, tz), tz)
-        if start <= now_local(tz):
-            raise ToolRefused("in_the_past", "That time has already passed.")
-        if not is_bookable_start(staff, start, tz):
-            raise ToolRefused(
-                "outside_hours", f"{staff.full_name} doesn't have a slot starting then."
-            )
+        if staff is None:
+            raise ToolRefused("provider_not_found", "I couldn't find that provider.")
+        ask = "What day and time should I move it to?"
         # Moved in place: the partial unique index on (provider, start) still refuses a
         # slot someone else holds, and the appointment keeps its id and history.
-        appt.start_time = to_utc_naive(start, tz)
+        appt.start_time = _bookable_start(staff, call.args.start_local, tz, ask)
         appt.end_time = appt.start_time + timedelta(minutes=staff.slot_minutes)
         appt.updated_at = utcnow()
         await session.flush()
@@ -344,6 +315,29 @@ class ToolExecutor:
             "Refill requested; allow 2 business days.",
         )
         return ToolResult("request_prescription_refill", True, "Refill requested.", refill=info)
+
+
+async def _own_appointment(
+    session: AsyncSession, caller: Caller, appointment_id: int | None
+) -> Appointment:
+    appt = await session.get(Appointment, appointment_id or 0)
+    # Another patient's or tenant's appointment looks exactly like a missing one.
+    if appt is None or appt.tenant_id != caller.tenant_id or appt.patient_id != caller.patient_id:
+        raise ToolRefused("appointment_not_found", "I couldn't find that appointment of yours.")
+    return appt
+
+
+def _bookable_start(staff: Staff, start_local: str | None, tz: str, ask: str) -> datetime:
+    """The requested start as naive UTC, if it is a future slot of the provider's hours."""
+    if not start_local:
+        raise ToolRefused("time_required", ask)
+    start = datetime.fromisoformat(start_local)
+    start = start if start.tzinfo else utc_naive_to_local(to_utc_naive(start, tz), tz)
+    if start <= now_local(tz):
+        raise ToolRefused("in_the_past", "That time has already passed.")
+    if not is_bookable_start(staff, start, tz):
+        raise ToolRefused("outside_hours", f"{staff.full_name} doesn't have a slot starting then.")
+    return to_utc_naive(start, tz)
 
 
 async def _find_action(session: AsyncSession, tenant_id: int, key: str) -> ActionExecution | None:
