@@ -186,7 +186,9 @@ class PipelineWorkflow:
             "confidence": cls.confidence,
             "path": cls.path,
             "runner_up": cls.runner_up,
+            "runner_up_confidence": cls.runner_up_confidence,
             "decided_by": cls.decided_by,
+            "candidates": cls.candidates,
         }
         result.intent = cls.intent
         workflow.upsert_search_attributes([sa.INTENT.value_set(cls.intent)])

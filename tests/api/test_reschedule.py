@@ -56,3 +56,7 @@ async def test_handoff_gives_the_front_desk(
     body = resp.json()
     assert body["intent"] == "human_handoff"
     assert "front desk" in body["final_response"] and "555" in body["final_response"]
+    # The classify step records why: the hand-off rule, and what the model would have said.
+    (step,) = [s for s in body["steps"] if s["name"] == "classify"]
+    assert step["output"]["decided_by"] == "rule"
+    assert step["output"]["runner_up"] and "runner_up_confidence" in step["output"]
