@@ -34,6 +34,7 @@ from store.models import (
 from store.timeutil import now_local, to_utc_naive, utc_naive_to_local
 
 from .availability import free_slots, is_bookable_start
+from .queries import upcoming_appointments
 from .when import part_window
 
 SIDE_EFFECTS = frozenset(
@@ -141,17 +142,7 @@ class ToolExecutor:
         self, session: AsyncSession, caller: Caller, call: ToolCall
     ) -> ToolResult:
         tz = await _tenant_tz(session, caller.tenant_id)
-        rows = await session.scalars(
-            select(Appointment)
-            .where(
-                Appointment.tenant_id == caller.tenant_id,
-                Appointment.patient_id == caller.patient_id,
-                Appointment.status == "confirmed",
-                Appointment.start_time >= utcnow(),
-            )
-            .order_by(col(Appointment.start_time))
-            .limit(10)
-        )
+        rows = await upcoming_appointments(session, caller.tenant_id, caller.patient_id, limit=10)
         infos = [await _appt_info(session, a, tz) for a in rows]
         msg = f"{len(infos)} upcoming appointment(s)."
         return ToolResult("get_appointments", True, msg, appointments=infos)

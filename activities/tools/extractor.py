@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from core.payloads import Caller, Slots
-from store.models import Appointment, Prescription, Staff, Tenant, utcnow
+from store.models import Prescription, Staff, Tenant
 from store.timeutil import fmt_local, now_local, utc_naive_to_local
 
+from .queries import upcoming_appointments
 from .slots import (
     AppointmentRef,
     NamedEntity,
@@ -94,18 +95,7 @@ class SlotExtractor:
         now: datetime,
         slots: Slots,
     ) -> None:
-        upcoming = list(
-            await session.scalars(
-                select(Appointment)
-                .where(
-                    Appointment.tenant_id == caller.tenant_id,
-                    Appointment.patient_id == caller.patient_id,
-                    Appointment.status == "confirmed",
-                    Appointment.start_time >= utcnow(),
-                )
-                .order_by(col(Appointment.start_time))
-            )
-        )
+        upcoming = await upcoming_appointments(session, caller.tenant_id, caller.patient_id)
         refs = [
             AppointmentRef(a.id or 0, utc_naive_to_local(a.start_time, tz), a.provider_name)
             for a in upcoming
