@@ -61,3 +61,21 @@ async def test_past_seizure_is_not_an_emergency(
         headers=key_headers(demo_keys["harborview-patient-6"]),
     )
     assert resp.json()["requires_escalation"] is False
+
+
+async def test_classifier_catches_an_emergency_the_phrase_screen_misses(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    resp = await api.post(
+        "/api/v1/pipelines",
+        json={"prompt": "my husband collapsed and isn't responding"},
+        headers=key_headers(demo_keys["harborview-patient-6"]),
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    screen = next(s for s in body["steps"] if s["name"] == "safety_input")
+    assert screen["output"]["requires_escalation"] is False  # the phrases did not match
+    assert body["intent"] == "emergency" and body["requires_escalation"] is True
+    assert "911" in body["final_response"]
+    names = [s["name"] for s in body["steps"]]
+    assert "execute_tool" not in names and "generate" not in names
