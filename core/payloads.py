@@ -190,6 +190,10 @@ class RetrieveInput:
     tenant_id: int
     query: str
     top_k: int = 4
+    # None: the engine's configured defaults.
+    mode: str | None = None
+    rerank: str | None = None
+    context_tokens: int | None = None
 
 
 @dataclass
@@ -200,6 +204,12 @@ class Passage:
     score: float
     chunk_index: int = 0
     retrievers: list[str] = field(default_factory=list)
+    # Source attribution: the heading path and the body's character offsets in the article.
+    heading: str = ""
+    start: int = 0
+    end: int = 0
+    # The sentences chosen to answer, within the context budget (may be empty).
+    excerpt: str = ""
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,7 +52,16 @@ class Settings(BaseSettings):
     intent_abstain_threshold: float = 0.45
     retrieval_top_k: int = 4
     retrieval_rrf_k: int = 60
+    retrieval_fusion: Literal["hybrid", "weighted"] = "hybrid"
+    retrieval_fusion_alpha: float = 0.5
     retrieval_min_dense_score: float = 0.32
+    retrieval_rerank: Literal["none", "keyword", "mmr", "keyword+mmr"] = "keyword+mmr"
+    retrieval_keyword_boost: float = 0.3
+    retrieval_mmr_lambda: float = 0.7
+    retrieval_context_tokens: int = 400
+    knowledge_heartbeat_timeout_s: float = 30.0
+    knowledge_batch_size: int = 32
+    knowledge_max_article_chars: int = 100_000
 
     conversation_max_turns_per_run: int = 40
     conversation_idle_timeout_s: int = 3600

@@ -16,7 +16,9 @@ SYSTEM = (
 def build_messages(inp: GenerateInput) -> list[dict[str, str]]:
     context: list[str] = []
     for p in inp.passages:
-        context.append(f"[{p.title}] {p.text}")
+        # The compressed excerpt keeps a real model's prompt within the context budget.
+        label = f"{p.title} > {p.heading}" if p.heading else p.title
+        context.append(f"[{label}] {p.excerpt or p.text}")
     for r in inp.tool_results:
         context.append(f"[tool {r.tool}] {phrase_tool_result(r)}")
     if inp.clarification:

@@ -1,35 +1,39 @@
-"""Retrieval engine: per-tenant BM25 and Qdrant vectors, fused by rank (RRF) or by score."""
+"""Retrieval engine: per-tenant Qdrant collections and BM25, fused, reranked, compressed."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
-import uuid
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 import numpy as np
-from qdrant_client import QdrantClient, models
-from rank_bm25 import BM25Okapi
 
+from core.knowledge import ChunkPlan, ChunkRecord
 from core.payloads import Passage, RetrieveOutput
 
+from .chunking import Chunk, SpanFn, chunk_article
+from .compress import select
 from .fusion import MODES, Ranked, Scored, fuse
-from .text import Chunk, chunk_article, tokenize
+from .index import TenantIndex
+from .rerank import RERANKERS, keyword_boost, mmr
+from .store import TextEmbedder, VectorStore
+from .text import tokenize
 
-# One collection per tenant: isolation by construction, and local mode need not filter
-# every point in Python (that filter cost ~100 ms per query at 5k chunks).
-COLLECTION_PREFIX = "kb_tenant_"
-
-
-def collection_for(tenant_id: int) -> str:
-    return f"{COLLECTION_PREFIX}{tenant_id}"
+# Share of a query's idf mass the best BM25 chunk must contain to count as an answer.
+LEXICAL_SHARE = 0.6
 
 
-class TextEmbedder(Protocol):
-    def embed(self, texts: list[str]) -> np.ndarray: ...
+@dataclass(frozen=True)
+class RetrievalConfig:
+    rrf_k: int = 60
+    fusion: str = "hybrid"  # or "weighted"
+    fusion_alpha: float = 0.5  # dense weight in "weighted"
+    min_dense_score: float = 0.32
+    rerank: str = "keyword+mmr"
+    keyword_boost: float = 0.3
+    mmr_lambda: float = 0.7
+    context_tokens: int = 400
 
 
 @dataclass(frozen=True)
@@ -40,189 +44,217 @@ class ArticleDoc:
     content: str
 
 
-class _TenantBm25:
-    def __init__(self, chunks: list[Chunk]) -> None:
-        self.chunks = chunks
-        self.index = BM25Okapi([tokenize(c.text) for c in chunks]) if chunks else None
-
-    def search(self, query: str, k: int) -> Scored:
-        tokens = tokenize(query)
-        if self.index is None or not tokens:
-            return []
-        scores = self.index.get_scores(tokens)
-        order = np.argsort(-scores)[:k]
-        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
-
-
-def _point_id(tenant_id: int, article_id: int, index: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"aurixa:{tenant_id}:{article_id}:{index}"))
+def chunk_hash(chunk: Chunk) -> str:
+    # Offsets are part of what a passage cites, so a shift re-stores the chunk.
+    raw = f"{chunk.title}\n{chunk.heading}\n{chunk.start}:{chunk.end}\n{chunk.text}"
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class RetrievalEngine:
-    """Qdrant holds vectors (local mode on disk, or a server); BM25 is rebuilt in memory."""
+    """Ingestion primitives (plan, upsert, delete, publish) and search. Qdrant is the source
+    of truth; each tenant's TenantIndex is rebuilt from it when the tenant's version moves."""
 
     def __init__(
-        self,
-        embedder: TextEmbedder,
-        *,
-        qdrant_path: Path | None = None,
-        qdrant_url: str | None = None,
-        qdrant_api_key: str | None = None,
-        rrf_k: int = 60,
-        fusion_alpha: float = 0.5,
-        min_dense_score: float = 0.32,
+        self, embedder: TextEmbedder, spans: SpanFn, store: VectorStore, config: RetrievalConfig
     ) -> None:
+        if config.fusion not in ("hybrid", "weighted"):
+            raise ValueError(f"fusion must be 'hybrid' or 'weighted', not {config.fusion!r}")
+        if config.rerank not in RERANKERS:
+            raise ValueError(f"rerank must be one of {RERANKERS}, not {config.rerank!r}")
         self.embedder = embedder
-        self.rrf_k = rrf_k
-        self.fusion_alpha = fusion_alpha
-        self.min_dense_score = min_dense_score
-        if qdrant_url:
-            self.qdrant = QdrantClient(url=qdrant_url, api_key=qdrant_api_key)
-        elif qdrant_path is not None:
-            qdrant_path.mkdir(parents=True, exist_ok=True)
-            self.qdrant = QdrantClient(path=str(qdrant_path))
-        else:
-            self.qdrant = QdrantClient(location=":memory:")
-        self._bm25: dict[int, _TenantBm25] = {}
-        self._lock = threading.Lock()
+        self.spans = spans
+        self.store = store
+        self.config = config
+        self._indexes: dict[int, TenantIndex] = {}
+        self._locks: dict[int, threading.Lock] = {}
+        self._guard = threading.Lock()
 
-    def _ensure_collection(self, name: str) -> None:
-        if not self.qdrant.collection_exists(name):
-            self.qdrant.create_collection(
-                name,
-                vectors_config=models.VectorParams(size=384, distance=models.Distance.COSINE),
-            )
+    # ---- ingestion ------------------------------------------------------------------
 
-    def _existing(self, name: str) -> dict[str, str]:
-        """Point id -> content hash of everything stored in one tenant's collection."""
-        existing: dict[str, str] = {}
-        offset = None
-        while True:
-            points, offset = self.qdrant.scroll(
-                name, limit=512, offset=offset, with_payload=["content_hash"]
-            )
-            for p in points:
-                existing[str(p.id)] = str((p.payload or {}).get("content_hash", ""))
-            if offset is None:
-                return existing
-
-    def sync(self, articles: list[ArticleDoc]) -> int:
-        """Make both indexes match `articles`; embeds only articles whose text changed."""
-        with self._lock:
-            by_tenant: dict[int, list[ArticleDoc]] = defaultdict(list)
-            for art in articles:
-                by_tenant[art.tenant_id].append(art)
-            known = {
-                c.name
-                for c in self.qdrant.get_collections().collections
-                if c.name.startswith(COLLECTION_PREFIX)
-            }
-            embedded = 0
-            bm25: dict[int, _TenantBm25] = {}
-            for tenant_id, docs in by_tenant.items():
-                chunks, count = self._sync_tenant(tenant_id, docs)
-                bm25[tenant_id] = _TenantBm25(chunks)
-                embedded += count
-            for name in known - {collection_for(t) for t in by_tenant}:
-                self.qdrant.delete_collection(name)  # a tenant with no articles left
-            self._bm25 = bm25
-            return embedded
-
-    def _sync_tenant(self, tenant_id: int, docs: list[ArticleDoc]) -> tuple[list[Chunk], int]:
-        name = collection_for(tenant_id)
-        self._ensure_collection(name)
-        existing = self._existing(name)
-        chunks: list[Chunk] = []
-        wanted: set[str] = set()
-        to_embed: list[tuple[str, Chunk, str]] = []
-        for art in docs:
-            digest = hashlib.sha256(f"{art.title}\n{art.content}".encode()).hexdigest()
-            for chunk in chunk_article(art.article_id, art.title, art.content):
-                pid = _point_id(tenant_id, art.article_id, chunk.index)
-                wanted.add(pid)
-                chunks.append(chunk)
-                if existing.get(pid) != digest:
-                    to_embed.append((pid, chunk, digest))
-        stale = [pid for pid in existing if pid not in wanted]
-        if stale:
-            self.qdrant.delete(name, models.PointIdsList(points=list(stale)))
-        for start in range(0, len(to_embed), 64):
-            batch = to_embed[start : start + 64]
-            vectors = self.embedder.embed([c.text for _, c, _ in batch])
-            self.qdrant.upsert(
-                name,
-                [
-                    models.PointStruct(
-                        id=pid,
-                        vector=vec.tolist(),
-                        payload={
-                            "tenant_id": tenant_id,
-                            "article_id": c.article_id,
-                            "title": c.title,
-                            "chunk_index": c.index,
-                            "text": c.text,
-                            "content_hash": digest,
-                        },
+    def plan(
+        self,
+        tenant_id: int,
+        article_id: int,
+        doc: ArticleDoc | None,
+        existing: dict[str, str] | None = None,
+    ) -> ChunkPlan:
+        """What it takes to make the index hold `doc` (None: hold nothing of the article).
+        `existing` (point id -> hash) saves the store lookup when the caller has it."""
+        existing = dict(
+            self.store.article_hashes(tenant_id, article_id) if existing is None else existing
+        )
+        if doc is None:
+            return ChunkPlan(article_id, exists=False, stale_ids=sorted(existing))
+        chunks = chunk_article(article_id, doc.title, doc.content, self.spans)
+        records = []
+        for chunk in chunks:
+            pid = self.store.point_id(tenant_id, article_id, chunk.index)
+            digest = chunk_hash(chunk)
+            if existing.pop(pid, None) != digest:
+                records.append(
+                    ChunkRecord(
+                        pid,
+                        article_id,
+                        chunk.title,
+                        chunk.index,
+                        chunk.text,
+                        chunk.heading,
+                        chunk.start,
+                        chunk.end,
+                        digest,
                     )
-                    for (pid, c, digest), vec in zip(batch, vectors, strict=True)
-                ],
-            )
-        return chunks, len(to_embed)
+                )
+        # Whatever is left in `existing` belongs to chunk indexes the article no longer has.
+        return ChunkPlan(
+            article_id,
+            exists=True,
+            chunks=len(chunks),
+            to_upsert=records,
+            stale_ids=sorted(existing),
+        )
 
-    def _dense(self, tenant_id: int, query: str, k: int) -> Scored:
-        name = collection_for(tenant_id)
-        if tenant_id not in self._bm25 or not self.qdrant.collection_exists(name):
-            return []
-        vector = self.embedder.embed([query])[0].tolist()
-        # The collection is the tenant boundary: no other tenant's vector is ever scored.
-        hits = self.qdrant.query_points(name, query=vector, limit=k, with_payload=True).points
-        out = []
-        for h in hits:
-            p = h.payload or {}
-            chunk = Chunk(
-                int(p["article_id"]), str(p["title"]), int(p["chunk_index"]), str(p["text"])
-            )
-            out.append((chunk, float(h.score)))
-        return out
+    def upsert(self, tenant_id: int, records: list[ChunkRecord]) -> int:
+        vectors = self.embedder.embed([r.text for r in records])
+        self.store.upsert(tenant_id, records, vectors)
+        return len(records)
+
+    def delete(self, tenant_id: int, point_ids: list[str]) -> int:
+        self.store.delete(tenant_id, point_ids)
+        return len(point_ids)
+
+    def refresh(self, tenant_id: int, version: int) -> TenantIndex:
+        """Rebuilds the tenant's in-memory index from the store."""
+        with self._tenant_lock(tenant_id):
+            current = self._indexes.get(tenant_id)
+            if current is not None and current.version == version:
+                return current
+            index = TenantIndex(self.store.load(tenant_id), version)
+            self._indexes[tenant_id] = index
+            return index
+
+    def index_articles(self, docs: list[ArticleDoc], *, version: int = 0) -> int:
+        """In-process ingestion of whole articles (bench, tests, CLI dry runs): the same plan,
+        upsert and delete steps the ingestion workflow runs as activities. Returns the number
+        of chunks embedded."""
+        embedded = 0
+        tenants = sorted({d.tenant_id for d in docs})
+        # One scan per tenant: local mode filters in Python, so a lookup per article would
+        # make a bulk load quadratic.
+        stored = {t: self.store.tenant_hashes(t) for t in tenants}
+        for doc in docs:
+            existing = stored[doc.tenant_id].get(doc.article_id, {})
+            plan = self.plan(doc.tenant_id, doc.article_id, doc, existing)
+            for start in range(0, len(plan.to_upsert), 64):
+                embedded += self.upsert(doc.tenant_id, plan.to_upsert[start : start + 64])
+            self.delete(doc.tenant_id, plan.stale_ids)
+        for tenant_id in tenants:
+            self._indexes.pop(tenant_id, None)
+            self.refresh(tenant_id, version)
+        return embedded
+
+    def _tenant_lock(self, tenant_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(tenant_id, threading.Lock())
+
+    def _index(self, tenant_id: int, version: int | None) -> TenantIndex:
+        current = self._indexes.get(tenant_id)
+        if current is not None and (version is None or current.version == version):
+            return current
+        return self.refresh(tenant_id, version if version is not None else 0)
+
+    # ---- search ---------------------------------------------------------------------
 
     def _candidates(
-        self, tenant_id: int, query: str, depth: int, mode: str
-    ) -> tuple[Scored, Scored]:
+        self, index: TenantIndex, tenant_id: int, query: str, depth: int, mode: str
+    ) -> tuple[Scored, Scored, np.ndarray | None]:
         """Dense and BM25 candidates, each up to `depth`; a single-retriever mode skips the
         other side, so "bm25" never pays for a query embedding."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
-        dense = self._dense(tenant_id, query, depth) if mode != "bm25" else []
-        bm25 = self._bm25.get(tenant_id) if mode != "dense" else None
-        sparse = bm25.search(query, depth) if bm25 else []
-        return dense, sparse
+        dense: Scored = []
+        vector = None
+        if mode != "bm25" and len(index):
+            vector = self.embedder.embed([query])[0]
+            # The collection is the tenant boundary: no other tenant's vector is ever scored.
+            for pid, score in self.store.query(tenant_id, vector, depth):
+                pos = index.position.get(pid)
+                if pos is not None:  # stored after this index was built: next version has it
+                    dense.append((index.chunks[pos], score))
+        sparse: Scored = []
+        if mode != "dense":
+            sparse = [(index.chunks[i], s) for i, s in index.sparse(query, depth)]
+        return dense, sparse, vector
 
-    def _fuse(self, mode: str, dense: Scored, sparse: Scored) -> Ranked:
-        return fuse(mode, dense, sparse, rrf_k=self.rrf_k, alpha=self.fusion_alpha)
+    def rank(
+        self,
+        tenant_id: int,
+        query: str,
+        depth: int,
+        mode: str = "hybrid",
+        *,
+        version: int | None = None,
+    ) -> Ranked:
+        """Chunks best first as (chunk, score, retrievers), no reranking. `depth` bounds each
+        retriever's candidates, so the fused modes return their union (up to 2 x depth)."""
+        index = self._index(tenant_id, version)
+        dense, sparse, _ = self._candidates(index, tenant_id, query, depth, mode)
+        return fuse(mode, dense, sparse, rrf_k=self.config.rrf_k, alpha=self.config.fusion_alpha)
 
-    def rank(self, tenant_id: int, query: str, depth: int, mode: str = "hybrid") -> Ranked:
-        """Chunks best first as (chunk, score, retrievers). `depth` bounds each retriever's
-        candidates, so the fused modes return their union (up to twice `depth`). Scores are
-        raw BM25 or cosine for the single modes, the RRF sum for "hybrid", and the weighted
-        min-max sum for "weighted"."""
-        return self._fuse(mode, *self._candidates(tenant_id, query, depth, mode))
-
-    def _covered(self, dense: Scored, sparse: Scored) -> bool:
+    def covered(self, index: TenantIndex, query: str, dense: Scored, sparse: Scored) -> bool:
+        """Answerability: is any passage relevant enough to answer from? Either the meaning
+        matches (dense cosine over the threshold), or the best BM25 chunk holds most of the
+        query's information by idf. MiniLM barely knows names like "Aetna", and the chunk
+        that lists them is often far down the dense ranking; the words themselves are not."""
+        threshold = self.config.min_dense_score
         best_dense = dense[0][1] if dense else 0.0
-        # A rare exact term ("Aetna") can matter more than overall meaning: a strong BM25 hit
-        # that the dense side also ranks counts as relevant at a lower similarity.
-        dense_keys = {(c.article_id, c.index) for c, _ in dense[:5]}
-        lexical = bool(sparse) and (sparse[0][0].article_id, sparse[0][0].index) in dense_keys
-        return best_dense >= self.min_dense_score or (
-            lexical and best_dense >= self.min_dense_score * 0.6
-        )
+        if best_dense >= threshold:
+            return True
+        if not sparse or index.bm25 is None or best_dense < threshold * 0.5:
+            return False
+        terms = set(tokenize(query))
+        top = index.bm25.doc_freqs[index.position_of(sparse[0][0])]
+        weights = {t: index.idf(t) for t in terms}
+        total = sum(weights.values())
+        found = sum(w for t, w in weights.items() if t in top)
+        return total > 0 and found / total >= LEXICAL_SHARE
 
-    def search(self, tenant_id: int, query: str, top_k: int = 4) -> RetrieveOutput:
-        # rank(mode="hybrid") split open: the answerability check needs the raw dense scores,
-        # and calling rank() as well would embed the query a second time.
-        dense, sparse = self._candidates(tenant_id, query, max(top_k * 5, 20), "hybrid")
-        if not self._covered(dense, sparse):
+    def rerank(self, index: TenantIndex, query: str, fused: Ranked, top_k: int, how: str) -> Ranked:
+        found_by = {(c.article_id, c.index): by for c, _, by in fused}
+        pairs = [(c, s) for c, s, _ in fused]
+        if how in ("keyword", "keyword+mmr"):
+            pairs = keyword_boost(set(tokenize(query)), pairs, self.config.keyword_boost)
+        if how in ("mmr", "keyword+mmr") and len(pairs) > top_k:
+            pool = pairs[: max(top_k * 4, 20)]
+            rows = [index.position_of(c) for c, _ in pool]
+            picks = mmr([s for _, s in pool], index.vectors[rows], top_k, self.config.mmr_lambda)
+            pairs = [pool[i] for i in picks]
+        return [(c, s, found_by[(c.article_id, c.index)]) for c, s in pairs]
+
+    def search(
+        self,
+        tenant_id: int,
+        query: str,
+        top_k: int = 4,
+        *,
+        version: int | None = None,
+        mode: str | None = None,
+        rerank: str | None = None,
+        context_tokens: int | None = None,
+    ) -> RetrieveOutput:
+        """What a turn or /rag/retrieve gets: top passages with sources and excerpts, or
+        covered=False when nothing is relevant enough to answer from."""
+        mode = mode or self.config.fusion
+        how = rerank or self.config.rerank
+        index = self._index(tenant_id, version)
+        # Answerability needs the raw dense scores, so the hybrid candidates are always drawn.
+        dense, sparse, _ = self._candidates(index, tenant_id, query, max(top_k * 5, 20), "hybrid")
+        if not self.covered(index, query, dense, sparse):
             return RetrieveOutput(passages=[], covered=False)
+        fused = fuse(mode, dense, sparse, rrf_k=self.config.rrf_k, alpha=self.config.fusion_alpha)
+        ranked = self.rerank(index, query, fused, top_k, how)[:top_k]
+        texts = [c.text for c, _, _ in ranked]
+        budget = context_tokens if context_tokens is not None else self.config.context_tokens
+        keep = select(query, texts, budget, self._count, self._idf(index))
         passages = [
             Passage(
                 article_id=chunk.article_id,
@@ -231,10 +263,21 @@ class RetrievalEngine:
                 score=round(score, 6),
                 chunk_index=chunk.index,
                 retrievers=found_by,
+                heading=chunk.heading,
+                start=chunk.start,
+                end=chunk.end,
+                excerpt=" ".join(chunk.text[s:e] for s, e in spans),
             )
-            for chunk, score, found_by in self._fuse("hybrid", dense, sparse)[:top_k]
+            for (chunk, score, found_by), spans in zip(ranked, keep, strict=True)
         ]
         return RetrieveOutput(passages=passages, covered=True)
 
+    def _count(self, text: str) -> int:
+        return len(self.spans(text))
+
+    @staticmethod
+    def _idf(index: TenantIndex) -> Callable[[str], float]:
+        return index.idf
+
     def close(self) -> None:
-        self.qdrant.close()
+        self.store.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .text import Chunk
+from .chunking import Chunk
 
 MODES = ("bm25", "dense", "hybrid", "weighted")
 

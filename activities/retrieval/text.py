@@ -1,9 +1,11 @@
-"""Chunking of Markdown articles and the BM25 tokenizer."""
+"""The BM25 tokenizer: lower-cased words, English stop words removed, Snowball stems."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 STOP_WORDS = frozenset(
     [
@@ -136,69 +138,15 @@ STOP_WORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-def _stem(word: str) -> str:
-    # Light suffix stripping: enough to match "hours"/"hour", "parking"/"park".
-    for suffix in ("ing", "ies", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            stem = word[: -len(suffix)]
-            return stem + "y" if suffix == "ies" else stem
-    return word
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    # Porter2 ("hours" -> "hour", "allergies" -> "allergi"); cached because a corpus repeats
+    # the same few thousand words and the stemmer is pure Python.
+    return str(_STEMMER.stemWord(word))
 
 
 def tokenize(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
-
-
-@dataclass(frozen=True)
-class Chunk:
-    article_id: int
-    title: str
-    index: int
-    text: str
-
-
-def _sections(content: str) -> list[tuple[str, str]]:
-    sections: list[tuple[str, str]] = []
-    heading, buf = "", list[str]()
-    for line in content.splitlines():
-        if line.startswith("#"):
-            if any(b.strip() for b in buf):
-                sections.append((heading, "\n".join(buf).strip()))
-            heading, buf = line.lstrip("#").strip(), []
-        else:
-            buf.append(line)
-    if any(b.strip() for b in buf):
-        sections.append((heading, "\n".join(buf).strip()))
-    return sections
-
-
-def chunk_article(
-    article_id: int, title: str, content: str, *, max_words: int = 140, overlap: int = 30
-) -> list[Chunk]:
-    """Markdown-aware chunks: small neighbouring sections are packed together and long ones
-    split with overlap; every piece keeps its `## heading` line so it stands alone."""
-    pieces: list[str] = []
-    for heading, body in _sections(content):
-        label = f"## {heading}\n" if heading and heading != title else ""
-        words = body.split()
-        if len(words) <= max_words:
-            pieces.append(label + body)
-            continue
-        step = max_words - overlap
-        for start in range(0, len(words) - overlap, step):
-            pieces.append(label + " ".join(words[start : start + max_words]))
-    chunks: list[Chunk] = []
-    current: list[str] = []
-    size = 0
-    for piece in pieces:
-        n = len(piece.split())
-        if current and size + n > max_words:
-            chunks.append(Chunk(article_id, title, len(chunks), f"{title}\n" + "\n".join(current)))
-            current, size = [], 0
-        current.append(piece)
-        size += n
-    if current:
-        chunks.append(Chunk(article_id, title, len(chunks), f"{title}\n" + "\n".join(current)))
-    return chunks
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
