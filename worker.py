@@ -21,8 +21,11 @@ from activities.llm.activity import LlmActivities
 from activities.llm.providers import LiteLlmProvider, OfflineProvider, Provider
 from activities.persist import PersistActivities
 from activities.retrieval.activity import RetrievalActivities
-from activities.retrieval.engine import RetrievalEngine
-from activities.retrieval.loader import load_published
+from activities.retrieval.chunking import token_spans_from
+from activities.retrieval.engine import RetrievalConfig, RetrievalEngine
+from activities.retrieval.ingest import IngestActivities
+from activities.retrieval.store import VectorStore
+from activities.retrieval.versions import all_versions
 from activities.safety.activity import SafetyActivities
 from activities.safety.engine import SafetyEngine
 from activities.tools.activity import ToolActivities
@@ -34,7 +37,10 @@ from core.temporal import connect
 from store.db import make_engine, make_session_factory
 from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
+from workflows.knowledge import KnowledgeIngestWorkflow
+from workflows.knowledge_client import request_reindex, unindexed_tenants
 from workflows.pipeline import PipelineWorkflow
+from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
 
 log = logging.getLogger("aurixa.worker")
 
@@ -71,27 +77,38 @@ def build_provider(settings: Settings) -> Provider:
     raise ValueError(f"unknown LLM_PROVIDER {settings.llm_provider!r}")
 
 
+def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
+    store = VectorStore(
+        path=None if settings.qdrant_url else settings.qdrant_path,
+        url=settings.qdrant_url,
+        api_key=settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None,
+    )
+    config = RetrievalConfig(
+        rrf_k=settings.retrieval_rrf_k,
+        fusion=settings.retrieval_fusion,
+        fusion_alpha=settings.retrieval_fusion_alpha,
+        min_dense_score=settings.retrieval_min_dense_score,
+        rerank=settings.retrieval_rerank,
+        keyword_boost=settings.retrieval_keyword_boost,
+        mmr_lambda=settings.retrieval_mmr_lambda,
+        context_tokens=settings.retrieval_context_tokens,
+    )
+    spans = token_spans_from(settings.model_dir / "tokenizer.json")
+    return RetrievalEngine(embedder, spans, store, config)
+
+
 async def build_engines(settings: Settings, *, embedder: Embedder | None = None) -> Engines:
     db = make_engine(settings.effective_database_url, settings)
     sessions = make_session_factory(db)
     embedder = embedder or Embedder(settings.model_dir)
-    retrieval = RetrievalEngine(
-        embedder,
-        qdrant_path=None if settings.qdrant_url else settings.qdrant_path,
-        qdrant_url=settings.qdrant_url,
-        qdrant_api_key=settings.qdrant_api_key.get_secret_value()
-        if settings.qdrant_api_key
-        else None,
-        rrf_k=settings.retrieval_rrf_k,
-        min_dense_score=settings.retrieval_min_dense_score,
-    )
+    retrieval = build_retrieval(settings, embedder)
     # Fitting the default intent model takes a second or two: off the event loop.
     intents = await asyncio.to_thread(
         IntentEngine, embedder, threshold=settings.intent_abstain_threshold
     )
-    articles = await load_published(sessions)
-    embedded = await asyncio.to_thread(retrieval.sync, articles)
-    log.info("knowledge indexed", extra={"articles": len(articles), "chunks_embedded": embedded})
+    # Warm each indexed tenant's BM25 now rather than on its first query.
+    for tenant_id, version in (await all_versions(sessions)).items():
+        await asyncio.to_thread(retrieval.refresh, tenant_id, version)
     return Engines(
         db=db,
         sessions=sessions,
@@ -101,6 +118,19 @@ async def build_engines(settings: Settings, *, embedder: Embedder | None = None)
         safety=SafetyEngine(),
         provider=build_provider(settings),
     )
+
+
+async def bootstrap_knowledge(client: Client, engines: Engines, settings: Settings) -> list[str]:
+    """Queues a re-index for every tenant whose articles were never indexed (a freshly seeded
+    database); returns the ingestion workflow ids. Idempotent: an indexed tenant is skipped."""
+    started = []
+    for tenant_id in await unindexed_tenants(engines.sessions):
+        _, handle = await request_reindex(
+            client, engines.sessions, settings, tenant_id, "system:bootstrap", action="bootstrap"
+        )
+        started.append(handle.id)
+        log.info("knowledge bootstrap queued", extra={"tenant_id": tenant_id})
+    return started
 
 
 def create_worker(
@@ -113,7 +143,8 @@ def create_worker(
 ) -> Worker:
     safety = SafetyActivities(engines.safety)
     intents = IntentActivities(engines.intents, engines.sessions)
-    retrieval = RetrievalActivities(engines.retrieval)
+    retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
+    ingest = IngestActivities(engines.retrieval, engines.sessions)
     tools = ToolActivities(
         ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)
     )
@@ -124,12 +155,24 @@ def create_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ConversationWorkflow, PipelineWorkflow, ClassifyWorkflow],
+        workflows=[
+            ConversationWorkflow,
+            PipelineWorkflow,
+            ClassifyWorkflow,
+            KnowledgeIngestWorkflow,
+            RagRetrieveWorkflow,
+            RagEmbedWorkflow,
+        ],
         activities=[
             safety.screen_input,
             safety.check_output,
             intents.classify,
             retrieval.retrieve,
+            retrieval.embed_texts,
+            ingest.plan_article,
+            ingest.upsert_chunks,
+            ingest.finish,
+            ingest.list_articles,
             tools.plan_tools,
             tools.execute_tool,
             tools.extract_slots,
@@ -156,6 +199,7 @@ async def main() -> None:
         )
         async with worker:
             log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
+            await bootstrap_knowledge(client, engines, settings)
             await stop.wait()
     await engines.close()
 

@@ -162,8 +162,11 @@ class Prescription(SQLModel, table=True):
 
 class KnowledgeBaseArticle(SQLModel, table=True):
     __tablename__ = "knowledge_base_articles"
+    # A slug names an article across imports, so re-importing a folder updates, never copies.
+    __table_args__ = (UniqueConstraint("tenant_id", "slug", name="uq_kb_articles_slug"),)
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    slug: str | None = None
     title: str
     content: str
     category: str = "general"
@@ -171,6 +174,38 @@ class KnowledgeBaseArticle(SQLModel, table=True):
     meta_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = stamp()
     updated_at: datetime = stamp()
+
+
+class KnowledgeIndexState(SQLModel, table=True):
+    """The tenant's index version: bumped when an ingestion publishes, so every worker knows
+    to rebuild its in-memory BM25 and chunk map from the vector store."""
+
+    __tablename__ = "knowledge_index_state"
+    tenant_id: int = Field(foreign_key="tenants.id", primary_key=True)
+    version: int = 0
+    updated_at: datetime = stamp()
+
+
+class KnowledgeIngestion(SQLModel, table=True):
+    """One ingestion request (an article change or a re-index) and its progress."""
+
+    __tablename__ = "knowledge_ingestions"
+    id: str = Field(primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    article_id: int | None = Field(default=None, index=True)
+    kind: str  # article | reindex
+    action: str  # create | update | delete | import | reindex
+    status: str = "queued"  # queued | running | indexed | removed | failed
+    chunks_total: int = 0
+    chunks_done: int = 0
+    articles_total: int = 0
+    articles_done: int = 0
+    error: str | None = None
+    workflow_id: str
+    requested_by: str
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime))
 
 
 class AuditLog(SQLModel, table=True):

@@ -153,7 +153,14 @@ async def _seed_clinic(
         for label, user in users
     ]
     kb = [
-        _row(KnowledgeBaseArticle, a, tenant_id=tid, status="published", meta_data={"slug": a.slug})
+        _row(
+            KnowledgeBaseArticle,
+            a,
+            tenant_id=tid,
+            status="published",
+            slug=a.slug,
+            meta_data={"slug": a.slug},
+        )
         for a in articles
     ]
     await _add(session, counts, [*api_keys, *kb])

@@ -23,7 +23,7 @@ from devstack.temporal import dev_server_command, free_port, wait_for_port
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade_async
 from store.seed import seed_demo
-from worker import Engines, build_engines, create_worker
+from worker import Engines, bootstrap_knowledge, build_engines, create_worker
 
 # LiteLLM fetches a price list from the network at import unless told otherwise.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -157,6 +157,10 @@ async def worker(
             after_commit=faults.after_commit,
         )
         async with running:
+            # A fresh test database has seeded articles and no index: build it the way a
+            # deployment does, through the ingestion workflow, before any test asks.
+            for workflow_id in await bootstrap_knowledge(temporal_client, engines, settings):
+                await temporal_client.get_workflow_handle(workflow_id).result()
             yield
 
 

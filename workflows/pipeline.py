@@ -211,7 +211,15 @@ class PipelineWorkflow:
             self.steps[-1].output = {
                 "covered": found.covered,
                 "passages": [
-                    {"article_id": p.article_id, "title": p.title, "retrievers": p.retrievers}
+                    {
+                        "article_id": p.article_id,
+                        "title": p.title,
+                        "heading": p.heading,
+                        "chunk_index": p.chunk_index,
+                        "offsets": [p.start, p.end],
+                        "score": p.score,
+                        "retrievers": p.retrievers,
+                    }
                     for p in found.passages
                 ],
             }

@@ -51,3 +51,27 @@ PERSIST = ActivityOptions(
         initial_interval=timedelta(milliseconds=300), maximum_interval=timedelta(seconds=30)
     ),
 )
+# Knowledge ingestion. Planning reads the article and scans its stored chunks (a linear scan
+# in local mode); embedding a batch takes about a second. Both retry with backoff for a
+# good while, since an article change must eventually reach the index.
+INGEST_DB = ActivityOptions(
+    timedelta(seconds=120),
+    RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=30),
+        maximum_attempts=10,
+        non_retryable_error_types=NON_RETRYABLE_TYPES,
+    ),
+)
+# The heartbeat timeout comes from the workflow input: it is how fast a killed worker's
+# batch moves to another worker.
+INGEST_EMBED = ActivityOptions(
+    timedelta(seconds=300),
+    RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=30),
+        maximum_attempts=10,
+    ),
+)

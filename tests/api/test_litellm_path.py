@@ -28,7 +28,11 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 async def llm_api(
-    settings: Settings, engines: Engines, temporal_client: Client, fake: FakeOpenAI
+    settings: Settings,
+    engines: Engines,
+    temporal_client: Client,
+    fake: FakeOpenAI,
+    worker: None,  # the session worker indexes the demo articles before these turns ask
 ) -> AsyncIterator[httpx.AsyncClient]:
     queue = f"llm-{uuid.uuid4().hex[:8]}"
     llm_settings = settings.model_copy(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 from temporalio.client import Client
@@ -23,7 +24,7 @@ class BrokenRetrieval(RetrievalEngine):
     def __init__(self) -> None:  # no index: every search fails
         pass
 
-    def search(self, tenant_id: int, query: str, top_k: int = 4) -> RetrieveOutput:
+    def search(self, tenant_id: int, query: str, top_k: int = 4, **_: Any) -> RetrieveOutput:
         raise RuntimeError("index unavailable")
 
 
