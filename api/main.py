@@ -12,7 +12,16 @@ from api.deps import AppState, TemporalLink
 from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.ratelimit import make_rate_limiter
-from api.routes import admin_intents, classify, conversations, health, pipelines
+from api.routes import (
+    admin_intents,
+    admin_knowledge,
+    classify,
+    conversations,
+    health,
+    pipelines,
+    rag,
+)
+from api.routes import help as help_articles
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from store.db import make_engine, make_session_factory
@@ -39,7 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="AURIXA", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (health, pipelines, conversations, admin_intents, classify):
+    for module in (
+        health,
+        pipelines,
+        conversations,
+        admin_intents,
+        admin_knowledge,
+        classify,
+        rag,
+        help_articles,
+    ):
         app.include_router(module.router)
     return app
 

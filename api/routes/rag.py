@@ -1,0 +1,123 @@
+"""POST /api/v1/rag/retrieve and /rag/embed: the worker's retrieval engine, per caller tenant."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from temporalio.client import WorkflowFailureError
+
+from api.auth import LimitedPrincipalDep
+from api.deps import StateDep, TemporalDep
+from core.errors import TurnFailed, ValidationFailed
+from core.knowledge import EmbedRequest, EmbedResult
+from core.payloads import RetrieveInput, RetrieveOutput
+from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
+
+router = APIRouter(prefix="/api/v1/rag", tags=["rag"])
+TIMEOUT = timedelta(seconds=30)
+EmbedText = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class RetrieveBody(BaseModel):
+    query: str = Field(min_length=1)  # the upper bound is max_prompt_chars, checked in the route
+    top_k: int | None = Field(default=None, ge=1, le=20)
+    mode: Literal["hybrid", "weighted", "bm25", "dense"] | None = None
+    rerank: Literal["none", "keyword", "mmr", "keyword+mmr"] | None = None
+    context_tokens: int | None = Field(default=None, ge=0, le=2000)
+
+
+class PassageOut(BaseModel):
+    article_id: int
+    title: str
+    heading: str
+    chunk_index: int
+    start: int
+    end: int
+    score: float
+    retrievers: list[str]
+    text: str
+    excerpt: str
+
+
+class RetrieveResponse(BaseModel):
+    covered: bool
+    passages: list[PassageOut]
+    workflow_id: str
+
+
+class EmbedBody(BaseModel):
+    texts: list[EmbedText] = Field(min_length=1, max_length=64)
+
+
+class EmbedResponse(BaseModel):
+    model: str
+    dim: int
+    embeddings: list[list[float]]
+
+
+@router.post("/retrieve", response_model=RetrieveResponse)
+async def retrieve(
+    body: RetrieveBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+) -> RetrieveResponse:
+    limit = state.settings.max_prompt_chars
+    if len(body.query) > limit:
+        raise ValidationFailed(f"The query is longer than {limit} characters.")
+    if not body.query.strip():
+        raise ValidationFailed("The query is empty.")
+    workflow_id = f"rag-retrieve-{who.tenant_id}-{uuid.uuid4().hex}"
+    # The tenant comes from the key, never the body: the engine searches only its collection.
+    inp = RetrieveInput(
+        who.tenant_id,
+        body.query,
+        body.top_k or state.settings.retrieval_top_k,
+        body.mode,
+        body.rerank,
+        body.context_tokens,
+    )
+    try:
+        result: RetrieveOutput = await client.execute_workflow(
+            RagRetrieveWorkflow.run,
+            inp,
+            id=workflow_id,
+            task_queue=state.settings.temporal_task_queue,
+            execution_timeout=TIMEOUT,
+        )
+    except WorkflowFailureError as err:
+        raise TurnFailed("Retrieval failed; please retry.") from err
+    passages = [
+        PassageOut(
+            article_id=p.article_id,
+            title=p.title,
+            heading=p.heading,
+            chunk_index=p.chunk_index,
+            start=p.start,
+            end=p.end,
+            score=p.score,
+            retrievers=p.retrievers,
+            text=p.text,
+            excerpt=p.excerpt,
+        )
+        for p in result.passages
+    ]
+    return RetrieveResponse(covered=result.covered, passages=passages, workflow_id=workflow_id)
+
+
+@router.post("/embed", response_model=EmbedResponse)
+async def embed(
+    body: EmbedBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+) -> EmbedResponse:
+    try:
+        result: EmbedResult = await client.execute_workflow(
+            RagEmbedWorkflow.run,
+            EmbedRequest(body.texts),
+            id=f"rag-embed-{who.tenant_id}-{uuid.uuid4().hex}",
+            task_queue=state.settings.temporal_task_queue,
+            execution_timeout=TIMEOUT,
+        )
+    except WorkflowFailureError as err:
+        raise TurnFailed("Embedding failed; please retry.") from err
+    return EmbedResponse(model=result.model, dim=result.dim, embeddings=result.vectors)
