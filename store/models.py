@@ -163,7 +163,11 @@ class Prescription(SQLModel, table=True):
 class KnowledgeBaseArticle(SQLModel, table=True):
     __tablename__ = "knowledge_base_articles"
     # A slug names an article across imports, so re-importing a folder updates, never copies.
-    __table_args__ = (UniqueConstraint("tenant_id", "slug", name="uq_kb_articles_slug"),)
+    # AUTOINCREMENT: SQLite must not reuse a deleted article's id (see migration 0003).
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "slug", name="uq_kb_articles_slug"),
+        {"sqlite_autoincrement": True},
+    )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
     slug: str | None = None

@@ -18,7 +18,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("knowledge_base_articles") as batch:
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    # SQLite would hand a deleted article's id to the next new one, mixing two articles'
+    # ingestion and audit history; AUTOINCREMENT never reuses an id (PostgreSQL never does).
+    with op.batch_alter_table(
+        "knowledge_base_articles",
+        recreate="always" if sqlite else "auto",
+        table_kwargs={"sqlite_autoincrement": True} if sqlite else {},
+    ) as batch:
         batch.add_column(sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch.create_unique_constraint("uq_kb_articles_slug", ["tenant_id", "slug"])
     op.create_table(
