@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     retrieval_fusion: Literal["hybrid", "weighted"] = "hybrid"
     retrieval_fusion_alpha: float = 0.5
     retrieval_min_dense_score: float = 0.32
-    retrieval_rerank: Literal["none", "keyword", "mmr", "keyword+mmr"] = "keyword+mmr"
+    retrieval_rerank: Literal["none", "keyword", "mmr", "keyword+mmr"] = "keyword"
     retrieval_keyword_boost: float = 0.3
     retrieval_mmr_lambda: float = 0.7
     retrieval_context_tokens: int = 400
