@@ -37,10 +37,10 @@ def test_chunks_carry_heading_path_and_exact_offsets(spans: SpanFn) -> None:
     assert len(chunks) >= 3
     for chunk in chunks:
         assert chunk.text.startswith("Billing\n")
-        body = [ln for ln in chunk.text.splitlines()[1:] if not ln.startswith("## ")]
+        lines = [ln for ln in chunk.text.splitlines()[1:] if not ln.startswith("## ")]
         # What a chunk cites is verbatim in the article, inside its offsets.
-        assert all(line in content[chunk.start : chunk.end] for line in body)
-        assert sum(len(spans(line)) for line in body) <= MAX_TOKENS
+        assert all(line in content[chunk.start : chunk.end] for line in lines)
+        assert sum(len(spans(line)) for line in lines) <= MAX_TOKENS
     assert chunks[0].heading == "Payment plans"  # the H1 repeats the title, so it is dropped
     assert "## Payment plans" in chunks[0].text
     # Consecutive windows of one long section overlap; they cut after a full stop and

@@ -46,8 +46,10 @@ async def llm_api(
     llm_engines = Engines(**{**vars(engines), "provider": build_provider(llm_settings)})
     app = create_app(llm_settings)
     with ThreadPoolExecutor(max_workers=4) as executor:
-        worker = create_worker(temporal_client, llm_engines, task_queue=queue, executor=executor)
-        async with worker, app.router.lifespan_context(app):
+        llm_worker = create_worker(
+            temporal_client, llm_engines, task_queue=queue, executor=executor
+        )
+        async with llm_worker, app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://llm.test", timeout=60
