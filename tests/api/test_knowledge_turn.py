@@ -6,6 +6,7 @@ import httpx
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
+from activities.llm.grounded import NOT_COVERED
 from tests.conftest import key_headers
 
 
@@ -53,3 +54,21 @@ async def test_opening_hours_cites_seeded_article(
     assert attrs["Intent"] == "knowledge_question"
     assert attrs["TenantId"] == "1"
     assert attrs["SessionId"] == body["session_id"]
+
+
+async def test_unanswerable_question_gets_not_covered_without_citation(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    resp = await api.post(
+        "/api/v1/pipelines",
+        json={"prompt": "Do you offer laser tattoo removal?"},
+        headers=key_headers(demo_keys["harborview-patient-1"]),
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    retrieve = next(s for s in body["steps"] if s["name"] == "retrieve")
+    assert retrieve["output"] == {"covered": False, "passages": []}
+    # The reply says so plainly, cites nothing and invents nothing from unrelated articles.
+    assert body["final_response"] == NOT_COVERED
+    assert body["citations"] == []
+    assert "Source:" not in body["final_response"]
