@@ -88,21 +88,7 @@ async def retrieve(
         )
     except WorkflowFailureError as err:
         raise TurnFailed("Retrieval failed; please retry.") from err
-    passages = [
-        PassageOut(
-            article_id=p.article_id,
-            title=p.title,
-            heading=p.heading,
-            chunk_index=p.chunk_index,
-            start=p.start,
-            end=p.end,
-            score=p.score,
-            retrievers=p.retrievers,
-            text=p.text,
-            excerpt=p.excerpt,
-        )
-        for p in result.passages
-    ]
+    passages = [PassageOut.model_validate(p, from_attributes=True) for p in result.passages]
     return RetrieveResponse(covered=result.covered, passages=passages, workflow_id=workflow_id)
 
 
