@@ -28,6 +28,7 @@ from activities.retrieval.store import VectorStore
 from activities.retrieval.versions import all_versions
 from activities.safety.activity import SafetyActivities
 from activities.safety.engine import SafetyEngine
+from activities.safety.escalation import EscalationActivities
 from activities.tools.activity import ToolActivities
 from activities.tools.executor import AfterCommit, ToolExecutor
 from activities.tools.planner import ToolPlanner
@@ -37,6 +38,7 @@ from core.temporal import connect
 from store.db import make_engine, make_session_factory
 from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
+from workflows.escalation import EscalationWorkflow
 from workflows.knowledge import KnowledgeIngestWorkflow
 from workflows.knowledge_client import request_reindex, unindexed_tenants
 from workflows.pipeline import PipelineWorkflow
@@ -145,6 +147,7 @@ def create_worker(
     intents = IntentActivities(engines.intents, engines.sessions)
     retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
     ingest = IngestActivities(engines.retrieval, engines.sessions)
+    escalation = EscalationActivities(engines.sessions)
     tools = ToolActivities(
         ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)
     )
@@ -160,6 +163,7 @@ def create_worker(
             PipelineWorkflow,
             ClassifyWorkflow,
             KnowledgeIngestWorkflow,
+            EscalationWorkflow,
             RagRetrieveWorkflow,
             RagEmbedWorkflow,
         ],
@@ -173,6 +177,9 @@ def create_worker(
             ingest.upsert_chunks,
             ingest.finish,
             ingest.list_articles,
+            escalation.record,
+            escalation.notify,
+            escalation.close,
             tools.plan_tools,
             tools.execute_tool,
             tools.extract_slots,

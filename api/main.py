@@ -17,6 +17,7 @@ from api.routes import (
     admin_knowledge,
     classify,
     conversations,
+    escalations,
     health,
     pipelines,
     rag,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         classify,
         rag,
         help_articles,
+        escalations,
     ):
         app.include_router(module.router)
     return app

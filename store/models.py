@@ -212,6 +212,44 @@ class KnowledgeIngestion(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime))
 
 
+class Escalation(SQLModel, table=True):
+    """An emergency a turn raised; open until a staff member acknowledges it. Holds no
+    message text: the category and the reason's pattern name are enough to act on."""
+
+    __tablename__ = "escalations"
+    id: str = Field(primary_key=True)  # the escalation workflow's id
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    patient_id: int | None = Field(default=None, foreign_key="patients.id")
+    session_id: str
+    turn_id: str
+    category: str
+    severity: float
+    reason: str
+    status: str = "open"  # open | acknowledged | unacknowledged
+    notifications_sent: int = 0
+    acknowledged_by: int | None = None  # users.id
+    acknowledged_at: datetime | None = Field(default=None, sa_column=Column(DateTime))
+    note: str | None = None
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
+
+
+class StaffNotification(SQLModel, table=True):
+    """One notification to staff; unique per (escalation, attempt), so a retried activity
+    never notifies twice."""
+
+    __tablename__ = "staff_notifications"
+    __table_args__ = (UniqueConstraint("ref_id", "attempt", name="uq_staff_notifications_attempt"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    kind: str  # escalation | escalation_reminder | escalation_unacknowledged
+    ref_id: str = Field(index=True)
+    attempt: int
+    recipients: str  # staff roles, comma-separated
+    message: str
+    created_at: datetime = stamp()
+
+
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_logs"
     id: int | None = Field(default=None, primary_key=True)

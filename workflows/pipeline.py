@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.contrib.workflow_streams import WorkflowStream
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 from core import search_attributes as sa
+from core.escalation import EscalationInput, escalation_id
 from core.payloads import (
     CheckOutputInput,
     ClassifyInput,
@@ -30,6 +34,7 @@ from core.payloads import (
     ToolResult,
 )
 
+from .escalation import EscalationWorkflow
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
@@ -166,15 +171,54 @@ class PipelineWorkflow:
             await self._answer(inp, result.prompt, result)
             return
         # Emergencies skip classification and tools: guidance goes out immediately.
-        self._escalate(result, screen.category, screen.guidance)
+        await self._escalate(
+            inp,
+            result,
+            screen.category or "unspecified",
+            screen.guidance,
+            screen.severity,
+            screen.reason,
+        )
 
-    def _escalate(self, result: PipelineResult, category: str | None, guidance: str) -> None:
+    async def _escalate(
+        self,
+        inp: PipelineInput,
+        result: PipelineResult,
+        category: str,
+        guidance: str,
+        severity: float,
+        reason: str,
+    ) -> None:
         result.intent = "emergency"
         result.requires_escalation = True
         result.escalation_category = category
         result.final_response = guidance
         workflow.upsert_search_attributes([sa.INTENT.value_set("emergency")])
+        # Guidance first: the person in danger must not wait for the paging to start.
         self.events.publish(StreamEvent("text_delta", step="escalation", delta=guidance))
+        caller = inp.turn.caller
+        escalation = escalation_id(caller.tenant_id, inp.turn.turn_id)
+        # Abandoned, not cancelled, when the turn ends: a person must acknowledge it.
+        # A duplicate means this turn's escalation is already paging staff.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await workflow.start_child_workflow(
+                EscalationWorkflow.run,
+                EscalationInput(
+                    caller.tenant_id,
+                    inp.session_id,
+                    inp.turn.turn_id,
+                    category,
+                    severity,
+                    reason,
+                    patient_id=caller.patient_id,
+                ),
+                id=escalation,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        now = workflow.now().timestamp()
+        output = {"escalation_id": escalation, "category": category, "severity": severity}
+        self.steps.append(StepRecord("escalation", "success", None, output, None, now, now))
 
     async def _answer(self, inp: PipelineInput, prompt: str, result: PipelineResult) -> None:
         caller = inp.turn.caller
@@ -225,7 +269,9 @@ class PipelineWorkflow:
             }
             gen.passages, gen.covered = found.passages, found.covered
         elif cls.path == "emergency":
-            self._escalate(result, "unspecified", GUIDANCE["default"])
+            await self._escalate(
+                inp, result, "unspecified", GUIDANCE["default"], 0.8, "classified as emergency"
+            )
             return
         elif cls.path in ("agent", "handoff"):
             gen.clarification, gen.tool_results = await self._run_tools(inp, prompt, cls.intent)

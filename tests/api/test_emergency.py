@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import httpx
 from sqlmodel import select
+from temporalio.client import Client, WorkflowExecutionStatus
 
 from store.models import AuditLog
 from tests.conftest import key_headers
 from worker import Engines
+from workflows.escalation import EscalationWorkflow
 
 
 async def test_chest_pain_escalates_without_tools(
@@ -27,7 +29,7 @@ async def test_chest_pain_escalates_without_tools(
     assert body["escalation_category"] == "cardiac"
     assert "911" in body["final_response"]
     names = [s["name"] for s in body["steps"]]
-    assert names == ["safety_input", "persist"]
+    assert names == ["safety_input", "escalation", "persist"]
     assert "execute_tool" not in names and "plan_tools" not in names
     async with engines.sessions() as session:
         audits = list(
@@ -79,3 +81,38 @@ async def test_classifier_catches_an_emergency_the_phrase_screen_misses(
     assert "911" in body["final_response"]
     names = [s["name"] for s in body["steps"]]
     assert "execute_tool" not in names and "generate" not in names
+
+
+async def test_escalation_is_a_workflow_staff_acknowledge(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], temporal_client: Client
+) -> None:
+    resp = await api.post(
+        "/api/v1/pipelines",
+        json={"prompt": "my dad is slurring his words and his face is drooping"},
+        headers=key_headers(demo_keys["harborview-patient-5"]),
+    )
+    body = resp.json()
+    step = next(s for s in body["steps"] if s["name"] == "escalation")
+    ref = step["output"]["escalation_id"]
+    # Visible in Temporal as its own workflow, outliving the turn that started it.
+    desc = await temporal_client.get_workflow_handle(ref).describe()
+    assert desc.workflow_type == "EscalationWorkflow"
+    assert desc.status == WorkflowExecutionStatus.RUNNING
+
+    patient = key_headers(demo_keys["harborview-patient-5"])
+    nurse = key_headers(demo_keys["harborview-reception"])
+    other_clinic = key_headers(demo_keys["riverside-admin"])
+    assert (await api.get("/api/v1/escalations", headers=patient)).status_code == 403
+    assert (await api.get(f"/api/v1/escalations/{ref}", headers=other_clinic)).status_code == 404
+    listed = (await api.get("/api/v1/escalations?status=open", headers=nurse)).json()
+    assert ref in [e["id"] for e in listed]
+
+    acked = await api.post(
+        f"/api/v1/escalations/{ref}/acknowledge", json={"note": "called"}, headers=nurse
+    )
+    assert acked.status_code == 200, acked.text
+    assert acked.json()["status"] == "acknowledged"
+    handle = temporal_client.get_workflow_handle_for(EscalationWorkflow.run, ref)
+    assert (await handle.result()).status == "acknowledged"
+    closed = await api.post(f"/api/v1/escalations/{ref}/acknowledge", json={}, headers=nurse)
+    assert closed.status_code == 409
