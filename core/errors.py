@@ -9,9 +9,11 @@ class AurixaError(Exception):
     code = "internal_error"
     status = 500
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if code:
+            self.code = code  # a more specific code than the class's, e.g. input_too_long
 
 
 class ValidationFailed(AurixaError):

@@ -13,6 +13,7 @@ from temporalio.client import WorkflowFailureError
 from api.auth import LimitedPrincipalDep, resolve_patient
 from api.deps import StateDep, TemporalDep
 from core.errors import TurnFailed, ValidationFailed
+from core.input_guard import check_input
 from core.logging import request_id_var
 from core.payloads import Caller, ClassifyRequest, ClassifyResult
 from workflows.classify import ClassifyWorkflow
@@ -44,12 +45,9 @@ class ClassifyResponse(BaseModel):
 async def classify(
     body: ClassifyBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
 ) -> ClassifyResponse:
-    if len(body.text) > state.settings.max_prompt_chars:
-        raise ValidationFailed(
-            f"The text is longer than {state.settings.max_prompt_chars} characters."
-        )
-    if not body.text.strip():
-        raise ValidationFailed("The text is empty.")
+    problem = check_input(body.text, max_chars=state.settings.max_prompt_chars)
+    if problem:
+        raise ValidationFailed(problem.message, code=problem.code)
     patient_id = await resolve_patient(state, who, body.patient_id)
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
     workflow_id = f"classify-{who.tenant_id}-{uuid.uuid4().hex}"

@@ -17,6 +17,7 @@ from api.errors import error_body
 from api.schemas import PipelineRequest, PipelineResponse, RequestEcho
 from api.turns import follow, new_turn_id, run_turn, start_turn
 from core.errors import ValidationFailed
+from core.input_guard import check_input
 from core.logging import request_id_var
 from core.payloads import Caller, StreamEvent, TurnInput
 
@@ -35,12 +36,10 @@ async def _prepare(
     *,
     stream: bool,
 ) -> tuple[TurnInput, str, RequestEcho]:
-    if len(body.prompt) > state.settings.max_prompt_chars:
-        raise ValidationFailed(
-            f"The prompt is longer than {state.settings.max_prompt_chars} characters."
-        )
-    if not body.prompt.strip():
-        raise ValidationFailed("The prompt is empty.")
+    # Oversized or degenerate input stops here, before any engine or workflow sees it.
+    problem = check_input(body.prompt, max_chars=state.settings.max_prompt_chars)
+    if problem:
+        raise ValidationFailed(problem.message, code=problem.code)
     patient_id = await resolve_patient(state, who, body.patient_id)
     session_id = body.session_id or uuid.uuid4().hex
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())

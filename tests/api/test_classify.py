@@ -113,7 +113,7 @@ async def test_bad_input_gets_typed_errors(
 ) -> None:
     headers = key_headers(demo_keys["harborview-patient-2"])
     empty = await api.post(CLASSIFY, json={"text": "   "}, headers=headers)
-    assert empty.status_code == 422 and empty.json()["error"]["code"] == "validation_error"
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "input_empty"
     other = await api.post(CLASSIFY, json={"text": "hi", "patient_id": 999999}, headers=headers)
     assert other.status_code == 403
     anon = await api.post(CLASSIFY, json={"text": "hi"})

@@ -41,14 +41,14 @@ async def test_validation_errors(api: httpx.AsyncClient, demo_keys: dict[str, st
     )
     _assert_error(bad_json, 422, "validation_error")
     too_long = await api.post("/api/v1/pipelines", json={"prompt": "x" * 5000}, headers=headers)
-    _assert_error(too_long, 422, "validation_error")
+    _assert_error(too_long, 422, "input_too_long")
     bad_session = await api.post(
         "/api/v1/pipelines", json={"prompt": "hi", "session_id": "../etc/passwd"}, headers=headers
     )
     _assert_error(bad_session, 422, "validation_error")
     assert bad_session.json()["error"]["details"][0]["field"] == "session_id"
     blank = await api.post("/api/v1/pipelines", json={"prompt": "   "}, headers=headers)
-    _assert_error(blank, 422, "validation_error")
+    _assert_error(blank, 422, "input_empty")
 
 
 async def test_not_found_and_request_id_echo(api: httpx.AsyncClient) -> None:
