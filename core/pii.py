@@ -13,6 +13,54 @@ PHONE = re.compile(
     r"(?<![\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])|\b\d{10}\b"
 )
 
+# Clinic identifiers have no shape of their own (an MRN is just digits), so they are only
+# recognised after the words that label them; the value alone is the match (group "v").
+# Between a label and its value: "MRN: 123", "member ID is 123", "policy number # 123".
+ID_FILLER = r"(?:\s*(?:is|was|are|:|#|=|-|number|num|no\.?)\s*){0,3}\s*"
+# Letters, digits and inner dashes, dots or spaces ("XJH123456789", "HV-004512", "W12 345 678"),
+# opening with a digit or a short capitalised prefix so that "MRN pending" never matches; a
+# space-separated group must hold a digit. `id_ok` then asks for four digits in all.
+ID_VALUE = (
+    r"(?P<v>(?:(?-i:[A-Z]{1,4})[\s-])?[A-Z]*\d[A-Z0-9]*"
+    r"(?:[-.][A-Z0-9]+|\s(?=[A-Z]{0,3}\d)[A-Z0-9]{3,}){0,4})(?![\w-])"
+)
+_NO = r"(?:number|num\.?|no\.?|#|id)"
+MRN_LABEL = (
+    rf"\b(?:MRN|MR\s?#|med(?:ical)?\.?\s+rec(?:ord)?s?\.?(?:\s*{_NO})?"
+    rf"|(?:patient|chart|hospital|record)\s*{_NO})"
+)
+MEMBER_LABEL = (
+    rf"\b(?:(?:member|subscriber|policy|insurance|beneficiary|medicaid|medicare|insured)(?:'s)?"
+    rf"\s*(?:id(?:entification)?\s*)?{_NO}|(?:insurance|id)\s+card\s*{_NO}?)"
+)
+MRN = re.compile(rf"(?i){MRN_LABEL}{ID_FILLER}{ID_VALUE}")
+MEMBER_ID = re.compile(rf"(?i){MEMBER_LABEL}{ID_FILLER}{ID_VALUE}")
+
+# A date of birth is a date next to a birth word; other dates (appointments) are not PII here.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DATE_TEXT = (
+    rf"(?:\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})"
+    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?(?:,?\s+\d{{4}})?)(?![\d/])"
+)
+DOB_CONTEXT = r"(?:DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s?date|birthday|b-?day|born(?:\s+on)?)"
+DOB = re.compile(
+    rf"(?i)\b{DOB_CONTEXT}(?:\s*(?:is|was|:|-|=|on|the|of|i\s+was|it'?s|as|me|mine|him|her|"
+    rf"hers|his|same|,)\s*){{0,4}}\s*"
+    rf"(?P<v>{DATE_TEXT})"
+)
+DOB_AFTER = re.compile(
+    rf"(?i)(?<![\w/.-])(?P<v>{DATE_TEXT})\s*[(,-]?\s*(?:is\s+(?:my|his|her|their)\s+)?"
+    rf"(?:DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s?date|birthday)\b"
+)
+
+
+def id_ok(value: str) -> bool:
+    return sum(c.isdigit() for c in value) >= 4
+
 
 @dataclass(frozen=True)
 class PiiMatch:
@@ -36,6 +84,17 @@ def find_pii(text: str) -> list[PiiMatch]:
     found: list[PiiMatch] = []
     for m in EMAIL.finditer(text):
         found.append(PiiMatch("EMAIL_ADDRESS", m.start(), m.end()))
+    # Labelled identifiers come before the shapes they may share (a 10-digit MRN looks like a
+    # phone number) so that, on a tie, the label wins.
+    for entity, pattern in (
+        ("MEDICAL_RECORD_NUMBER", MRN),
+        ("INSURANCE_MEMBER_ID", MEMBER_ID),
+        ("DATE_OF_BIRTH", DOB),
+        ("DATE_OF_BIRTH", DOB_AFTER),
+    ):
+        for m in pattern.finditer(text):
+            if entity == "DATE_OF_BIRTH" or id_ok(m.group("v")):
+                found.append(PiiMatch(entity, m.start("v"), m.end("v")))
     for m in SSN.finditer(text):
         found.append(PiiMatch("US_SSN", m.start(), m.end()))
     for m in CARD.finditer(text):

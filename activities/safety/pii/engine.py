@@ -1,0 +1,181 @@
+"""PiiEngine: find PII with presidio-analyzer and anonymize it with presidio-anonymizer."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from presidio_analyzer import AnalyzerEngine
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .analyzer import PII_ENTITIES, build_analyzer
+from .operators import operator_configs, salt_bytes
+from .vocab import DRUG_BRANDS, DRUG_STEM, NOT_NAMES
+
+# Where two findings overlap the lower tier wins: checksummed or labelled identifiers over
+# loose shapes, and anything over a person name (names turn up inside emails and addresses).
+_TIER: dict[str, int] = {
+    "CREDIT_CARD": 0,
+    "US_SSN": 0,
+    "EMAIL_ADDRESS": 0,
+    "MEDICAL_RECORD_NUMBER": 1,
+    "INSURANCE_MEMBER_ID": 1,
+    "DATE_OF_BIRTH": 1,
+    "PHONE_NUMBER": 2,
+    "STREET_ADDRESS": 2,
+    "PERSON": 3,
+}
+# presidio-anonymizer's constructor carries no annotations; this gives the call a type.
+_new_anonymizer: Callable[[], AnonymizerEngine] = AnonymizerEngine
+# Entities compared by their digits when checking the allow-list: "(617) 555-0100" in a reply
+# is the same number as "617.555.0100" on the clinic's page.
+_NUMERIC = frozenset({"PHONE_NUMBER", "CREDIT_CARD", "US_SSN"})
+
+
+@dataclass(frozen=True)
+class PiiFinding:
+    entity: str
+    start: int
+    end: int
+    score: float
+
+
+def plausible(entity: str, value: str, *, from_ner: bool, text_has_capitals: bool) -> bool:
+    """Drops what no name looks like: "MRN", "O2", "Email", a date the NER called a person,
+    and a lower-case "name" the NER found in text whose writer does use capitals."""
+    if entity != "PERSON":
+        return True
+    letters = sum(c.isalpha() for c in value)
+    if letters < 2 or any(c.isdigit() for c in value):
+        return False
+    if value.isupper() and len(value) <= 4:
+        return False
+    words = value.lower().split()
+    if all(w in NOT_NAMES or w in STOP_WORDS for w in words):
+        return False
+    if any(w in DRUG_BRANDS or DRUG_STEM.search(w) for w in words):
+        return False
+    return not (from_ner and text_has_capitals and value == value.lower())
+
+
+def resolve_overlaps(findings: Iterable[PiiFinding]) -> list[PiiFinding]:
+    """Non-overlapping findings in text order, the more specific entity winning."""
+    # Two recognizers finding the same entity in overlapping text found one thing: spaCy's
+    # "Ryan" and the context rule's "Ryan P Costa" are one name.
+    merged: list[PiiFinding] = []
+    for f in sorted(findings, key=lambda f: (f.entity, f.start)):
+        last = merged[-1] if merged else None
+        if last is not None and last.entity == f.entity and f.start < last.end:
+            merged[-1] = PiiFinding(
+                f.entity, last.start, max(last.end, f.end), max(last.score, f.score)
+            )
+        else:
+            merged.append(f)
+    ranked = sorted(
+        merged, key=lambda f: (_TIER.get(f.entity, 2), -f.score, f.start - f.end, f.start)
+    )
+    kept: list[PiiFinding] = []
+    for f in ranked:
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _words(value: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", value.casefold()).split())
+
+
+class _AllowList:
+    """Values that are not PII where they appear (the clinic's own phone numbers, addresses)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.words = [w for w in (_words(v) for v in values) if w]
+        self.digits = [d for d in (re.sub(r"\D", "", v) for v in values) if len(d) >= 7]
+
+    def allows(self, entity: str, value: str) -> bool:
+        digits = re.sub(r"\D", "", value)
+        if entity in _NUMERIC and len(digits) >= 7:
+            # A country code or a dropped area code on either side is the same number.
+            return any(d.endswith(digits) or digits.endswith(d) for d in self.digits)
+        words = _words(value)
+        if not words:
+            return False
+        pattern = re.compile(rf"(?<!\w){re.escape(words)}(?!\w)")
+        return any(pattern.search(w) for w in self.words)
+
+
+class PiiEngine:
+    """Build once per process (loading spaCy takes about a second) and share: `find` and
+    `anonymize` may be called from any thread."""
+
+    def __init__(
+        self,
+        *,
+        hash_secret: str | bytes | None = None,
+        analyzer: AnalyzerEngine | None = None,
+        entities: Iterable[str] = PII_ENTITIES,
+    ) -> None:
+        self.entities = list(entities)
+        self._analyzer = analyzer or build_analyzer()
+        self._anonymizer = _new_anonymizer()
+        # Without a secret, hashes are stable only within this process.
+        self._salt = salt_bytes(hash_secret if hash_secret is not None else os.urandom(32))
+        # spaCy does not promise thread safety for one pipeline; analysis is a few ms, so
+        # callers take turns rather than each loading a model.
+        self._lock = threading.Lock()
+
+    def find(self, text: str) -> list[PiiFinding]:
+        if not text.strip():
+            return []
+        with self._lock:
+            results = self._analyzer.analyze(text=text, language="en", entities=self.entities)
+        capitals = any(c.isupper() for c in text)
+        return resolve_overlaps(
+            PiiFinding(r.entity_type, r.start, r.end, r.score)
+            for r in results
+            if plausible(
+                r.entity_type,
+                text[r.start : r.end],
+                from_ner=(r.recognition_metadata or {}).get("recognizer_name") == "SpacyRecognizer",
+                text_has_capitals=capitals,
+            )
+        )
+
+    def anonymize(
+        self,
+        text: str,
+        *,
+        operators: Mapping[str, str] | None = None,
+        allow: Iterable[str] | None = None,
+        hash_secret: str | bytes | None = None,
+    ) -> tuple[str, list[PiiFinding]]:
+        """The text with each finding replaced by its entity's operator, and the findings.
+
+        `operators` maps an entity (or "DEFAULT") to "replace" (`<ENTITY>`, the default),
+        "mask" (`***-***-0199`) or "hash" (salted sha256, hex); `allow` lists values that are
+        not PII here; `hash_secret` overrides the engine's (one per tenant).
+        """
+        salt = self._salt if hash_secret is None else salt_bytes(hash_secret)
+        # Built before looking at the text so that a bad operator name fails every call.
+        configs = operator_configs(set(self.entities), operators, salt)
+        findings = self.find(text)
+        if allow:
+            allowed = _AllowList(allow)
+            findings = [f for f in findings if not allowed.allows(f.entity, text[f.start : f.end])]
+        if not findings:
+            return text, []
+        result = self._anonymizer.anonymize(
+            text=text,
+            analyzer_results=[
+                RecognizerResult(f.entity, f.start, f.end, f.score) for f in findings
+            ],
+            operators=configs,
+            # Two adjacent findings stay two findings (a name then a phone number).
+            merge_entities_with_spaces=False,
+        )
+        return result.text, findings

@@ -1,0 +1,254 @@
+"""Person names the small spaCy model misses: found from the words around them and spread."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span, Token
+
+from .recognizers import results
+from .vocab import (
+    KNOWN_ORGS,
+    NAME_INTRO,
+    NAME_INTRO_CAPITALISED,
+    NAME_INTRO_WEAK,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    ORG_WORDS,
+    PERSON_VERB,
+    SPEAKER_LABELS,
+)
+
+
+def _is_name_token(t: Token, lowercase_ok: bool) -> bool:
+    text = t.text
+    if not text[:1].isalpha() or not all(c.isalpha() or c in "'\u2019.-" for c in text):
+        return False
+    if len(text.rstrip(".")) == 1:
+        return text[0].isupper() and text != "I"  # an initial: "J", "M."
+    low = t.lower_
+    if low in STOP_WORDS or low in NOT_NAMES or "." in text:
+        return False
+    if text[0].isupper():
+        return True
+    return lowercase_ok and t.pos_ in ("PROPN", "NOUN", "X")
+
+
+def _person_shaped(tokens: Iterable[Token]) -> bool:
+    toks = list(tokens)
+    if not 1 <= len(toks) <= 4:
+        return False
+    for t in toks:
+        if t.lower_ in ORG_WORDS or t.lower_ in KNOWN_ORGS or t.lower_ in NOT_NAMES:
+            return False
+        if len(t.text) > 1 and t.text.isupper():
+            return False  # an acronym: "CVS", "IBM"
+        shaped = t.text[:1].isupper() and all(c.isalpha() or c in "'\u2019.-" for c in t.text)
+        # An inner hyphen joins a double-barrelled name ("Anne-Lotte"); nothing else may.
+        inner_hyphen = t.text == "-" and t.i not in (toks[0].i, toks[-1].i)
+        if not (shaped or inner_hyphen):
+            return False
+    return True
+
+
+class PersonContextRecognizer(LocalRecognizer):
+    ENTITY = "PERSON"
+
+    RULES = frozenset(
+        {"strong", "capital", "weak", "org", "card", "speakers", "verbs", "lists", "repeats"}
+    )
+
+    def __init__(self, known_words: Iterable[str] = (), rules: Iterable[str] = RULES) -> None:
+        # English words (from the lemmatizer's tables): a capitalised word that is one is more
+        # likely a company, a drug or a sentence start than a surname.
+        self.known_words = frozenset(known_words)
+        self.rules = frozenset(rules)
+        super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
+
+    def _unknown(self, t: Token) -> bool:
+        return t.lower_ not in self.known_words and t.lemma_.lower() not in self.known_words
+
+    def load(self) -> None:
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        doc = getattr(nlp_artifacts, "tokens", None)
+        if not isinstance(doc, Doc) or (entities and self.ENTITY not in entities):
+            return []
+        return results(self, self.ENTITY, self.spans(text, doc))
+
+    def spans(self, text: str, doc: Doc) -> list[tuple[int, int, float]]:
+        lower_text = not any(c.isupper() for c in text)
+        starts = [t.idx for t in doc]
+        found: list[tuple[int, int, float]] = []
+
+        def take(char: int, lowercase_ok: bool, weak: bool, score: float) -> None:
+            k = bisect.bisect_left(starts, char)
+            span = self._take(doc, k, lowercase_ok)
+            if span is None:
+                return
+            # After a weak cue the first word must be one no English dictionary has (drug
+            # names are in it: "with Lipitor") or one the NER itself calls a person.
+            if weak and not (
+                (doc[k].ent_type_ == "PERSON" or (doc[k].pos_ == "PROPN" and self._unknown(doc[k])))
+                and self._not_other_entity(span)
+            ):
+                return
+            found.append((span.start_char, span.end_char, score))
+
+        rules = self.rules
+        for m in NAME_INTRO.finditer(text) if "strong" in rules else ():
+            take(m.end(), True, False, 0.8)
+        for m in NAME_INTRO_CAPITALISED.finditer(text) if "capital" in rules else ():
+            take(m.end(), lower_text, False, 0.75)
+        for m in NAME_INTRO_WEAK.finditer(text) if "weak" in rules else ():
+            take(m.end(), False, True, 0.6)
+        for ent in doc.ents if "org" in rules else ():
+            # The small model calls many unfamiliar full names an organisation; company names
+            # are mostly made of English words ("Credit Karma"), full names mostly not.
+            words = [t for t in ent if len(t.text.rstrip(".")) > 1]
+            if (
+                ent.label_ == "ORG"
+                and len(words) >= 2
+                and self._not_other_entity(ent)
+                and any(self._unknown(t) for t in words)
+            ):
+                found.append((ent.start_char, ent.end_char, 0.5))
+        if "card" in rules:
+            found.extend(self._card_name(text, doc))
+        if "speakers" in rules:
+            found.extend(self._speakers(text))
+        if "verbs" in rules:
+            found.extend(self._subjects(text, doc, lower_text))
+        # spaCy's own names seed the list and repeat rules; presidio's SpacyRecognizer reports
+        # them, so they are not reported twice from here.
+        ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
+        seeds = found + [(start, end, 0.85) for start, end in ner]
+        if "lists" in rules:
+            seeds += self._siblings(doc, seeds, lower_text)
+        if "repeats" in rules:
+            seeds += self._repeats(text, seeds, lower_text)
+        return [s for s in seeds if (s[0], s[1]) not in ner]
+
+    @staticmethod
+    def _take(doc: Doc, k: int, lowercase_ok: bool) -> Span | None:
+        """Up to four name tokens from token k: "Ella H. Snider", "Willemine ten Pas"."""
+        j, last = k, -1
+        while j < len(doc) and j - k < 6:
+            t = doc[j]
+            if _is_name_token(t, lowercase_ok):
+                last = j
+            elif t.text in "-'\u2019" and last == j - 1 and not doc[j - 1].whitespace_:
+                pass  # "Anne-Lotte" comes as three tokens
+            elif not (t.lower_ in NAME_PARTICLES and last == j - 1 and j + 1 < len(doc)):
+                break
+            j += 1
+        return doc[k : last + 1] if last >= k else None
+
+    def _subjects(self, text: str, doc: Doc, lower_text: bool) -> list[tuple[int, int, float]]:
+        """The name before a verb only people do ("Jacob lives on", "Ley began writing"), or
+        addressed at the start of a sentence ("Danial, can I please speak to your boss?")."""
+        out: list[tuple[int, int, float]] = []
+        starts = [t.idx for t in doc]
+        for m in PERSON_VERB.finditer(text):
+            k = bisect.bisect_left(starts, m.start())
+            j = k
+            while j > 0 and k - j < 4 and _is_name_token(doc[j - 1], lower_text):
+                j -= 1
+            if j < k and (doc[k - 1].pos_ == "PROPN" or lower_text or self._unknown(doc[k - 1])):
+                span = doc[j:k]
+                if self._not_other_entity(span) or lower_text:
+                    out.append((span.start_char, span.end_char, 0.6))
+        return out
+
+    @staticmethod
+    def _siblings(
+        doc: Doc, seeds: list[tuple[int, int, float]], lower_text: bool
+    ) -> list[tuple[int, int, float]]:
+        """The other members of a list one name is in: "founders: Kónya, Becker and Vasquez"."""
+        out: list[tuple[int, int, float]] = []
+        starts = [t.idx for t in doc]
+        for start, end, _ in seeds:
+            for step in (-1, 1):
+                i = (
+                    bisect.bisect_left(starts, start)
+                    if step < 0
+                    else bisect.bisect_left(starts, end)
+                )
+                while 0 < i < len(doc) and len(out) < 12:
+                    sep = doc[i - 1] if step < 0 else doc[i]
+                    if sep.text not in (",", "and", "or", "&"):
+                        break
+                    j = i - 1 if step < 0 else i + 1
+                    if step > 0 and j < len(doc) and doc[j].text == "and":
+                        j += 1  # "A, B, and C"
+                    k = j
+                    while 0 <= k < len(doc) and _is_name_token(doc[k], lower_text):
+                        k += step
+                    lo, hi = (k + 1, j + 1) if step < 0 else (j, k)
+                    if hi - lo not in (1, 2, 3) or doc[lo].pos_ != "PROPN":
+                        break
+                    if hi < len(doc) and doc[hi].lower_ in ORG_WORDS:
+                        break  # "Clark, Romero and Hall Orchestra" is a band
+                    out.append((doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]), 0.6))
+                    i = lo if step < 0 else hi
+        return out
+
+    @staticmethod
+    def _not_other_entity(span: Span) -> bool:
+        # The small model calls unfamiliar names organisations, but a place is a place.
+        kinds = {t.ent_type_ for t in span} - {"", "PERSON", "ORG"}
+        return not kinds and _person_shaped(span)
+
+    @staticmethod
+    def _card_name(text: str, doc: Doc) -> Iterable[tuple[int, int, float]]:
+        """The first line of a contact card or signature block with an address, phone or email
+        below it ("Ella H. Snider\\nOtc Markets\\n228 Ringvej 144 ...")."""
+        m = re.match(r"[\s>?]*([^\n]{3,60})\n", text)
+        if not m or not re.search(r"\d{3}|@", text[m.end() :]):
+            return []
+        span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        line = [t for t in span or [] if not t.is_space]
+        lowercase_ok = not any(c.isupper() for c in text)
+        if not 2 <= len(line) <= 4 or not all(_is_name_token(t, lowercase_ok) for t in line):
+            return []
+        return [(line[0].idx, line[-1].idx + len(line[-1].text), 0.7)]
+
+    @staticmethod
+    def _speakers(text: str) -> list[tuple[int, int, float]]:
+        """Speaker names of a pasted conversation ("Ubul: What a wife.\\nNicole: ...")."""
+        hits = [
+            m
+            for m in re.finditer(
+                r"(?m)^[ \t>]*([^\W\d_][\w'\u2019-]{1,30})[ \t]*:[ \t]*[\"“A-Z]", text
+            )
+            if m.group(1)[0].isupper() and m.group(1).lower() not in SPEAKER_LABELS
+        ]
+        return [(m.start(1), m.end(1), 0.6) for m in hits] if len(hits) >= 2 else []
+
+    @staticmethod
+    def _repeats(
+        text: str, seeds: list[tuple[int, int, float]], lower_text: bool
+    ) -> list[tuple[int, int, float]]:
+        """Every other mention of a name found once, and of its first or last name alone."""
+        forms: set[str] = set()
+        for start, end, _ in seeds:
+            value = text[start:end]
+            forms.add(value)
+            forms.update(w for w in re.split(r"[\s,]+", value) if len(w) >= 3 and "." not in w)
+        forms = {f for f in forms if f and (lower_text or f[0].isupper())}
+        if not forms:
+            return []
+        pattern = re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+            + r")(?![\w-])"
+        )
+        return [(m.start(), m.end(), 0.6) for m in pattern.finditer(text)]

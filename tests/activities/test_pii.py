@@ -1,0 +1,159 @@
+"""PII detection and anonymization: presidio with the clinic recognizers, and the log regexes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from activities.safety.pii import PII_ENTITIES, PiiEngine
+from bench.pii_eval import evaluate_pii
+from core.pii import find_pii
+from core.settings import ROOT
+
+PRESIDIO_SET = Path(ROOT).parent / "shared/datasets/pii/presidio/synth_dataset_v2.json"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[PiiEngine]:
+    yield PiiEngine(hash_secret="tenant-a")
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("Hi, this is Maria Gonzalez, can I move my visit?", "PERSON", "Maria Gonzalez"),
+        ("my name is keisha brown and i need to cancel", "PERSON", "keisha brown"),
+        ("Please ask Dr. Natarajan to call me", "PERSON", "Natarajan"),
+        ("Mail it to 42 Elm Street, Apt 3B, Springfield, IL 62704.", "STREET_ADDRESS", "42 Elm"),
+        ("Call me back at (617) 555-0143 after 5.", "PHONE_NUMBER", "(617) 555-0143"),
+        ("Send the forms to maria.g84@gmail.com please.", "EMAIL_ADDRESS", "maria.g84@gmail.com"),
+        ("Pay with my card 4111 1111 1111 1111.", "CREDIT_CARD", "4111 1111 1111 1111"),
+        ("The form wants my SSN: 123-45-6789.", "US_SSN", "123-45-6789"),
+        ("My MRN: HV-004512, refill please.", "MEDICAL_RECORD_NUMBER", "HV-004512"),
+        ("medical record number 7731200 for my mom", "MEDICAL_RECORD_NUMBER", "7731200"),
+        ("DOB 03/14/1985, I need to reschedule.", "DATE_OF_BIRTH", "03/14/1985"),
+        ("I was born on March 3, 1972.", "DATE_OF_BIRTH", "March 3, 1972"),
+        ("My member ID is XJH123456789.", "INSURANCE_MEMBER_ID", "XJH123456789"),
+        ("policy number PLY-5520198-03 with my plan", "INSURANCE_MEMBER_ID", "PLY-5520198-03"),
+    ],
+)
+def test_each_entity_in_a_clinic_sentence(
+    engine: PiiEngine, text: str, entity: str, value: str
+) -> None:
+    found = {(f.entity, text[f.start : f.end]) for f in engine.find(text)}
+    assert any(e == entity and value in v for e, v in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take 500 mg twice a day at 8:00 AM in room 204",
+        "My appointment is on 03/14/2025 at 10:30, can I come at 11 instead?",
+        "The parking garage is on Level 2, spaces 120 to 180.",
+        "Is the clinic open on December 24? My MRN is pending.",
+    ],
+)
+def test_look_alikes_are_not_pii(engine: PiiEngine, text: str) -> None:
+    assert engine.find(text) == []
+
+
+def test_findings_do_not_overlap_and_the_specific_entity_wins(engine: PiiEngine) -> None:
+    text = "MRN 5085550123, email JamiePratt@jourrapide.com, member ID 617-555-0143"
+    findings = engine.find(text)
+    assert all(a.end <= b.start for a, b in pairwise(findings))
+    kinds = {text[f.start : f.end]: f.entity for f in findings}
+    assert kinds["5085550123"] == "MEDICAL_RECORD_NUMBER"
+    assert kinds["JamiePratt@jourrapide.com"] == "EMAIL_ADDRESS"
+    assert kinds["617-555-0143"] == "INSURANCE_MEMBER_ID"
+    assert {f.entity for f in findings} <= set(PII_ENTITIES)
+
+
+TEXT = "Card 4111 1111 1111 1111, call (617) 555-0143, mail ann.lee@example.com, I am Ann Lee."
+
+
+def test_replace_is_the_default(engine: PiiEngine) -> None:
+    out, findings = engine.anonymize(TEXT)
+    assert out == ("Card <CREDIT_CARD>, call <PHONE_NUMBER>, mail <EMAIL_ADDRESS>, I am <PERSON>.")
+    assert [f.entity for f in findings] == [
+        "CREDIT_CARD",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "PERSON",
+    ]
+
+
+def test_mask_keeps_the_last_four_of_numbers(engine: PiiEngine) -> None:
+    out, _ = engine.anonymize(TEXT, operators={"DEFAULT": "mask", "PERSON": "replace"})
+    assert "**** **** **** 1111" in out and "(***) ***-0143" in out
+    assert "a******@example.com" in out and "<PERSON>" in out
+
+
+def test_hash_is_stable_per_secret(engine: PiiEngine) -> None:
+    text = "Call (617) 555-0143 today"
+    first, _ = engine.anonymize(text, operators={"PHONE_NUMBER": "hash"})
+    again, _ = engine.anonymize(text, operators={"PHONE_NUMBER": "hash"})
+    other, _ = engine.anonymize(text, operators={"PHONE_NUMBER": "hash"}, hash_secret="tenant-b")
+    digest = re.search(r"[0-9a-f]{64}", first)
+    assert digest and "555-0143" not in first
+    assert first == again and other != first
+
+
+def test_unknown_operator_is_refused(engine: PiiEngine) -> None:
+    with pytest.raises(ValueError, match="unknown PII operator"):
+        engine.anonymize("no pii here", operators={"PERSON": "shred"})
+
+
+def test_allow_list_keeps_the_clinics_own_numbers_and_address(engine: PiiEngine) -> None:
+    reply = (
+        "Call us at 617.555.0100 or Jane at (617) 555-0199. "
+        "We are at 12 Main Street, Springfield, MA 01101."
+    )
+    allowed = ["Front desk (617) 555-0100", "12 Main Street, Springfield, MA 01101"]
+    out, findings = engine.anonymize(reply, allow=allowed)
+    assert "617.555.0100" in out and "12 Main Street, Springfield" in out
+    assert "555-0199" not in out and "Jane" not in out
+    assert {f.entity for f in findings} == {"PERSON", "PHONE_NUMBER"}
+
+
+def test_find_is_safe_from_many_threads(engine: PiiEngine) -> None:
+    texts = [f"Patient Ann Lee, MRN {1000000 + i}, phone 617-555-{1000 + i:04d}" for i in range(24)]
+    expected = [engine.find(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(engine.find, texts)) == expected
+
+
+def test_log_regexes_cover_the_clinic_identifiers() -> None:
+    text = "MRN: HV-004512, member ID XJH123456789, DOB 03/14/1985, call (617) 555-0143"
+    found = {(m.entity, text[m.start : m.end]) for m in find_pii(text)}
+    assert found == {
+        ("MEDICAL_RECORD_NUMBER", "HV-004512"),
+        ("INSURANCE_MEMBER_ID", "XJH123456789"),
+        ("DATE_OF_BIRTH", "03/14/1985"),
+        ("PHONE_NUMBER", "(617) 555-0143"),
+    }
+    # An appointment date is not a date of birth, and "MRN pending" holds no number.
+    assert find_pii("MRN pending; appointment 03/14/2025") == []
+
+
+def test_recall_on_the_presidio_set(engine: PiiEngine) -> None:
+    """Regression gate: every Presidio row with an SSN, card, email or phone (246 rows)."""
+    if not PRESIDIO_SET.exists():
+        message = f"Presidio synthetic PII set not found at {PRESIDIO_SET}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    rows = json.loads(PRESIDIO_SET.read_text(encoding="utf-8"))
+    wanted = {"US_SSN", "CREDIT_CARD", "EMAIL_ADDRESS", "PHONE_NUMBER"}
+    rows = [r for r in rows if any(s["entity_type"] in wanted for s in r["spans"])]
+    result = evaluate_pii(engine, rows)["entities"]
+    recall = {entity: result[entity]["recall"] for entity in result}
+    assert all(recall[e] >= 0.95 for e in wanted), recall
+    assert recall["PERSON"] >= 0.85 and recall["STREET_ADDRESS"] >= 0.85, recall
