@@ -29,6 +29,9 @@ from activities.retrieval.versions import all_versions
 from activities.safety.activity import SafetyActivities
 from activities.safety.engine import SafetyEngine
 from activities.safety.escalation import EscalationActivities
+from activities.safety.injection.detector import InjectionDetector
+from activities.safety.pii.engine import PiiEngine
+from activities.safety.triage.engine import TriageEngine
 from activities.tools.activity import ToolActivities
 from activities.tools.executor import AfterCommit, ToolExecutor
 from activities.tools.planner import ToolPlanner
@@ -43,6 +46,7 @@ from workflows.knowledge import KnowledgeIngestWorkflow
 from workflows.knowledge_client import request_reindex, unindexed_tenants
 from workflows.pipeline import PipelineWorkflow
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
+from workflows.safety import SafetyValidateWorkflow
 
 log = logging.getLogger("aurixa.worker")
 
@@ -99,6 +103,17 @@ def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
     return RetrievalEngine(embedder, spans, store, config)
 
 
+def build_safety(settings: Settings, embedder: Embedder) -> SafetyEngine:
+    # spaCy and the exemplar embeddings load in a second or two: once, at start-up.
+    secret = settings.pii_hash_secret.get_secret_value() if settings.pii_hash_secret else None
+    return SafetyEngine(
+        PiiEngine(hash_secret=secret),
+        TriageEngine(embedder),
+        InjectionDetector(embedder),
+        embedder,
+    )
+
+
 async def build_engines(settings: Settings, *, embedder: Embedder | None = None) -> Engines:
     db = make_engine(settings.effective_database_url, settings)
     sessions = make_session_factory(db)
@@ -117,7 +132,7 @@ async def build_engines(settings: Settings, *, embedder: Embedder | None = None)
         embedder=embedder,
         intents=intents,
         retrieval=retrieval,
-        safety=SafetyEngine(),
+        safety=await asyncio.to_thread(build_safety, settings, embedder),
         provider=build_provider(settings),
     )
 
@@ -143,7 +158,7 @@ def create_worker(
     executor: ThreadPoolExecutor,
     after_commit: AfterCommit | None = None,
 ) -> Worker:
-    safety = SafetyActivities(engines.safety)
+    safety = SafetyActivities(engines.safety, engines.sessions)
     intents = IntentActivities(engines.intents, engines.sessions)
     retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
     ingest = IngestActivities(engines.retrieval, engines.sessions)
@@ -164,6 +179,7 @@ def create_worker(
             ClassifyWorkflow,
             KnowledgeIngestWorkflow,
             EscalationWorkflow,
+            SafetyValidateWorkflow,
             RagRetrieveWorkflow,
             RagEmbedWorkflow,
         ],

@@ -15,12 +15,14 @@ from api.ratelimit import make_rate_limiter
 from api.routes import (
     admin_intents,
     admin_knowledge,
+    admin_safety,
     classify,
     conversations,
     escalations,
     health,
     pipelines,
     rag,
+    safety,
 )
 from api.routes import help as help_articles
 from core.logging import setup_logging
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rag,
         help_articles,
         escalations,
+        admin_safety,
+        safety,
     ):
         app.include_router(module.router)
     return app

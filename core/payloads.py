@@ -129,6 +129,30 @@ class ScreenOutput:
     reason: str = ""
     guidance: str = ""
     issues: list[SafetyIssue] = field(default_factory=list)
+    # The tenant's policy refused the message (banned word or topic, or a blocked finding);
+    # `blocked_reply` is what the user is told instead.
+    blocked: bool = False
+    blocked_reply: str = ""
+    injection: bool = False
+    # The tenant's policy on what an external LLM provider may see.
+    redact_for_llm: bool = True
+
+
+@dataclass
+class ValidateRequest:
+    tenant_id: int
+    text: str
+    direction: str = "input"  # input (a user's message) | output (a reply)
+
+
+@dataclass
+class ValidateResult:
+    is_valid: bool
+    requires_escalation: bool
+    validated_text: str
+    issues: list[SafetyIssue] = field(default_factory=list)
+    category: str | None = None
+    guidance: str = ""
 
 
 @dataclass
@@ -137,6 +161,9 @@ class CheckOutputInput:
     text: str
     # Source texts (retrieved passages) whose phone numbers and emails are the clinic's own.
     allowed: list[str] = field(default_factory=list)
+    # The generate step already redacted the reply sentence by sentence as it streamed; the
+    # final check then applies the tenant's policy without analysing the text a second time.
+    pii_redacted: bool = False
 
 
 @dataclass
@@ -350,6 +377,8 @@ class GenerateInput:
     history: list[HistoryEntry] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     stream_batch_ms: int = 0
+    # Replace PII before the input leaves for an external provider (tenant policy).
+    redact_for_provider: bool = True
 
 
 @dataclass

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     retrieval_keyword_boost: float = 0.3
     retrieval_mmr_lambda: float = 0.7
     retrieval_context_tokens: int = 400
+    # Salt of the PII "hash" operator: the same value hashes the same across restarts.
+    pii_hash_secret: SecretStr | None = None
     knowledge_heartbeat_timeout_s: float = 30.0
     knowledge_batch_size: int = 32
     knowledge_max_article_chars: int = 100_000

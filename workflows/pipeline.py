@@ -43,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.persist import PersistActivities
     from activities.retrieval.activity import RetrievalActivities
     from activities.safety.activity import SafetyActivities
-    from activities.safety.emergency import GUIDANCE
+    from activities.safety.triage import GUIDANCE
     from activities.tools.activity import ToolActivities
 
 
@@ -163,12 +163,28 @@ class PipelineWorkflow:
         self.steps[-1].output = {
             "requires_escalation": screen.requires_escalation,
             "category": screen.category,
+            "severity": screen.severity,
+            "blocked": screen.blocked,
+            "injection": screen.injection,
+            # Types and categories only: a finding's detail never repeats the text.
             "issues": [i.category for i in screen.issues],
+            "findings": [
+                {"type": i.type, "category": i.category, "severity": i.severity}
+                for i in screen.issues
+            ],
         }
         # Everything downstream (and the stored transcript) sees the redacted prompt only.
         result.prompt = screen.redacted_text
+        if screen.blocked:
+            # The tenant's policy refuses this message: no engine sees it, the user is told.
+            result.intent = "blocked"
+            result.final_response = screen.blocked_reply
+            self.events.publish(
+                StreamEvent("text_delta", step="blocked", delta=screen.blocked_reply)
+            )
+            return
         if not screen.requires_escalation:
-            await self._answer(inp, result.prompt, result)
+            await self._answer(inp, result.prompt, result, redact=screen.redact_for_llm)
             return
         # Emergencies skip classification and tools: guidance goes out immediately.
         await self._escalate(
@@ -220,7 +236,9 @@ class PipelineWorkflow:
         output = {"escalation_id": escalation, "category": category, "severity": severity}
         self.steps.append(StepRecord("escalation", "success", None, output, None, now, now))
 
-    async def _answer(self, inp: PipelineInput, prompt: str, result: PipelineResult) -> None:
+    async def _answer(
+        self, inp: PipelineInput, prompt: str, result: PipelineResult, *, redact: bool = True
+    ) -> None:
         caller = inp.turn.caller
         cls: ClassifyOutput = await self._step(
             "classify", IntentActivities.classify, ClassifyInput(caller.tenant_id, prompt), ENGINE
@@ -244,6 +262,7 @@ class PipelineWorkflow:
             history=inp.history,
             candidates=cls.candidates,
             stream_batch_ms=inp.turn.stream_batch_ms,
+            redact_for_provider=redact,
         )
         if cls.path == "knowledge":
             found = await self._step(
@@ -286,7 +305,7 @@ class PipelineWorkflow:
         checked = await self._step(
             "safety_output",
             SafetyActivities.check_output,
-            CheckOutputInput(caller.tenant_id, reply.text, public_sources(gen)),
+            CheckOutputInput(caller.tenant_id, reply.text, public_sources(gen), pii_redacted=True),
             ENGINE,
         )
         self.steps[-1].output = {

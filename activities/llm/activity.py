@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -58,9 +60,32 @@ class _Publisher:
 
 
 def public_sources(inp: GenerateInput) -> list[str]:
-    """Text a reply may quote verbatim: the tenant's articles and its public contacts."""
+    """Text a reply may quote verbatim: the tenant's articles, its public contacts, and the
+    names of its providers and sites (staff, not patients)."""
     contacts = [r.message for r in inp.tool_results if r.tool == "get_clinic_contact"]
-    return [p.text for p in inp.passages] + contacts
+    staff = [
+        n for r in inp.tool_results for a in r.appointments for n in (a.provider_name, a.site_name)
+    ]
+    staff += [n for r in inp.tool_results for s in r.slots for n in (s.provider_name, s.site_name)]
+    # The planner's clarification lists the clinic's providers, never the patient's data.
+    planner = [inp.clarification] if inp.clarification else []
+    return [p.text for p in inp.passages] + contacts + staff + planner
+
+
+def for_provider(inp: GenerateInput, safety: SafetyEngine) -> GenerateInput:
+    """The input as an external provider may see it: PII in the prompt, the history and the
+    tool results replaced; the clinic's public sources kept."""
+    allowed = public_sources(inp)
+
+    def clean(text: str) -> str:
+        return safety.redact_for_provider(text, allowed)
+
+    return replace(
+        inp,
+        prompt=clean(inp.prompt),
+        history=[replace(h, content=clean(h.content)) for h in inp.history],
+        tool_results=[replace(r, message=clean(r.message)) for r in inp.tool_results],
+    )
 
 
 class LlmActivities:
@@ -79,6 +104,8 @@ class LlmActivities:
             activity.logger.warning("llm provider exhausted; using offline responder")
             provider = self.fallback
         allowed = public_sources(inp)
+        if provider.name != self.fallback.name and inp.redact_for_provider:
+            inp = await asyncio.to_thread(for_provider, inp, self.safety)
         parts: list[str] = []
         usage = Usage()
         publish = _Publisher(inp.stream_batch_ms)

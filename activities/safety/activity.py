@@ -1,25 +1,39 @@
-"""Temporal activities for the safety engine."""
+"""Temporal activities for the safety engine, under each tenant's policy."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from core.payloads import CheckOutputInput, CheckOutputOutput, ScreenInput, ScreenOutput
+
+from .policy_store import load_policy, public_names
 
 if TYPE_CHECKING:
     from .engine import SafetyEngine
 
 
 class SafetyActivities:
-    def __init__(self, engine: SafetyEngine) -> None:
+    def __init__(self, engine: SafetyEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.engine = engine
+        self.sessions = sessions
 
     @activity.defn(name="screen_input")
-    def screen_input(self, inp: ScreenInput) -> ScreenOutput:
-        return self.engine.screen(inp.text)
+    async def screen_input(self, inp: ScreenInput) -> ScreenOutput:
+        # Read on every call (one indexed row): an admin's change applies to the next turn.
+        policy = await load_policy(self.sessions, inp.tenant_id)
+        clinic = await public_names(self.sessions, inp.tenant_id)
+        screened = await asyncio.to_thread(self.engine.screen, inp.text, policy, clinic)
+        screened.redact_for_llm = policy.redact_for_llm
+        return screened
 
     @activity.defn(name="check_output")
-    def check_output(self, inp: CheckOutputInput) -> CheckOutputOutput:
-        return self.engine.check_output(inp.text, inp.allowed)
+    async def check_output(self, inp: CheckOutputInput) -> CheckOutputOutput:
+        policy = await load_policy(self.sessions, inp.tenant_id)
+        allowed = inp.allowed + await public_names(self.sessions, inp.tenant_id)
+        return await asyncio.to_thread(
+            self.engine.check_output, inp.text, allowed, policy, redact=not inp.pii_redacted
+        )

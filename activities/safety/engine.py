@@ -1,51 +1,156 @@
-"""The safety engine: screens prompts on the way in and replies on the way out."""
+"""The safety engine: screens messages on the way in and replies on the way out, under the
+tenant's policy. Emergency triage, prompt-injection detection and PII share one embedding."""
 
 from __future__ import annotations
 
-from core.payloads import CheckOutputOutput, SafetyIssue, ScreenOutput
-from core.pii import find_pii, redact
+import re
+import threading
+from collections.abc import Sequence
+from typing import Protocol
 
-from .emergency import triage
+import numpy as np
+from numpy.typing import NDArray
+
+from core.payloads import CheckOutputOutput, SafetyIssue, ScreenOutput
+from core.pii import find_pii
+from core.safety_policy import SafetyPolicy
+
+from .injection.detector import InjectionDetector
+from .pii.engine import PiiEngine, PiiFinding
+from .triage.engine import TriageEngine
+
+# A message this close to a banned topic's description is about that topic. MiniLM cosine to
+# "cosmetic surgery prices": rhinoplasty cost 0.59, nose job 0.49, facelift 0.49, but the
+# price of a physical 0.39, of a flu shot 0.27, opening hours 0.02.
+TOPIC_THRESHOLD = 0.45
+
+
+class TextEmbedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+# Labels our own replies use; spaCy sometimes reads "Source" as a person.
+REPLY_LABELS = ["Source"]
+
+
+def _values(sources: list[str] | None) -> list[str]:
+    """Allow-list entries from source texts: each text (names are matched by their words
+    within it) plus every phone number and email in it, since numbers are matched by their
+    digits and a whole passage's digits run together."""
+    if not sources:
+        return []
+    found = [text[m.start : m.end] for text in sources for m in find_pii(text)]
+    return [*sources, *found]
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 
 
 class SafetyEngine:
-    def __init__(self, banned_words: tuple[str, ...] = ()) -> None:
-        self.banned_words = tuple(w.lower() for w in banned_words)
+    """Built once in the worker; thread-safe (each part is)."""
 
-    def screen(self, text: str) -> ScreenOutput:
-        redacted, matches = redact(text)
-        issues = [SafetyIssue("pii", m.entity, 0.5, "redacted") for m in matches]
-        result = triage(text)
-        if result.requires_escalation:
-            issues.insert(
-                0,
-                SafetyIssue("emergency", result.category or "", result.severity, result.reason),
+    def __init__(
+        self,
+        pii: PiiEngine,
+        triage: TriageEngine,
+        injection: InjectionDetector,
+        embedder: TextEmbedder | None,
+    ) -> None:
+        self.pii = pii
+        self.triage = triage
+        self.injection = injection
+        self.embedder = embedder
+        self._topics: dict[str, NDArray[np.float32]] = {}
+        self._lock = threading.Lock()
+
+    def _topic_vectors(self, topics: list[str]) -> NDArray[np.float32] | None:
+        if not topics or self.embedder is None:
+            return None
+        with self._lock:
+            missing = [t for t in topics if t not in self._topics]
+            if missing:
+                self._topics.update(zip(missing, self.embedder.embed(missing), strict=True))
+            return np.stack([self._topics[t] for t in topics])
+
+    def screen(
+        self, text: str, policy: SafetyPolicy | None = None, allow: list[str] | None = None
+    ) -> ScreenOutput:
+        """`allow`: the clinic's own names, addresses and numbers, which are not redacted."""
+        policy = policy or SafetyPolicy()
+        vector = self.embedder.embed([text])[0] if self.embedder is not None else None
+        issues: list[SafetyIssue] = []
+        # Triage reads the raw text: redaction must not remove the words that signal danger.
+        tri = self.triage.assess(text, embedding=vector)
+        if tri.requires_escalation:
+            issues.append(
+                SafetyIssue("emergency", tri.category or "unspecified", tri.severity, tri.reason)
             )
+        found = self.injection.detect(text, embedding=vector)
+        if found.flagged:
+            issues.append(
+                SafetyIssue("injection", found.kind or "unknown", found.score, found.reason)
+            )
+        redacted, pii = self.pii.anonymize(
+            text, operators=policy.pii_operators, allow=_values(allow)
+        )
+        issues += [SafetyIssue("pii", f.entity, round(f.score, 2), "redacted") for f in pii]
+        for word in policy.banned_words:
+            if _word_pattern(word).search(text):
+                issues.append(SafetyIssue("banned_word", word, 0.8, "banned by the clinic"))
+                if policy.action("banned_word") == "redact":
+                    redacted = _word_pattern(word).sub("***", redacted)
+        topics = self._topic_vectors(policy.banned_topics)
+        if topics is not None and vector is not None:
+            sims = topics @ vector
+            for topic, sim in zip(policy.banned_topics, sims, strict=True):
+                if sim >= TOPIC_THRESHOLD:
+                    issues.append(
+                        SafetyIssue("banned_topic", topic, round(float(sim), 2), "off-limits topic")
+                    )
+        # An emergency is never blocked: the guidance and the page to staff go out regardless.
+        blocked = not tri.requires_escalation and any(
+            policy.action(i.type) == "block"
+            for i in issues
+            if i.type in ("pii", "injection", "banned_word", "banned_topic")
+        )
         return ScreenOutput(
-            requires_escalation=result.requires_escalation,
+            requires_escalation=tri.requires_escalation,
             redacted_text=redacted,
-            category=result.category,
-            severity=result.severity,
-            reason=result.reason,
-            guidance=result.guidance,
+            category=tri.category if tri.requires_escalation else None,
+            severity=tri.severity if tri.requires_escalation else 0.0,
+            reason=tri.reason if tri.requires_escalation else "",
+            guidance=tri.guidance if tri.requires_escalation else "",
             issues=issues,
+            blocked=blocked,
+            blocked_reply=policy.blocked_reply if blocked else "",
+            injection=found.flagged,
         )
 
-    def check_output(self, text: str, allowed: list[str] | None = None) -> CheckOutputOutput:
-        """Redact PII in a reply, except values that come from the clinic's own sources
-        (its published phone numbers and addresses are not a patient's data)."""
-        allowed_blob = "\n".join(allowed or [])
-        issues: list[SafetyIssue] = []
-        out = text
-        for m in reversed(find_pii(text)):
-            value = text[m.start : m.end]
-            if value in allowed_blob:
-                continue
-            out = out[: m.start] + f"<{m.entity}>" + out[m.end :]
-            issues.append(SafetyIssue("pii", m.entity, 0.7, "redacted from reply"))
-        lowered = out.lower()
-        for word in self.banned_words:
-            if word in lowered:
+    def redact_for_provider(self, text: str, allowed: list[str] | None = None) -> str:
+        """What an external LLM provider may see: PII replaced, the clinic's own published
+        numbers and addresses kept."""
+        return self.pii.anonymize(text, allow=_values(allowed))[0]
+
+    def check_output(
+        self,
+        text: str,
+        allowed: list[str] | None = None,
+        policy: SafetyPolicy | None = None,
+        *,
+        redact: bool = True,
+    ) -> CheckOutputOutput:
+        """Redacts PII in a reply, except values from the clinic's own sources (its published
+        phone numbers and addresses are not a patient's data)."""
+        policy = policy or SafetyPolicy()
+        out, found = text, list[PiiFinding]()
+        if redact:
+            out, found = self.pii.anonymize(
+                text, operators=policy.pii_operators, allow=_values(allowed) + REPLY_LABELS
+            )
+        issues = [SafetyIssue("pii", f.entity, 0.7, "redacted from reply") for f in found]
+        for word in policy.banned_words:
+            if _word_pattern(word).search(out):
                 issues.append(SafetyIssue("banned_word", word, 0.8, "banned word in reply"))
         valid = not any(i.type == "banned_word" for i in issues)
         return CheckOutputOutput(text=out, is_valid=valid, issues=issues)

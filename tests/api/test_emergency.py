@@ -65,7 +65,7 @@ async def test_past_seizure_is_not_an_emergency(
     assert resp.json()["requires_escalation"] is False
 
 
-async def test_classifier_catches_an_emergency_the_phrase_screen_misses(
+async def test_unresponsive_person_escalates_at_the_screen(
     api: httpx.AsyncClient, demo_keys: dict[str, str]
 ) -> None:
     resp = await api.post(
@@ -76,7 +76,9 @@ async def test_classifier_catches_an_emergency_the_phrase_screen_misses(
     assert resp.status_code == 200, resp.text
     body = resp.json()
     screen = next(s for s in body["steps"] if s["name"] == "safety_input")
-    assert screen["output"]["requires_escalation"] is False  # the phrases did not match
+    # Triage (patterns plus similarity to crisis exemplars) catches it before classification.
+    assert screen["output"]["requires_escalation"] is True
+    assert screen["output"]["category"] == "unconscious"
     assert body["intent"] == "emergency" and body["requires_escalation"] is True
     assert "911" in body["final_response"]
     names = [s["name"] for s in body["steps"]]

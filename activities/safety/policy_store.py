@@ -1,0 +1,37 @@
+"""What the safety screen reads per tenant: its policy, and the clinic's own public names."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import select
+
+from core.safety_policy import POLICY_KEY, SafetyPolicy
+from store.models import PlatformConfig, Site, Staff
+
+
+async def load_policy(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> SafetyPolicy:
+    async with sessions() as session:
+        value = await session.scalar(
+            select(PlatformConfig.value).where(
+                PlatformConfig.tenant_id == tenant_id, PlatformConfig.key == POLICY_KEY
+            )
+        )
+    return SafetyPolicy.from_json(json.loads(value) if value else None)
+
+
+async def public_names(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> list[str]:
+    """The tenant's staff and site names, addresses and phones: the clinic's own, not a
+    patient's, so "book me with Dr. Chen" keeps the name the planner must resolve. A patient
+    who shares a provider's surname keeps it too; that is the price of resolving providers."""
+    async with sessions() as session:
+        staff = await session.scalars(select(Staff.full_name).where(Staff.tenant_id == tenant_id))
+        names: list[str] = []
+        for full in staff:
+            # People write "Dr Chen" as often as "Dr. Maya Chen": allow the short forms too.
+            last = full.replace("Dr.", "").split()[-1] if full.split() else full
+            names += [full, f"Dr {last}", f"Doctor {last}"]
+        for site in await session.scalars(select(Site).where(Site.tenant_id == tenant_id)):
+            names += [site.name, site.address, site.phone or ""]
+    return [n for n in names if n]
