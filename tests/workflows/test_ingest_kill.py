@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, PendingActivityState
 from temporalio.client import Client
 
 from activities.embedding import Embedder
@@ -60,7 +60,7 @@ async def wait_for(check: Callable[[], Awaitable[bool]], timeout_s: float, what:
     while time.monotonic() < deadline:
         if await check():
             return
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -100,19 +100,28 @@ async def test_killed_worker_leaves_no_duplicate_chunks(
             KnowledgeIngestWorkflow.run,
             # Small batches and a short heartbeat timeout: the kill lands mid-article and the
             # retry does not wait the production 30 s.
-            IngestWorkflowInput(tenant_id, heartbeat_timeout_s=2.0, batch_size=3),
+            IngestWorkflowInput(tenant_id, heartbeat_timeout_s=2.0, batch_size=6),
             id=f"knowledge-ingest-{tenant_id}",
             task_queue=own.temporal_task_queue,
             start_signal="enqueue",
             start_signal_args=[IngestRequest(request_id, "article", article_id)],
         )
 
-        async def some_stored() -> bool:
+        async def mid_batch() -> bool:
+            """Some batches stored and the next one running right now: the kill lands inside
+            an activity, never between two."""
             async with engines.sessions() as s:
                 done = await s.get(KnowledgeIngestion, request_id, populate_existing=True)
-                return done is not None and 0 < done.chunks_done < expected
+            if done is None or not 0 < done.chunks_done < expected:
+                return False
+            desc = await handle.describe()
+            return any(
+                a.activity_type.name == "knowledge_upsert_chunks"
+                and a.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                for a in desc.raw_description.pending_activities
+            )
 
-        await wait_for(some_stored, 120, "the first batches to be stored")
+        await wait_for(mid_batch, 120, "a batch in flight after the first ones were stored")
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
