@@ -7,6 +7,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -51,23 +52,29 @@ async def _row(engines: Engines, ref: str) -> Escalation | None:
         return await session.get(Escalation, ref, populate_existing=True)
 
 
-async def test_unacknowledged_escalation_renotifies_then_gives_up(
-    skipping: WorkflowEnvironment, engines: Engines
-) -> None:
+@asynccontextmanager
+async def _worker(env: WorkflowEnvironment, engines: Engines, queue: str) -> AsyncIterator[None]:
     acts = EscalationActivities(engines.sessions)
-    inp = _input()
-    ref = escalation_id(inp.tenant_id, inp.turn_id)
     with ThreadPoolExecutor(max_workers=2) as pool:
         async with Worker(
-            skipping.client,
-            task_queue="escalations",
+            env.client,
+            task_queue=queue,
             workflows=[EscalationWorkflow],
             activities=[acts.record, acts.notify, acts.close],
             activity_executor=pool,
         ):
-            status = await skipping.client.execute_workflow(
-                EscalationWorkflow.run, inp, id=ref, task_queue="escalations"
-            )
+            yield
+
+
+async def test_unacknowledged_escalation_renotifies_then_gives_up(
+    skipping: WorkflowEnvironment, engines: Engines
+) -> None:
+    inp = _input()
+    ref = escalation_id(inp.tenant_id, inp.turn_id)
+    async with _worker(skipping, engines, "escalations"):
+        status = await skipping.client.execute_workflow(
+            EscalationWorkflow.run, inp, id=ref, task_queue="escalations"
+        )
     assert status.status == "unacknowledged" and status.notifications_sent == 4
     sent = await _notifications(engines, ref)
     assert [n.attempt for n in sent] == [1, 2, 3, 4]
@@ -81,30 +88,20 @@ async def test_unacknowledged_escalation_renotifies_then_gives_up(
 async def test_acknowledgement_stops_the_reminders(
     skipping: WorkflowEnvironment, engines: Engines
 ) -> None:
-    acts = EscalationActivities(engines.sessions)
     inp = _input()
     ref = escalation_id(inp.tenant_id, inp.turn_id)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        async with Worker(
-            skipping.client,
-            task_queue="escalations-ack",
-            workflows=[EscalationWorkflow],
-            activities=[acts.record, acts.notify, acts.close],
-            activity_executor=pool,
-        ):
-            handle = await skipping.client.start_workflow(
-                EscalationWorkflow.run, inp, id=ref, task_queue="escalations-ack"
-            )
-            # Six and a half minutes pass unanswered: the first reminder goes out.
-            await skipping.sleep(390)
-            assert len(await _notifications(engines, ref)) == 2
-            acked = await handle.execute_update(
-                EscalationWorkflow.acknowledge, AckInput(7, "on it")
-            )
-            assert acked.status == "acknowledged" and acked.acknowledged_by == 7
-            again = await handle.execute_update(EscalationWorkflow.acknowledge, AckInput(9))
-            assert again.acknowledged_by == 7  # the first acknowledgement stands
-            status = await handle.result()
+    async with _worker(skipping, engines, "escalations-ack"):
+        handle = await skipping.client.start_workflow(
+            EscalationWorkflow.run, inp, id=ref, task_queue="escalations-ack"
+        )
+        # Six and a half minutes pass unanswered: the first reminder goes out.
+        await skipping.sleep(390)
+        assert len(await _notifications(engines, ref)) == 2
+        acked = await handle.execute_update(EscalationWorkflow.acknowledge, AckInput(7, "on it"))
+        assert acked.status == "acknowledged" and acked.acknowledged_by == 7
+        again = await handle.execute_update(EscalationWorkflow.acknowledge, AckInput(9))
+        assert again.acknowledged_by == 7  # the first acknowledgement stands
+        status = await handle.result()
     assert status.status == "acknowledged" and status.notifications_sent == 2
     assert len(await _notifications(engines, ref)) == 2
     row = await _row(engines, ref)
