@@ -136,6 +136,8 @@ class ScreenOutput:
     injection: bool = False
     # The tenant's policy on what an external LLM provider may see.
     redact_for_llm: bool = True
+    # The clinic's own staff and site names, addresses and numbers: never redacted.
+    public_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -379,6 +381,8 @@ class GenerateInput:
     stream_batch_ms: int = 0
     # Replace PII before the input leaves for an external provider (tenant policy).
     redact_for_provider: bool = True
+    # The clinic's own names (from the screen): a reply may name its providers and sites.
+    public_names: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from core.payloads import (
     PlanOutput,
     RetrieveInput,
     ScreenInput,
+    ScreenOutput,
     StepRecord,
     StreamEvent,
     ToolResult,
@@ -184,7 +185,7 @@ class PipelineWorkflow:
             )
             return
         if not screen.requires_escalation:
-            await self._answer(inp, result.prompt, result, redact=screen.redact_for_llm)
+            await self._answer(inp, result.prompt, result, screen)
             return
         # Emergencies skip classification and tools: guidance goes out immediately.
         await self._escalate(
@@ -237,7 +238,7 @@ class PipelineWorkflow:
         self.steps.append(StepRecord("escalation", "success", None, output, None, now, now))
 
     async def _answer(
-        self, inp: PipelineInput, prompt: str, result: PipelineResult, *, redact: bool = True
+        self, inp: PipelineInput, prompt: str, result: PipelineResult, screen: ScreenOutput
     ) -> None:
         caller = inp.turn.caller
         cls: ClassifyOutput = await self._step(
@@ -262,7 +263,8 @@ class PipelineWorkflow:
             history=inp.history,
             candidates=cls.candidates,
             stream_batch_ms=inp.turn.stream_batch_ms,
-            redact_for_provider=redact,
+            redact_for_provider=screen.redact_for_llm,
+            public_names=screen.public_names,
         )
         if cls.path == "knowledge":
             found = await self._step(

@@ -69,7 +69,7 @@ def public_sources(inp: GenerateInput) -> list[str]:
     staff += [n for r in inp.tool_results for s in r.slots for n in (s.provider_name, s.site_name)]
     # The planner's clarification lists the clinic's providers, never the patient's data.
     planner = [inp.clarification] if inp.clarification else []
-    return [p.text for p in inp.passages] + contacts + staff + planner
+    return [p.text for p in inp.passages] + contacts + staff + planner + inp.public_names
 
 
 def for_provider(inp: GenerateInput, safety: SafetyEngine) -> GenerateInput:

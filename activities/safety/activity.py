@@ -28,6 +28,7 @@ class SafetyActivities:
         clinic = await public_names(self.sessions, inp.tenant_id)
         screened = await asyncio.to_thread(self.engine.screen, inp.text, policy, clinic)
         screened.redact_for_llm = policy.redact_for_llm
+        screened.public_names = clinic
         return screened
 
     @activity.defn(name="check_output")

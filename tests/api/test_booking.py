@@ -75,3 +75,18 @@ async def test_same_idempotency_key_runs_the_turn_once(
         Appointment.start_time == to_utc_naive(start, "America/New_York"),
     )
     assert len(booked) == 1
+
+
+async def test_a_refused_booking_still_names_the_provider(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    # 3 AM is never bookable: the tool's refusal names the provider, and PII redaction must
+    # leave the clinic's own staff names alone (they are not a patient's data).
+    resp = await api.post(
+        "/api/v1/pipelines",
+        json={"prompt": "Book me with Dr Chen tomorrow at 3 AM"},
+        headers=key_headers(demo_keys["harborview-patient-4"]),
+    )
+    assert resp.status_code == 200, resp.text
+    reply = resp.json()["final_response"]
+    assert "Chen" in reply and "<PERSON>" not in reply, reply
