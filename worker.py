@@ -105,7 +105,10 @@ def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
 
 def build_safety(settings: Settings, embedder: Embedder) -> SafetyEngine:
     # spaCy and the exemplar embeddings load in a second or two: once, at start-up.
-    secret = settings.pii_hash_secret.get_secret_value() if settings.pii_hash_secret else None
+    # An empty value (compose passes "" when unset) means no secret, not an empty salt.
+    secret = (
+        settings.pii_hash_secret.get_secret_value() if settings.pii_hash_secret else ""
+    ) or None
     return SafetyEngine(
         PiiEngine(hash_secret=secret),
         TriageEngine(embedder),
