@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import select
 
+from activities.safety.policy_store import load_policy
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from core.errors import PermissionDenied
@@ -49,19 +50,9 @@ def _staff(who: PrincipalDep) -> Principal:
     return who
 
 
-async def _current(state: StateDep, tenant_id: int) -> tuple[PlatformConfig | None, SafetyPolicy]:
-    async with state.sessions() as session:
-        row = await session.scalar(
-            select(PlatformConfig).where(
-                PlatformConfig.tenant_id == tenant_id, PlatformConfig.key == POLICY_KEY
-            )
-        )
-    return row, SafetyPolicy.from_json(json.loads(row.value) if row else None)
-
-
 @router.get("/policy", response_model=PolicyBody)
 async def get_policy(state: StateDep, who: Annotated[Principal, Depends(_staff)]) -> PolicyBody:
-    _, policy = await _current(state, who.tenant_id)
+    policy = await load_policy(state.sessions, who.tenant_id)
     return PolicyBody(**policy.to_json())
 
 
