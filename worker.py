@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from activities.embedding import Embedder
 from activities.intent.activity import IntentActivities
 from activities.intent.engine import IntentEngine
 from activities.llm.activity import LlmActivities
-from activities.llm.providers import LiteLlmProvider, OfflineProvider, Provider
+from activities.llm.factory import build_gateway
+from activities.llm.gateway import LlmGateway
 from activities.persist import PersistActivities
 from activities.retrieval.activity import RetrievalActivities
 from activities.retrieval.chunking import token_spans_from
@@ -59,28 +59,11 @@ class Engines:
     intents: IntentEngine
     retrieval: RetrievalEngine
     safety: SafetyEngine
-    provider: Provider
+    gateway: LlmGateway
 
     async def close(self) -> None:
         self.retrieval.close()
         await self.db.dispose()
-
-
-def build_provider(settings: Settings) -> Provider:
-    if settings.llm_provider == "offline":
-        return OfflineProvider()
-    if settings.llm_provider == "openai_compatible":
-        # LiteLLM fetches a price list from the network at import unless told not to.
-        os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return LiteLlmProvider(
-            settings.llm_model,
-            settings.llm_api_base,
-            key,
-            timeout_s=settings.llm_timeout_s,
-            max_tokens=settings.llm_max_tokens,
-        )
-    raise ValueError(f"unknown LLM_PROVIDER {settings.llm_provider!r}")
 
 
 def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
@@ -136,7 +119,7 @@ async def build_engines(settings: Settings, *, embedder: Embedder | None = None)
         intents=intents,
         retrieval=retrieval,
         safety=await asyncio.to_thread(build_safety, settings, embedder),
-        provider=build_provider(settings),
+        gateway=build_gateway(settings, sessions),
     )
 
 
@@ -169,7 +152,7 @@ def create_worker(
     tools = ToolActivities(
         ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)
     )
-    llm = LlmActivities(engines.provider, OfflineProvider(), engines.safety)
+    llm = LlmActivities(engines.gateway, engines.safety)
     persist = PersistActivities(engines.sessions)
     # Passing our pure modules through skips re-importing them per workflow run in the sandbox.
     restrictions = SandboxRestrictions.default.with_passthrough_modules("core", "activities")

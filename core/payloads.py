@@ -392,6 +392,22 @@ class GenerateOutput:
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # The turn (or API request) this serves: the spend ledger's keys derive from it.
+    request_key: str = ""
+    deployment: str | None = None  # a caller's explicit choice of deployment
+    # A request a provider refuses outright is answered offline (turns) or reported (API).
+    offline_on_reject: bool = True
+
+
+@dataclass
+class BudgetReport:
+    """The tenant's monthly budget as the gateway applied it to this call."""
+
+    limit_usd: float | None
+    spent_usd: float
+    projected_usd: float
+    policy: str
+    action: str  # none | downgraded | refused
     cost_usd: float = 0.0
     citations: list[Citation] = field(default_factory=list)
 
@@ -403,6 +419,14 @@ class GenerateOutput:
 class PersistTurnInput:
     caller: Caller
     session_id: str
+    deployment: str = ""
+    tier: str = ""
+    usage_source: str = "provider"  # provider | estimated
+    reasoning: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    budget: BudgetReport | None = None
+    refused: bool = False
+    first_token_ms: float | None = None
     turn_id: str
     workflow_id: str
     channel: str

@@ -41,13 +41,25 @@ class Settings(BaseSettings):
 
     embedding_model_dir: Path | None = None
 
-    # "offline" is the grounded responder; "openai_compatible" goes through LiteLLM.
-    llm_provider: str = "offline"
+    # One deployment the simple way: "offline" is the grounded responder; openai, anthropic,
+    # gemini and openai_compatible go through LiteLLM. LLM_DEPLOYMENTS (JSON) replaces it
+    # with a list; an admin's stored routing (platform_config) replaces both at run time.
+    llm_provider: Literal["offline", "openai", "anthropic", "gemini", "openai_compatible"] = (
+        "offline"
+    )
     llm_model: str = "gpt-4o-mini"
     llm_api_base: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = 30.0
     llm_max_tokens: int = 512
+    llm_deployments: str | None = None
+    llm_cooldown_s: float = 30.0
+    llm_max_retry_delay_s: float = 10.0
+    llm_config_ttl_s: float = 5.0
+    llm_spend_cache_s: float = 5.0
+    llm_monthly_budget_usd: float | None = None
+    llm_budget_policy: Literal["downgrade", "refuse"] = "downgrade"
+    llm_budget_downgrade_to: str | None = None
 
     intent_abstain_threshold: float = 0.45
     retrieval_top_k: int = 4

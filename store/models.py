@@ -359,3 +359,69 @@ class TenantIntent(SQLModel, table=True):
     priority: int | None = None
     created_at: datetime = stamp()
     updated_at: datetime = stamp()
+
+
+class LlmCall(SQLModel, table=True):
+    """One call the LLM gateway made (or refused), with its tokens and cost. call_key is
+    unique per tenant, so a replayed record writes once; sums give spend per provider and
+    model, and a tenant's month-to-date spend for its budget."""
+
+    __tablename__ = "llm_calls"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "call_key", name="uq_llm_calls_key"),
+        Index("ix_llm_calls_tenant_created", "tenant_id", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id")
+    call_key: str
+    request_key: str | None = None  # the turn or API request the call served
+    deployment: str
+    provider: str
+    model: str
+    status: str = "ok"  # ok | failed | refused
+    usage_source: str = "provider"  # provider | estimated
+    streamed: bool = True
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float | None = None
+    first_token_ms: float | None = None
+    error_type: str | None = None
+    created_at: datetime = stamp()
+
+
+class Callback(SQLModel, table=True):
+    """A call the clinic promised a patient. The id is its workflow's id; the workflow is the
+    source of truth and writes its moves, cancellation and firing here for lists."""
+
+    __tablename__ = "callbacks"
+    __table_args__ = (Index("ix_callbacks_tenant_status_due", "tenant_id", "status", "due_at"),)
+    id: str = Field(primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id")
+    patient_id: int = Field(foreign_key="patients.id", index=True)
+    requested_by: int | None = None  # users.id; None when the system asked
+    source: str = "api"  # api | chat
+    reason: str = ""
+    due_at: datetime = when()
+    status: str = "scheduled"  # scheduled | fired | cancelled
+    task_id: int | None = None  # staff_tasks.id once fired
+    fired_at: datetime | None = when(default=None)
+    created_at: datetime = stamp()
+    updated_at: datetime = stamp()
+
+
+class StaffTask(SQLModel, table=True):
+    """Work for the front desk (e.g. make a callback). Unique per (kind, ref_id), so a task
+    created by a retried or replayed activity exists once."""
+
+    __tablename__ = "staff_tasks"
+    __table_args__ = (UniqueConstraint("kind", "ref_id", name="uq_staff_tasks_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenants.id", index=True)
+    kind: str  # callback
+    ref_id: str
+    patient_id: int | None = Field(default=None, foreign_key="patients.id")
+    due_at: datetime = when()
+    status: str = "open"  # open | done
+    title: str
+    created_at: datetime = stamp()

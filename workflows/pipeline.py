@@ -15,6 +15,7 @@ from temporalio.workflow import ParentClosePolicy
 
 from core import search_attributes as sa
 from core.escalation import EscalationInput, escalation_id
+from core.llm_report import generate_report
 from core.payloads import (
     CheckOutputInput,
     ClassifyInput,
@@ -265,6 +266,7 @@ class PipelineWorkflow:
             stream_batch_ms=inp.turn.stream_batch_ms,
             redact_for_provider=screen.redact_for_llm,
             public_names=screen.public_names,
+            request_key=f"{caller.tenant_id}:{inp.turn.turn_id}",
         )
         if cls.path == "knowledge":
             found = await self._step(
@@ -297,13 +299,7 @@ class PipelineWorkflow:
         elif cls.path in ("agent", "handoff"):
             gen.clarification, gen.tool_results = await self._run_tools(inp, prompt, cls.intent)
         reply: GenerateOutput = await self._step("generate", LlmActivities.generate, gen, LLM)
-        self.steps[-1].output = {
-            "provider": reply.provider,
-            "model": reply.model,
-            "prompt_tokens": reply.prompt_tokens,
-            "completion_tokens": reply.completion_tokens,
-            "cost_usd": reply.cost_usd,
-        }
+        self.steps[-1].output = generate_report(reply)
         checked = await self._step(
             "safety_output",
             SafetyActivities.check_output,

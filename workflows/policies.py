@@ -40,7 +40,7 @@ LLM = ActivityOptions(
     RetryPolicy(
         initial_interval=timedelta(milliseconds=500),
         maximum_attempts=LLM_MAX_ATTEMPTS,
-        non_retryable_error_types=["ContentPolicyViolation", "InvalidRequest"],
+        non_retryable_error_types=["LlmContentPolicy", "LlmInvalidRequest"],
     ),
     heartbeat=timedelta(seconds=5),
 )

@@ -1,25 +1,27 @@
-"""Temporal activity that generates a reply and streams it, sentence by sentence, redacted."""
+"""Temporal activity that generates a reply through the gateway and streams it, redacted."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from temporalio import activity
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
+from temporalio.exceptions import ApplicationError
 
-from core.payloads import GenerateInput, GenerateOutput, StreamEvent
+from core.payloads import BudgetReport, GenerateInput, GenerateOutput, StreamEvent
 from core.policy import LLM_MAX_ATTEMPTS
 
-from .providers import Usage
+from .errors import LlmRejected, LlmUnavailable
+from .gateway import Delta, GatewayRequest, GatewayResult, LlmGateway, Reset
+from .grounded import phrase_tool_result
 
 if TYPE_CHECKING:
     from activities.safety.engine import SafetyEngine
-
-    from .providers import Provider
 
 # Sentence ends, but not after titles ("Dr. Chen") that would split a name in two.
 _BOUNDARY = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bMrs)[.!?:]\s|\n")
@@ -88,54 +90,114 @@ def for_provider(inp: GenerateInput, safety: SafetyEngine) -> GenerateInput:
     )
 
 
+BUDGET_REFUSAL = (
+    "The clinic's assistant has reached its monthly usage limit, so I can't write a full "
+    "answer right now. Please call the clinic and our staff will help you."
+)
+
+
+def refusal_text(inp: GenerateInput) -> str:
+    # Actions already taken this turn are confirmed even when no model may be called.
+    done = [phrase_tool_result(r) for r in inp.tool_results]
+    return "\n".join([*done, BUDGET_REFUSAL])
+
+
+class _Streamer:
+    """Whole sentences leave the worker, so redaction sees each value whole."""
+
+    def __init__(self, publish: _Publisher, check: Callable[[str], str]) -> None:
+        self.publish = publish
+        self.check = check
+        self.parts: list[str] = []
+        self.pending = ""
+
+    def add(self, text: str) -> None:
+        self.pending += text
+        cut = _last_boundary(self.pending)
+        if cut:
+            self._emit(self.pending[:cut])
+            self.pending = self.pending[cut:]
+            activity.heartbeat()
+
+    def flush(self) -> None:
+        if self.pending:
+            self._emit(self.pending)
+            self.pending = ""
+
+    def discard(self, message: str) -> None:
+        self.parts.clear()
+        self.pending = ""
+        self.publish(StreamEvent("reset", step="generate", message=message))
+
+    def _emit(self, text: str) -> None:
+        clean = self.check(text)
+        self.publish(StreamEvent("text_delta", step="generate", delta=clean))
+        self.parts.append(clean)
+
+
 class LlmActivities:
-    def __init__(self, provider: Provider, fallback: Provider, safety: SafetyEngine) -> None:
-        self.provider = provider
-        self.fallback = fallback
+    def __init__(self, gateway: LlmGateway, safety: SafetyEngine) -> None:
+        self.gateway = gateway
         self.safety = safety
+
+    async def _redact(self, inp: GenerateInput) -> GenerateInput:
+        return await asyncio.to_thread(for_provider, inp, self.safety)
 
     @activity.defn(name="generate")
     async def generate(self, inp: GenerateInput) -> GenerateOutput:
-        attempt = activity.info().attempt
-        provider = self.provider
-        if attempt >= LLM_MAX_ATTEMPTS and provider.name != self.fallback.name:
-            # Every retry of the configured provider failed: answer offline rather than drop
-            # the turn.
-            activity.logger.warning("llm provider exhausted; using offline responder")
-            provider = self.fallback
+        info = activity.info()
+        req = GatewayRequest(
+            inp.tenant_id,
+            inp.request_key or f"{info.workflow_id}:{info.activity_id}",
+            inp,
+            attempt=info.attempt,
+            last_attempt=info.attempt >= LLM_MAX_ATTEMPTS,
+            deployment=inp.deployment,
+            redact=self._redact if inp.redact_for_provider else None,
+            offline_on_reject=inp.offline_on_reject,
+        )
         allowed = public_sources(inp)
-        if provider.name != self.fallback.name and inp.redact_for_provider:
-            inp = await asyncio.to_thread(for_provider, inp, self.safety)
-        parts: list[str] = []
-        usage = Usage()
+        result: GatewayResult | None = None
         publish = _Publisher(inp.stream_batch_ms)
         async with publish:
-            if attempt > 1:
+            out = _Streamer(publish, lambda text: self.safety.check_output(text, allowed).text)
+            if info.attempt > 1:
                 publish(StreamEvent("reset", step="generate", message="retrying"))
-            pending = ""
-            async for item in provider.stream(inp):
-                if isinstance(item, Usage):
-                    usage = item
-                    continue
-                pending += item
-                cut = _last_boundary(pending)
-                # Only whole sentences leave the worker, so redaction sees each value whole.
-                if cut:
-                    clean = self.safety.check_output(pending[:cut], allowed).text
-                    publish(StreamEvent("text_delta", step="generate", delta=clean))
-                    parts.append(clean)
-                    pending = pending[cut:]
-                    activity.heartbeat()
-            if pending:
-                clean = self.safety.check_output(pending, allowed).text
-                publish(StreamEvent("text_delta", step="generate", delta=clean))
-                parts.append(clean)
+            try:
+                async for event in self.gateway.stream(req):
+                    if isinstance(event, Delta):
+                        out.add(event.text)
+                    elif isinstance(event, Reset):
+                        out.discard(f"{event.deployment} failed ({event.reason}); falling back")
+                    else:
+                        result = event
+            except LlmUnavailable as exc:
+                delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+                raise ApplicationError(
+                    str(exc), type="LlmUnavailable", next_retry_delay=delay
+                ) from exc
+            except LlmRejected as exc:
+                kind = "LlmContentPolicy" if exc.kind == "content_policy" else "LlmInvalidRequest"
+                raise ApplicationError(str(exc), type=kind, non_retryable=True) from exc
+            assert result is not None  # the gateway always ends with its result
+            if result.refused:
+                out.add(refusal_text(inp))
+            out.flush()
+        b = result.budget
         return GenerateOutput(
-            text="".join(parts).strip(),
-            provider=provider.name,
-            model=provider.model,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=usage.cost_usd,
-            citations=usage.citations,
+            text="".join(out.parts).strip(),
+            provider=result.provider,
+            model=result.model,
+            prompt_tokens=result.prompt_tokens,
+            completion_tokens=result.completion_tokens,
+            cost_usd=result.cost_usd,
+            citations=result.citations,
+            deployment=result.deployment,
+            tier=result.tier,
+            usage_source=result.usage_source,
+            reasoning=result.reasoning,
+            fallbacks=result.fallbacks,
+            budget=BudgetReport(b.limit_usd, b.spent_usd, b.projected_usd, b.policy, b.action),
+            refused=result.refused,
+            first_token_ms=result.first_token_ms,
         )

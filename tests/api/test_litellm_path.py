@@ -15,7 +15,8 @@ from api.main import create_app
 from core.settings import Settings
 from tests.conftest import key_headers
 from tests.fakes.openai_server import FakeOpenAI
-from worker import Engines, build_provider, create_worker
+from activities.llm.factory import build_gateway
+from worker import Engines, create_worker
 
 REPLY = "Downtown is open Monday to Friday, 8:00 AM to 6:00 PM. Source: Opening Hours"
 
@@ -43,7 +44,8 @@ async def llm_api(
             "llm_model": "fake-model",
         }
     )
-    llm_engines = Engines(**{**vars(engines), "provider": build_provider(llm_settings)})
+    gateway = build_gateway(llm_settings, engines.sessions)
+    llm_engines = Engines(**{**vars(engines), "gateway": gateway})
     app = create_app(llm_settings)
     with ThreadPoolExecutor(max_workers=4) as executor:
         llm_worker = create_worker(
@@ -80,6 +82,7 @@ async def test_litellm_streaming_reply(
     assert isinstance(result, dict)
     generate = next(s for s in result["steps"] if s["name"] == "generate")
     assert generate["output"]["provider"] == "openai_compatible"
+    assert generate["output"]["deployment"] == "default"
     assert generate["output"]["completion_tokens"] > 0
     # The model saw the retrieved article, and streamed with usage reporting on.
     request = fake.last_request
