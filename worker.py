@@ -186,6 +186,7 @@ def create_worker(
             tools.execute_tool,
             tools.extract_slots,
             llm.generate,
+            llm.route,
             persist.persist_turn,
         ],
         activity_executor=executor,

@@ -383,15 +383,6 @@ class GenerateInput:
     redact_for_provider: bool = True
     # The clinic's own names (from the screen): a reply may name its providers and sites.
     public_names: list[str] = field(default_factory=list)
-
-
-@dataclass
-class GenerateOutput:
-    text: str
-    provider: str
-    model: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
     # The turn (or API request) this serves: the spend ledger's keys derive from it.
     request_key: str = ""
     deployment: str | None = None  # a caller's explicit choice of deployment
@@ -408,8 +399,48 @@ class BudgetReport:
     projected_usd: float
     policy: str
     action: str  # none | downgraded | refused
+
+
+@dataclass
+class RouteInput:
+    tenant_id: int
+    prompt: str
+    intent: str | None = None
+    deployment: str | None = None
+
+
+@dataclass
+class RouteOutput:
+    """Where the gateway would send a request now, and why (POST /api/v1/llm/route)."""
+
+    deployment: str
+    provider: str
+    model: str
+    tier: str
+    reasoning: list[str]
+    chain: list[str]
+    budget: BudgetReport
+    estimated_cost_usd: float = 0.0
+    refused: bool = False
+
+
+@dataclass
+class GenerateOutput:
+    text: str
+    provider: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
     cost_usd: float = 0.0
     citations: list[Citation] = field(default_factory=list)
+    deployment: str = ""
+    tier: str = ""
+    usage_source: str = "provider"  # provider | estimated
+    reasoning: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    budget: BudgetReport | None = None
+    refused: bool = False
+    first_token_ms: float | None = None
 
 
 # ---- persistence -----------------------------------------------------------------------
@@ -419,14 +450,6 @@ class BudgetReport:
 class PersistTurnInput:
     caller: Caller
     session_id: str
-    deployment: str = ""
-    tier: str = ""
-    usage_source: str = "provider"  # provider | estimated
-    reasoning: list[str] = field(default_factory=list)
-    fallbacks: list[str] = field(default_factory=list)
-    budget: BudgetReport | None = None
-    refused: bool = False
-    first_token_ms: float | None = None
     turn_id: str
     workflow_id: str
     channel: str

@@ -13,7 +13,14 @@ from temporalio import activity
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.exceptions import ApplicationError
 
-from core.payloads import BudgetReport, GenerateInput, GenerateOutput, StreamEvent
+from core.payloads import (
+    BudgetReport,
+    GenerateInput,
+    GenerateOutput,
+    RouteInput,
+    RouteOutput,
+    StreamEvent,
+)
 from core.policy import LLM_MAX_ATTEMPTS
 
 from .errors import LlmRejected, LlmUnavailable
@@ -143,6 +150,27 @@ class LlmActivities:
     async def _redact(self, inp: GenerateInput) -> GenerateInput:
         return await asyncio.to_thread(for_provider, inp, self.safety)
 
+    @activity.defn(name="route_llm")
+    async def route(self, inp: RouteInput) -> RouteOutput:
+        """The decision a generate call would get now, from this worker's health board."""
+        gen = GenerateInput(inp.tenant_id, inp.prompt, inp.intent or "", "direct")
+        decision = await self.gateway.plan(
+            GatewayRequest(inp.tenant_id, "route", gen, deployment=inp.deployment)
+        )
+        first = decision.chain[0] if decision.chain else None
+        b = decision.budget
+        return RouteOutput(
+            deployment=first.name if first else "none",
+            provider=first.provider if first else "none",
+            model=first.model if first else "none",
+            tier=decision.tier,
+            reasoning=decision.reasoning,
+            chain=[d.name for d in decision.chain],
+            budget=BudgetReport(b.limit_usd, b.spent_usd, b.projected_usd, b.policy, b.action),
+            estimated_cost_usd=decision.estimated_cost_usd,
+            refused=decision.refused,
+        )
+
     @activity.defn(name="generate")
     async def generate(self, inp: GenerateInput) -> GenerateOutput:
         info = activity.info()
@@ -180,6 +208,7 @@ class LlmActivities:
                 kind = "LlmContentPolicy" if exc.kind == "content_policy" else "LlmInvalidRequest"
                 raise ApplicationError(str(exc), type=kind, non_retryable=True) from exc
             assert result is not None  # the gateway always ends with its result
+            await self.gateway.settle(result)  # spend on disk before the activity completes
             if result.refused:
                 out.add(refusal_text(inp))
             out.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -76,6 +77,8 @@ class GatewayResult:
     refused: bool = False
     first_token_ms: float | None = None
     latency_ms: float = 0.0
+    # Ledger writes still in flight; `LlmGateway.settle` awaits them.
+    writes: list[asyncio.Future[bool]] = field(default_factory=list, repr=False)
 
 
 GatewayEvent = Delta | Reset | GatewayResult
@@ -128,7 +131,7 @@ class LlmGateway:
         )
         if decision.refused:
             result.refused = True
-            await self._record(req, "refused", result, status="refused")
+            self._record(req, "refused", result, status="refused")
             yield result
             return
         messages: list[dict[str, str]] | None = None
@@ -171,7 +174,7 @@ class LlmGateway:
                     "llm deployment failed",
                     extra={"deployment": d.name, "kind": failure.kind, "partial": bool(emitted)},
                 )
-                await self._record_failure(req, index, d, messages, emitted, failure, elapsed)
+                self._record_failure(req, result, index, d, messages, emitted, failure, elapsed)
                 if emitted:
                     yield Reset(d.name, failure.kind)
                 if failure.kind in NON_RETRYABLE:
@@ -200,7 +203,7 @@ class LlmGateway:
             self._fill(result, d, messages, text, usage)
             result.first_token_ms = first
             result.citations = [Citation(p.article_id, p.title) for p in req.inp.passages]
-            await self._record(req, f"{index}:{d.name}", result, latency_ms=latency)
+            self._record(req, f"{index}:{d.name}", result, latency_ms=latency)
             result.latency_ms = (time.perf_counter() - started) * 1000
             yield result
             return
@@ -230,7 +233,7 @@ class LlmGateway:
         )
         result.cost_usd, result.usage_source = 0.0, "provider"
         result.citations, result.first_token_ms = usage.citations, first
-        await self._record(req, "offline", result)
+        self._record(req, "offline", result)
         result.latency_ms = (time.perf_counter() - started) * 1000
         yield result
 
@@ -255,7 +258,11 @@ class LlmGateway:
             result.usage_source = "estimated"
         result.cost_usd = self.catalog.cost(d, result.prompt_tokens, result.completion_tokens)
 
-    async def _record(
+    async def settle(self, result: GatewayResult) -> None:
+        """Wait until every call this request made is in the ledger."""
+        await asyncio.gather(*result.writes)
+
+    def _record(
         self,
         req: GatewayRequest,
         slot: str,
@@ -264,27 +271,30 @@ class LlmGateway:
         status: str = "ok",
         latency_ms: float | None = None,
     ) -> None:
-        await self.ledger.record(
-            LlmCall(
-                tenant_id=req.tenant_id,
-                call_key=f"{req.request_key}:{req.attempt}:{slot}",
-                request_key=req.request_key,
-                deployment=result.deployment,
-                provider=result.provider,
-                model=result.model,
-                status=status,
-                usage_source=result.usage_source,
-                prompt_tokens=result.prompt_tokens,
-                completion_tokens=result.completion_tokens,
-                cost_usd=result.cost_usd,
-                latency_ms=latency_ms,
-                first_token_ms=result.first_token_ms,
+        result.writes.append(
+            self.ledger.submit(
+                LlmCall(
+                    tenant_id=req.tenant_id,
+                    call_key=f"{req.request_key}:{req.attempt}:{slot}",
+                    request_key=req.request_key,
+                    deployment=result.deployment,
+                    provider=result.provider,
+                    model=result.model,
+                    status=status,
+                    usage_source=result.usage_source,
+                    prompt_tokens=result.prompt_tokens,
+                    completion_tokens=result.completion_tokens,
+                    cost_usd=result.cost_usd,
+                    latency_ms=latency_ms,
+                    first_token_ms=result.first_token_ms,
+                )
             )
         )
 
-    async def _record_failure(
+    def _record_failure(
         self,
         req: GatewayRequest,
+        result: GatewayResult,
         index: int,
         d: Deployment,
         messages: list[dict[str, str]],
@@ -295,20 +305,19 @@ class LlmGateway:
         # A stream cut mid-way was billed for what it sent; one refused up front was not.
         prompt = sum(estimate_tokens(m["content"]) for m in messages) if emitted else 0
         completion = estimate_tokens("".join(emitted))
-        await self.ledger.record(
-            LlmCall(
-                tenant_id=req.tenant_id,
-                call_key=f"{req.request_key}:{req.attempt}:{index}:{d.name}",
-                request_key=req.request_key,
-                deployment=d.name,
-                provider=d.provider,
-                model=d.model,
-                status="failed",
-                usage_source="estimated",
-                prompt_tokens=prompt,
-                completion_tokens=completion,
-                cost_usd=self.catalog.cost(d, prompt, completion),
-                latency_ms=elapsed_ms,
-                error_type=failure.kind,
-            )
+        call = LlmCall(
+            tenant_id=req.tenant_id,
+            call_key=f"{req.request_key}:{req.attempt}:{index}:{d.name}",
+            request_key=req.request_key,
+            deployment=d.name,
+            provider=d.provider,
+            model=d.model,
+            status="failed",
+            usage_source="estimated",
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cost_usd=self.catalog.cost(d, prompt, completion),
+            latency_ms=elapsed_ms,
+            error_type=failure.kind,
         )
+        result.writes.append(self.ledger.submit(call))

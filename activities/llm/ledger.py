@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -24,7 +26,12 @@ def month_start(now: datetime) -> datetime:
 class UsageLedger:
     """Spend is read once per `cache_s` per tenant and this worker's own calls are added as
     they happen, so the budget check costs no query on the hot path; other workers' calls
-    show up within `cache_s`."""
+    show up within `cache_s`.
+
+    Writes are batched: `submit` queues a row and returns a future, one transaction writes
+    whatever queued meanwhile. The reply's last token does not wait for a commit (an fsync
+    on SQLite), and the generate activity awaits the futures before it completes, so a
+    finished activity's spend is always on disk."""
 
     def __init__(
         self,
@@ -37,20 +44,53 @@ class UsageLedger:
         self.cache_s = cache_s
         self._clock = clock
         self._spend: dict[int, tuple[float, datetime, float]] = {}
+        self._queue: list[tuple[LlmCall, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
-    async def record(self, call: LlmCall) -> bool:
-        """Insert-or-keep by (tenant, call_key); False when the call was already recorded."""
-        async with self.sessions() as session:
-            session.add(call)
-            try:
-                await session.commit()
-            except IntegrityError:
-                return False
+    def submit(self, call: LlmCall) -> asyncio.Future[bool]:
+        """Queue a row; the future says whether it was new (False: already recorded)."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queue.append((call, done))
         cached = self._spend.get(call.tenant_id)
         if cached is not None:
             read_at, month, spent = cached
             self._spend[call.tenant_id] = (read_at, month, spent + call.cost_usd)
-        return True
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return done
+
+    async def record(self, call: LlmCall) -> bool:
+        return await self.submit(call)
+
+    async def _write(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                async with self.sessions() as session:
+                    new = [await self._insert(session, call) for call, _ in batch]
+                    await session.commit()
+            except Exception as exc:  # every waiter learns of the failure; none hangs
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), inserted in zip(batch, new, strict=True):
+                if not done.done():
+                    done.set_result(inserted)
+
+    @staticmethod
+    async def _insert(session: AsyncSession, call: LlmCall) -> bool:
+        # Insert-or-keep by (tenant, call_key) inside the batch's one transaction.
+        dialect = session.get_bind().dialect.name
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        row = {k: v for k, v in call.model_dump().items() if k != "id"}
+        stmt = (
+            insert(LlmCall)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "call_key"])
+        )
+        result: Any = await session.execute(stmt)
+        return bool(result.rowcount)
 
     async def month_spend(self, tenant_id: int, now: datetime | None = None) -> float:
         start = month_start(now or datetime.now(UTC))
