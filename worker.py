@@ -44,6 +44,7 @@ from workflows.conversation import ConversationWorkflow
 from workflows.escalation import EscalationWorkflow
 from workflows.knowledge import KnowledgeIngestWorkflow
 from workflows.knowledge_client import request_reindex, unindexed_tenants
+from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
 from workflows.pipeline import PipelineWorkflow
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
 from workflows.safety import SafetyValidateWorkflow
@@ -168,6 +169,8 @@ def create_worker(
             SafetyValidateWorkflow,
             RagRetrieveWorkflow,
             RagEmbedWorkflow,
+            LlmGenerateWorkflow,
+            LlmRouteWorkflow,
         ],
         activities=[
             safety.screen_input,

@@ -15,11 +15,14 @@ from api.ratelimit import make_rate_limiter
 from api.routes import (
     admin_intents,
     admin_knowledge,
+    admin_llm,
     admin_safety,
     classify,
     conversations,
     escalations,
     health,
+    llm,
+    llm_usage,
     pipelines,
     rag,
     safety,
@@ -63,6 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         escalations,
         admin_safety,
         safety,
+        llm,
+        llm_usage,
+        admin_llm,
     ):
         app.include_router(module.router)
     return app

@@ -55,6 +55,20 @@ class ServiceUnavailable(AurixaError):
     status = 503
 
 
+class BudgetExceeded(AurixaError):
+    """The tenant's monthly LLM budget refuses the call (policy `refuse`)."""
+
+    code = "llm_budget_exceeded"
+    status = 402
+
+
+class GenerationTimedOut(AurixaError):
+    """A raw generate request ran out of time; unlike a turn, nothing continues it."""
+
+    code = "llm_timeout"
+    status = 504
+
+
 class TurnFailed(AurixaError):
     code = "turn_failed"
     status = 502

@@ -56,7 +56,11 @@ class KeywordRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        re.compile(value)
+        # re.error is not a ValueError: unconverted, pydantic would let it escape as a crash.
+        try:
+            re.compile(value)
+        except re.error as err:
+            raise ValueError(f"invalid regular expression: {err}") from err
         return value
 
 

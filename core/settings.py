@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     llm_monthly_budget_usd: float | None = None
     llm_budget_policy: Literal["downgrade", "refuse"] = "downgrade"
     llm_budget_downgrade_to: str | None = None
+    # The tenant whose admins may change platform-wide settings (the LLM routing) through the
+    # API; unset, only the environment configures them.
+    platform_admin_tenant_id: int | None = None
 
     intent_abstain_threshold: float = 0.45
     retrieval_top_k: int = 4

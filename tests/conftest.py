@@ -106,6 +106,9 @@ def settings(data_dir: Path, database_url: str, temporal_address: str) -> Settin
         embedding_model_dir=MODEL_DIR,
         llm_provider="offline",
         stream_batch_ms=20,
+        # Routing and budgets an API test stores apply to the very next request.
+        llm_config_ttl_s=0,
+        platform_admin_tenant_id=1,  # Harborview operates the test platform
     )
 
 

@@ -69,6 +69,14 @@ class LiteLlmClient:
                 if reported and (reported.prompt_tokens or reported.completion_tokens):
                     usage.prompt_tokens = int(reported.prompt_tokens or 0)
                     usage.completion_tokens = int(reported.completion_tokens or 0)
+            # LiteLLM skips an undecodable Anthropic event and then reports "stop" itself; only
+            # its record of what the provider sent tells a finished stream from a cut one.
+            said = [
+                getattr(response, attr, "unknown")
+                for attr in ("received_finish_reason", "intermittent_finish_reason")
+            ]
+            if all(value is None for value in said):
+                raise ProviderFailure("malformed", "the stream ended without a finish reason")
         except ProviderFailure:
             raise
         except Exception as exc:  # every provider error becomes a typed failure, by class

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from activities.llm.factory import build_gateway
 from api.main import create_app
 from core.settings import Settings
 from tests.conftest import key_headers
 from tests.fakes.openai_server import FakeOpenAI
-from activities.llm.factory import build_gateway
 from worker import Engines, create_worker
 
 REPLY = "Downtown is open Monday to Friday, 8:00 AM to 6:00 PM. Source: Opening Hours"
