@@ -51,6 +51,11 @@ def classify(exc: BaseException, litellm: Any) -> ProviderFailure:
     LiteLLM's context and content-policy errors are BadRequestErrors."""
     if isinstance(exc, ProviderFailure):
         return exc
+    # LiteLLM wraps every failure during a stream (a 429 included) in MidStreamFallbackError;
+    # the provider's own error inside it decides what we do.
+    inner = getattr(exc, "original_exception", None)
+    if isinstance(inner, BaseException) and inner is not exc:
+        return classify(inner, litellm)
     detail = type(exc).__name__
     if isinstance(exc, litellm.ContextWindowExceededError):
         return ProviderFailure("context_overflow", detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +58,17 @@ class LiteLlmClient:
                 timeout=d.timeout_s,
                 max_tokens=d.max_tokens,
             )
-            async for chunk in response:
+            chunks = aiter(response)
+            while True:
+                # LiteLLM does not apply `timeout` to every provider's stream (Gemini's can
+                # stall forever): no chunk for timeout_s is a timeout here.
+                try:
+                    async with asyncio.timeout(d.timeout_s):
+                        chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise ProviderFailure("timeout", "no chunk within timeout_s") from None
                 choices = getattr(chunk, "choices", None) or []
                 if choices:
                     content = getattr(choices[0].delta, "content", None)

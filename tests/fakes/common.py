@@ -1,0 +1,104 @@
+"""Types and helpers every fake LLM provider shares: scripted failures, turns, text, SSE."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FailureKind = Literal[
+    "status", "hang", "malformed", "drop", "kill", "content_policy", "context_window"
+]
+ReplySource = str | Callable[[dict[str, Any]], str] | None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One scripted failure, consumed by the next completion request.
+
+    ``after_chunks == 0`` (or a non-streaming request) means "before any response byte";
+    otherwise the failure strikes in the stream after that many content chunks.
+
+    - status: an error in the provider's shape with ``status`` (and Retry-After, or the
+      provider's equivalent, when ``retry_after`` is set); mid-stream, the provider's error event.
+    - hang: stall ``hang_s`` seconds (None: until the server stops); if the client is still
+      there afterwards the request completes normally, so this doubles as "slow request".
+    - malformed: a truncated JSON body, or mid-stream a broken JSON event and no proper end.
+    - drop: abort this TCP connection with no terminating event (the server stays up).
+    - kill: ``FakeProvider.kill()`` at that point: every connection is cut, new ones refused.
+    - content_policy: the provider's own refusal (an error, or a filtered reply mid-stream).
+    - context_window: the provider's own "prompt too long" error (always before the response).
+    """
+
+    kind: FailureKind = "status"
+    status: int = 500
+    retry_after: float | None = None
+    message: str | None = None
+    after_chunks: int = 0
+    hang_s: float | None = None
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """What the fake received; bodies of completion requests are also in ``requests``."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    query: str = ""
+    received_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Turn:
+    """One completion request as the provider-neutral stream loop sees it."""
+
+    body: dict[str, Any]
+    model: str
+    stream: bool
+    prompt_tokens: int
+    max_tokens: int | None = None
+    include_usage: bool = True  # whether the stream reports usage
+    id: str = ""
+    created: int = field(default_factory=lambda: int(time.time()))
+    text: str = ""
+    finish: Literal["stop", "length"] = "stop"
+    pieces: list[str] = field(default_factory=list)
+
+    @property
+    def completion_tokens(self) -> int:
+        return count_tokens(self.text)
+
+
+def split_words(text: str, words_per_chunk: int) -> list[str]:
+    """Split into pieces of ``words_per_chunk`` words whose concatenation is exactly ``text``.
+
+    Each piece keeps the whitespace after its words, so joining the streamed deltas gives
+    back the configured reply byte for byte.
+    """
+    if not text:
+        return []
+    words = re.split(r"(?<=\s)(?=\S)", text)
+    size = max(1, words_per_chunk)
+    return ["".join(words[i : i + size]) for i in range(0, len(words), size)]
+
+
+def count_tokens(text: str) -> int:
+    # Whitespace words stand in for tokens: deterministic and good enough for usage assertions.
+    return len(text.split())
+
+
+def seconds_text(value: float) -> str:
+    # Integral seconds are written without ".0": the form clients parse most reliably.
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def sse(data: Any, event: str | None = None, end: str = "\n\n") -> bytes:
+    """One server-sent event; ``data`` is JSON-encoded unless it is already a string."""
+    payload = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {payload}{end}".encode()
