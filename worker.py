@@ -13,6 +13,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.callbacks.activity import CallbackActivities
+from activities.callbacks.reminders import ReminderActivities
 from activities.embedding import Embedder
 from activities.intent.activity import IntentActivities
 from activities.intent.engine import IntentEngine
@@ -39,6 +41,7 @@ from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from store.db import make_engine, make_session_factory
+from workflows.callbacks import CallbackWorkflow
 from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
 from workflows.escalation import EscalationWorkflow
@@ -47,6 +50,7 @@ from workflows.knowledge_client import request_reindex, unindexed_tenants
 from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
 from workflows.pipeline import PipelineWorkflow
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
+from workflows.reminders import AppointmentReminderWorkflow
 from workflows.safety import SafetyValidateWorkflow
 
 log = logging.getLogger("aurixa.worker")
@@ -150,6 +154,8 @@ def create_worker(
     retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
     ingest = IngestActivities(engines.retrieval, engines.sessions)
     escalation = EscalationActivities(engines.sessions)
+    callbacks = CallbackActivities(engines.sessions)
+    reminders = ReminderActivities(engines.sessions)
     tools = ToolActivities(
         ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)
     )
@@ -169,6 +175,8 @@ def create_worker(
             SafetyValidateWorkflow,
             RagRetrieveWorkflow,
             RagEmbedWorkflow,
+            CallbackWorkflow,
+            AppointmentReminderWorkflow,
             LlmGenerateWorkflow,
             LlmRouteWorkflow,
         ],
@@ -185,6 +193,10 @@ def create_worker(
             escalation.record,
             escalation.notify,
             escalation.close,
+            callbacks.record,
+            callbacks.save,
+            callbacks.fire,
+            reminders.send,
             tools.plan_tools,
             tools.execute_tool,
             tools.extract_slots,

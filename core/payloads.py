@@ -351,6 +351,14 @@ class RefillInfo:
 
 
 @dataclass
+class CallbackInfo:
+    id: str  # the callback's workflow id
+    due_local: str  # ISO datetime with offset, in the tenant's time zone
+    reason: str = ""
+    status: str = "scheduled"
+
+
+@dataclass
 class ToolResult:
     tool: str
     ok: bool
@@ -360,6 +368,7 @@ class ToolResult:
     slots: list[SlotInfo] = field(default_factory=list)
     insurance: list[InsuranceInfo] = field(default_factory=list)
     refill: RefillInfo | None = None
+    callback: CallbackInfo | None = None
     replayed: bool = False
 
 

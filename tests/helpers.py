@@ -14,9 +14,15 @@ from worker import Engines
 
 
 async def bookable_slot(
-    engines: Engines, *, tenant_id: int = 1, hour: int = 10, staff_id: int | None = None
+    engines: Engines,
+    *,
+    tenant_id: int = 1,
+    hour: int = 10,
+    staff_id: int | None = None,
+    min_days: int = 1,
 ) -> tuple[Staff, str, datetime]:
-    """A provider free at `hour`:00 on the soonest day from tomorrow, and how to say it."""
+    """A provider free at `hour`:00 on the soonest day from `min_days` ahead (tomorrow by
+    default), and how to say it."""
     async with engines.sessions() as session:
         tenant = await session.get(Tenant, tenant_id)
         assert tenant is not None
@@ -28,7 +34,7 @@ async def bookable_slot(
         )
         providers = [p for p in providers if staff_id is None or p.id == staff_id]
         today = now_local(tz).date()
-        for offset in range(1, 15):
+        for offset in range(min_days, min_days + 14):
             day: date = today + timedelta(days=offset)
             for staff in providers:
                 for start in slot_starts(staff, day, tz):

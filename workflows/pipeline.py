@@ -37,6 +37,7 @@ from core.payloads import (
 )
 
 from .escalation import EscalationWorkflow
+from .followups import after_tool
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
@@ -344,6 +345,7 @@ class PipelineWorkflow:
             results.append(res)
             if not res.ok:
                 break  # later steps depended on this one
+            await after_tool(caller, res)
         return plan.clarification, results
 
 

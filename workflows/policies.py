@@ -75,3 +75,15 @@ INGEST_EMBED = ActivityOptions(
         maximum_attempts=10,
     ),
 )
+# Writes a timer-driven workflow owes (a due callback's staff task, a reminder, the state a
+# move or cancel left): retry with backoff until the database is back, since giving up would
+# break a promise made to a patient; bad input still fails at once.
+DURABLE_WRITE = ActivityOptions(
+    timedelta(seconds=15),
+    RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=60),
+        non_retryable_error_types=NON_RETRYABLE_TYPES,
+    ),
+)

@@ -140,6 +140,8 @@ def phrase_tool_result(result: ToolResult) -> str:
     if result.tool == "reschedule_appointment" and result.appointments:
         a = result.appointments[0]
         return f"Done: your appointment with {a.provider_name} is now on {_when(a.start_local)}."
+    if result.tool == "schedule_callback" and result.callback:
+        return f"Done: the clinic will call you on {_when(result.callback.due_local)}."
     if result.tool == "get_appointments":
         if not result.appointments:
             return "You have no upcoming appointments."

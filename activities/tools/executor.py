@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
+from core.callbacks import callback_id
 from core.payloads import (
     AppointmentInfo,
     Caller,
@@ -34,6 +35,8 @@ from store.models import (
 from store.timeutil import now_local, to_utc_naive, utc_naive_to_local
 
 from .availability import free_slots, is_bookable_start
+from .callback_tool import schedule_callback
+from .errors import ToolRefused
 from .queries import upcoming_appointments
 from .when import part_window
 
@@ -43,6 +46,7 @@ SIDE_EFFECTS = frozenset(
         "cancel_appointment",
         "reschedule_appointment",
         "request_prescription_refill",
+        "schedule_callback",
     }
 )
 READ_ONLY = frozenset(
@@ -53,15 +57,6 @@ NO_PATIENT = frozenset({"get_availability", "get_clinic_contact"})
 _RESULT = TypeAdapter(ToolResult)
 # Refills are not re-requested inside this window: the pharmacy is already working on one.
 REFILL_MIN_INTERVAL = timedelta(days=2)
-
-
-class ToolRefused(Exception):
-    """A business rule said no; nothing was written. Explained to the user, never retried."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 AfterCommit = Callable[[str, str], Awaitable[None]]
@@ -110,7 +105,7 @@ class ToolExecutor:
                 return _replayed(prior)
         try:
             async with self.sessions() as session, session.begin():
-                result: ToolResult = await getattr(self, f"_{call.name}")(session, caller, call)
+                result: ToolResult = await self._side_effect(session, caller, call, key)
                 session.add(
                     ActionExecution(
                         tenant_id=caller.tenant_id,
@@ -136,6 +131,18 @@ class ToolExecutor:
             await self.after_commit(call.name, key)
         return result
 
+    async def _side_effect(
+        self, session: AsyncSession, caller: Caller, call: ToolCall, key: str
+    ) -> ToolResult:
+        if call.name == "schedule_callback":
+            # Named by the key: a retried turn finds the same callback and the same workflow.
+            tz = await _tenant_tz(session, caller.tenant_id)
+            return await schedule_callback(
+                session, caller, call, tz, callback_id(caller.tenant_id, key)
+            )
+        result: ToolResult = await getattr(self, f"_{call.name}")(session, caller, call)
+        return result
+
     # ---- read-only tools ---------------------------------------------------------------
 
     async def _get_appointments(
@@ -156,11 +163,13 @@ class ToolExecutor:
             )
         )
         numbers = "; ".join(f"{s.name}: {s.phone}" for s in sites if s.phone)
-        # A person is reached by phone today; chat callbacks arrive with the callbacks tool.
-        ask = "have someone call you back" if call.args.reason == "callback" else "reach a person"
         if not numbers:
-            return ToolResult("get_clinic_contact", True, f"To {ask}, please call the clinic.")
-        return ToolResult("get_clinic_contact", True, f"To {ask}, call our front desk: {numbers}.")
+            return ToolResult(
+                "get_clinic_contact", True, "To reach a person, please call the clinic."
+            )
+        return ToolResult(
+            "get_clinic_contact", True, f"To reach a person, call our front desk: {numbers}."
+        )
 
     async def _get_availability(
         self, session: AsyncSession, caller: Caller, call: ToolCall

@@ -8,14 +8,16 @@ from sqlmodel import select
 from core.payloads import Caller, PlanOutput, Slots, ToolArgs, ToolCall
 from store.models import Appointment, Staff
 
+from .callback_tool import REASON_CHARS
 from .extractor import SlotExtractor
 
 PATIENT_TOOLS = {
     "list_appointments": "get_appointments",
     "insurance": "check_insurance",
 }
-# Until chat can schedule callbacks, asking for a person gets the front desk's numbers.
-CONTACT_INTENTS = frozenset({"human_handoff", "callback"})
+# Asking for a person gets the front desk's numbers; asking to be called back books a call.
+CONTACT_INTENTS = frozenset({"human_handoff"})
+ASK_CALLBACK_TIME = "When should we call you back? For example: tomorrow at 10am."
 
 
 def _start(slots: Slots) -> str | None:
@@ -61,6 +63,13 @@ class ToolPlanner:
             return _availability(slots, staff_id)
         if intent == "availability":
             return _availability(slots, staff_id)
+        if intent == "callback":
+            if not start:  # a day or a part of day is not a time someone can be called at
+                return PlanOutput(clarification=ASK_CALLBACK_TIME)
+            # The caller's own patient id is used by the executor; the (already redacted)
+            # words become the note staff see.
+            args = ToolArgs(start_local=start, reason=text[:REASON_CHARS])
+            return PlanOutput([ToolCall("schedule_callback", args)])
         if intent == "cancel_appointment" and slots.appointment_ids:
             args = ToolArgs(appointment_id=slots.appointment_ids[0])
             return PlanOutput([ToolCall("cancel_appointment", args)])

@@ -1,0 +1,1 @@
+"""Scheduled callbacks and appointment reminders: the rows and notifications they write."""
