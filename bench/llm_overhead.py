@@ -35,6 +35,7 @@ import httpx
 
 from activities.llm.factory import build_gateway
 from activities.llm.gateway import Delta, GatewayRequest, GatewayResult
+from activities.llm.prompts import build_messages
 from core.payloads import GenerateInput
 from core.settings import Settings
 from devstack.temporal import free_port, wait_for_port
@@ -43,7 +44,9 @@ from store.migrate import upgrade_async
 from store.seed import seed_demo
 
 PROMPT = "What are your opening hours?"
-MESSAGES = [{"role": "user", "content": PROMPT}]
+INPUT = GenerateInput(1, PROMPT, "knowledge_question", "knowledge")
+# The same messages for every method: exactly what the gateway sends for INPUT.
+MESSAGES = build_messages(INPUT)
 Timed = Callable[[], Awaitable[tuple[float, float]]]
 
 
@@ -101,10 +104,9 @@ def gateway_call(
     is committed (what the generate activity waits for before it completes)."""
     engine = make_engine(settings.effective_database_url)
     gw = build_gateway(settings, make_session_factory(engine))
-    inp = GenerateInput(1, PROMPT, "knowledge_question", "knowledge")
 
     async def deltas(settle: bool) -> AsyncIterator[Any]:
-        req = GatewayRequest(1, uuid.uuid4().hex, inp)
+        req = GatewayRequest(1, uuid.uuid4().hex, INPUT)
         async for event in gw.stream(req):
             if isinstance(event, Delta):
                 yield event

@@ -104,6 +104,10 @@ class LlmGateway:
         self.offline = OfflineProvider()
 
     async def plan(self, req: GatewayRequest) -> RouteDecision:
+        return (await self._plan(req))[0]
+
+    async def _plan(self, req: GatewayRequest) -> tuple[RouteDecision, list[dict[str, str]]]:
+        """The decision, and the messages it was estimated from (reused when unredacted)."""
         cfg = await self.config.routing()
         budget: Budget = await self.config.budget(req.tenant_id)
         spent = 0.0
@@ -121,11 +125,12 @@ class LlmGateway:
         # The offline responder joins the chain on the last attempt only: earlier attempts
         # leave room for Temporal's retries to reach a recovered provider.
         offline_last = cfg.offline_last_resort and req.last_attempt
-        return route(rr, cfg, self.health, self.catalog, state, offline_last=offline_last)
+        decision = route(rr, cfg, self.health, self.catalog, state, offline_last=offline_last)
+        return decision, messages
 
     async def stream(self, req: GatewayRequest) -> AsyncIterator[GatewayEvent]:
         started = time.perf_counter()
-        decision = await self.plan(req)
+        decision, plain = await self._plan(req)
         result = GatewayResult(
             "none", "none", "none", decision.tier, decision.reasoning, decision.budget
         )
@@ -151,8 +156,7 @@ class LlmGateway:
                 result.fallbacks.append(f"{d.name}: context window too small")
                 continue
             if messages is None:
-                inp = await req.redact(req.inp) if req.redact else req.inp
-                messages = build_messages(inp)
+                messages = build_messages(await req.redact(req.inp)) if req.redact else plain
             emitted: list[str] = []
             call_start = time.perf_counter()
             first: float | None = None

@@ -37,6 +37,23 @@ class LiteLlmClient:
         self._litellm = litellm
         self._keys = keys
 
+    @staticmethod
+    def _read(chunk: Any, usage: WireUsage) -> list[str]:
+        """The text in one LiteLLM chunk; its finish reason and usage go into `usage`."""
+        out: list[str] = []
+        choices = getattr(chunk, "choices", None) or []
+        if choices:
+            content = getattr(choices[0].delta, "content", None)
+            if content:
+                out.append(content)
+            if choices[0].finish_reason:
+                usage.finish_reason = choices[0].finish_reason
+        reported = getattr(chunk, "usage", None)
+        if reported and (reported.prompt_tokens or reported.completion_tokens):
+            usage.prompt_tokens = int(reported.prompt_tokens or 0)
+            usage.completion_tokens = int(reported.completion_tokens or 0)
+        return out
+
     def model_string(self, d: Deployment) -> str:
         return f"{_PREFIX[d.provider]}/{d.model}"
 
@@ -58,28 +75,18 @@ class LiteLlmClient:
                 timeout=d.timeout_s,
                 max_tokens=d.max_tokens,
             )
-            chunks = aiter(response)
-            while True:
-                # LiteLLM does not apply `timeout` to every provider's stream (Gemini's can
-                # stall forever): no chunk for timeout_s is a timeout here.
-                try:
-                    async with asyncio.timeout(d.timeout_s):
-                        chunk = await anext(chunks)
-                except StopAsyncIteration:
-                    break
-                except TimeoutError:
-                    raise ProviderFailure("timeout", "no chunk within timeout_s") from None
-                choices = getattr(chunk, "choices", None) or []
-                if choices:
-                    content = getattr(choices[0].delta, "content", None)
-                    if content:
-                        yield content
-                    if choices[0].finish_reason:
-                        usage.finish_reason = choices[0].finish_reason
-                reported = getattr(chunk, "usage", None)
-                if reported and (reported.prompt_tokens or reported.completion_tokens):
-                    usage.prompt_tokens = int(reported.prompt_tokens or 0)
-                    usage.completion_tokens = int(reported.completion_tokens or 0)
+            loop = asyncio.get_running_loop()
+            # LiteLLM does not apply `timeout` to every provider's stream (Gemini's can stall
+            # forever): no chunk for timeout_s is a timeout here. One deadline, pushed back at
+            # each chunk, costs less than a timer per chunk.
+            try:
+                async with asyncio.timeout(d.timeout_s) as deadline:
+                    async for chunk in response:
+                        deadline.reschedule(loop.time() + d.timeout_s)
+                        for item in self._read(chunk, usage):
+                            yield item
+            except TimeoutError:
+                raise ProviderFailure("timeout", "no chunk within timeout_s") from None
             # LiteLLM skips an undecodable Anthropic event and then reports "stop" itself; only
             # its record of what the provider sent tells a finished stream from a cut one.
             said = [
