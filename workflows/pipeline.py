@@ -33,6 +33,7 @@ from core.payloads import (
     ScreenOutput,
     StepRecord,
     StreamEvent,
+    ToolCall,
     ToolResult,
 )
 
@@ -298,7 +299,9 @@ class PipelineWorkflow:
             )
             return
         elif cls.path in ("agent", "handoff"):
-            gen.clarification, gen.tool_results = await self._run_tools(inp, prompt, cls.intent)
+            plan = await self._plan_tools(inp, prompt, cls.intent)
+            gen.clarification = plan.clarification
+            gen.tool_results = await self._execute_plan(inp, plan.calls, inp.turn.turn_id)
         reply: GenerateOutput = await self._step("generate", LlmActivities.generate, gen, LLM)
         self.steps[-1].output = generate_report(reply)
         checked = await self._step(
@@ -314,21 +317,29 @@ class PipelineWorkflow:
         result.final_response = checked.text
         result.citations = reply.citations
 
-    async def _run_tools(
-        self, inp: PipelineInput, prompt: str, intent: str
-    ) -> tuple[str | None, list[ToolResult]]:
-        caller = inp.turn.caller
+    async def _plan_tools(self, inp: PipelineInput, prompt: str, intent: str) -> PlanOutput:
         plan: PlanOutput = await self._step(
-            "plan_tools", ToolActivities.plan_tools, PlanInput(caller, intent, prompt), DATABASE
+            "plan_tools",
+            ToolActivities.plan_tools,
+            PlanInput(inp.turn.caller, intent, prompt),
+            DATABASE,
         )
         self.steps[-1].output = {
             "calls": [c.name for c in plan.calls],
             "clarification": plan.clarification,
         }
+        return plan
+
+    async def _execute_plan(
+        self, inp: PipelineInput, calls: list[ToolCall], turn_id: str
+    ) -> list[ToolResult]:
+        """Runs the calls in order and stops at the first that fails: later steps depended
+        on it. `turn_id` is the turn that planned them, so their keys never change."""
+        caller = inp.turn.caller
         results: list[ToolResult] = []
-        for index, call in enumerate(plan.calls):
+        for index, call in enumerate(calls):
             # Business keys, not randomness: a replay or retry of this step reuses the key.
-            key = f"{inp.session_id}:{inp.turn.turn_id}:{index}:{call.name}"
+            key = f"{inp.session_id}:{turn_id}:{index}:{call.name}"
             res: ToolResult = await self._step(
                 "execute_tool",
                 ToolActivities.execute_tool,
@@ -344,9 +355,9 @@ class PipelineWorkflow:
             }
             results.append(res)
             if not res.ok:
-                break  # later steps depended on this one
+                break
             await after_tool(caller, res)
-        return plan.clarification, results
+        return results
 
 
 PIPELINE_RUN_TIMEOUT = timedelta(minutes=10)
