@@ -45,6 +45,7 @@ ci: lint typecheck test
 bench: $(SYNCED)
 	$(VENV)/bin/python -m activities.embedding.prepare
 	$(VENV)/bin/python bench/turn_latency.py
+	$(VENV)/bin/python bench/llm_overhead.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
