@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.actions.activity import ActionActivities
 from activities.callbacks.activity import CallbackActivities
 from activities.callbacks.reminders import ReminderActivities
 from activities.embedding import Embedder
@@ -21,6 +22,7 @@ from activities.intent.engine import IntentEngine
 from activities.llm.activity import LlmActivities
 from activities.llm.factory import build_gateway
 from activities.llm.gateway import LlmGateway
+from activities.llm.tool_calls import ToolCalling
 from activities.persist import PersistActivities
 from activities.retrieval.activity import RetrievalActivities
 from activities.retrieval.chunking import token_spans_from
@@ -36,11 +38,14 @@ from activities.safety.pii.engine import PiiEngine
 from activities.safety.triage.engine import TriageEngine
 from activities.tools.activity import ToolActivities
 from activities.tools.executor import AfterCommit, ToolExecutor
+from activities.tools.knowledge_tool import KnowledgeSearch
+from activities.tools.llm_planner import LlmToolPlanner
 from activities.tools.planner import ToolPlanner
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from store.db import make_engine, make_session_factory
+from workflows.actions import ActionWorkflow
 from workflows.callbacks import CallbackWorkflow
 from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
@@ -148,6 +153,7 @@ def create_worker(
     task_queue: str,
     executor: ThreadPoolExecutor,
     after_commit: AfterCommit | None = None,
+    before_write: AfterCommit | None = None,
 ) -> Worker:
     safety = SafetyActivities(engines.safety, engines.sessions)
     intents = IntentActivities(engines.intents, engines.sessions)
@@ -156,11 +162,20 @@ def create_worker(
     escalation = EscalationActivities(engines.sessions)
     callbacks = CallbackActivities(engines.sessions)
     reminders = ReminderActivities(engines.sessions)
+    rules = ToolPlanner(engines.sessions)
     tools = ToolActivities(
-        ToolPlanner(engines.sessions), ToolExecutor(engines.sessions, after_commit=after_commit)
+        rules,
+        ToolExecutor(
+            engines.sessions,
+            after_commit=after_commit,
+            before_write=before_write,
+            knowledge=KnowledgeSearch(engines.retrieval, engines.sessions),
+        ),
+        model_planner=LlmToolPlanner(rules, ToolCalling(engines.gateway)),
     )
     llm = LlmActivities(engines.gateway, engines.safety)
     persist = PersistActivities(engines.sessions)
+    actions = ActionActivities(tools.executor, engines.sessions)
     # Passing our pure modules through skips re-importing them per workflow run in the sandbox.
     restrictions = SandboxRestrictions.default.with_passthrough_modules("core", "activities")
     return Worker(
@@ -177,6 +192,7 @@ def create_worker(
             RagEmbedWorkflow,
             CallbackWorkflow,
             AppointmentReminderWorkflow,
+            ActionWorkflow,
             LlmGenerateWorkflow,
             LlmRouteWorkflow,
         ],
@@ -200,6 +216,8 @@ def create_worker(
             tools.plan_tools,
             tools.execute_tool,
             tools.extract_slots,
+            actions.run_action,
+            actions.record_failure,
             llm.generate,
             llm.route,
             persist.persist_turn,

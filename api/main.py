@@ -13,6 +13,8 @@ from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.ratelimit import make_rate_limiter
 from api.routes import (
+    action_catalogue,
+    actions,
     admin_intents,
     admin_knowledge,
     admin_llm,
@@ -21,6 +23,7 @@ from api.routes import (
     classify,
     conversations,
     escalations,
+    execute,
     health,
     llm,
     llm_usage,
@@ -71,6 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         llm,
         llm_usage,
         admin_llm,
+        # /api/v1/actions/catalogue before /api/v1/actions/{id}: first match wins.
+        action_catalogue,
+        # After any /api/v1/actions/<word> route: the ledger's ids are integers.
+        actions,
+        execute,
     ):
         app.include_router(module.router)
     return app

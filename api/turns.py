@@ -56,6 +56,7 @@ def _start_op(settings: Settings, turn: TurnInput, session_id: str) -> WithStart
             max_turns_per_run=settings.conversation_max_turns_per_run,
             idle_timeout_s=settings.conversation_idle_timeout_s,
             history_turns=settings.conversation_history_turns,
+            confirmation_timeout_s=settings.conversation_confirmation_timeout_s,
         ),
         id=conversation_workflow_id(caller.tenant_id, session_id),
         task_queue=settings.temporal_task_queue,

@@ -81,5 +81,12 @@ class TurnStillRunning(AurixaError):
     status = 504
 
 
+class ActionStillRunning(AurixaError):
+    """The action is durable and continues; only this HTTP wait gave up."""
+
+    code = "action_timeout"
+    status = 504
+
+
 # Activity failure types Temporal must not retry: the input is wrong, not the world.
 NON_RETRYABLE_TYPES = ["ValidationFailed", "NotFound", "PermissionDenied"]

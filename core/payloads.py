@@ -46,6 +46,9 @@ class ConversationInput:
     max_turns_per_run: int = 40
     idle_timeout_s: int = 3600
     history_turns: int = 6
+    # A plan held for the user's yes, carried across continue-as-new.
+    pending: PendingPlan | None = None
+    confirmation_timeout_s: int = 600
 
 
 @dataclass
@@ -53,6 +56,9 @@ class PipelineInput:
     session_id: str
     turn: TurnInput
     history: list[HistoryEntry] = field(default_factory=list)
+    # The plan the previous turn held for confirmation: this turn may be the user's answer.
+    pending: PendingPlan | None = None
+    confirmation_timeout_s: int = 600
 
 
 @dataclass
@@ -89,6 +95,8 @@ class PipelineResult:
     created_at: float = 0.0
     updated_at: float = 0.0
     error: str | None = None
+    # Calls this turn planned but holds until the user confirms them in the next turn.
+    pending: PendingPlan | None = None
 
 
 @dataclass
@@ -262,12 +270,15 @@ class ToolArgs:
     prescription_id: int | None = None
     part_of_day: str | None = None  # morning | afternoon | evening
     span_days: int = 1  # with day_local: how many days to search ("next week" is 7)
+    query: str | None = None  # search_knowledge_base: what to look up
 
 
 @dataclass
 class ToolCall:
     name: str
     args: ToolArgs = field(default_factory=ToolArgs)
+    # planner (deterministic, from intent and slots) | model (proposed by an LLM's tool call)
+    source: str = "planner"
 
 
 @dataclass
@@ -275,12 +286,16 @@ class PlanInput:
     caller: Caller
     intent: str
     text: str
+    # The turn this plans for: a model call's spend-ledger keys derive from it.
+    request_key: str = ""
 
 
 @dataclass
 class PlanOutput:
     calls: list[ToolCall] = field(default_factory=list)
     clarification: str | None = None
+    planner: str = "deterministic"  # deterministic | model (the deployment is in `reasoning`)
+    reasoning: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -359,6 +374,12 @@ class CallbackInfo:
 
 
 @dataclass
+class HandoffInfo:
+    task_id: int  # the staff task a person picks up
+    kind: str  # handoff | refill_review
+
+
+@dataclass
 class ToolResult:
     tool: str
     ok: bool
@@ -370,6 +391,8 @@ class ToolResult:
     refill: RefillInfo | None = None
     callback: CallbackInfo | None = None
     replayed: bool = False
+    passages: list[Passage] = field(default_factory=list)  # search_knowledge_base
+    handoff: HandoffInfo | None = None
 
 
 # ---- generation ------------------------------------------------------------------------
@@ -474,3 +497,20 @@ class PersistTurnInput:
 class PersistTurnOutput:
     conversation_id: int
     created: bool
+
+
+# ---- confirmation ----------------------------------------------------------------------
+
+
+@dataclass
+class PendingPlan:
+    """Tool calls held until the user says yes in the next turn; nothing has run yet."""
+
+    turn_id: str  # the turn that planned them: their idempotency keys derive from it
+    intent: str
+    calls: list[ToolCall]
+    steps: list[str]  # what each call will do, as the user was asked ("cancel your ...")
+    question: str
+    created_at: float = 0.0
+    expires_at: float = 0.0
+    status: str = "awaiting"  # awaiting | expired

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     conversation_max_turns_per_run: int = 40
     conversation_idle_timeout_s: int = 3600
     conversation_history_turns: int = 6
+    # How long a plan held for the user's yes (cancel, reschedule) waits for the next turn.
+    conversation_confirmation_timeout_s: int = Field(default=600, ge=1)
     stream_batch_ms: int = 40
 
     max_prompt_chars: int = 4000

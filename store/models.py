@@ -328,6 +328,8 @@ class ActionExecution(SQLModel, table=True):
     __tablename__ = "action_executions"
     __table_args__ = (
         UniqueConstraint("tenant_id", "idempotency_key", name="uq_action_executions_key"),
+        # The staff's failed-actions list: newest first within a tenant and status.
+        Index("ix_action_executions_tenant_status", "tenant_id", "status", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenants.id", index=True)
@@ -335,11 +337,15 @@ class ActionExecution(SQLModel, table=True):
     action: str
     patient_id: int | None = Field(default=None, foreign_key="patients.id")
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    status: str = "succeeded"
+    status: str = "succeeded"  # succeeded | failed | abandoned
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     error: str | None = None
     attempts: int = 1
     workflow_id: str | None = None
+    # The caller the action acted for: an operator's retry runs it as them again.
+    user_id: int | None = None
+    role: str | None = None
+    retries: int = 0  # operator retries started so far
     created_at: datetime = stamp()
     updated_at: datetime = stamp()
 

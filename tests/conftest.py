@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
 
 from activities.embedding import Embedder, prepare_model
@@ -47,6 +48,9 @@ class Faults:
     def __init__(self) -> None:
         self.armed: dict[str, int] = {}
         self.fired: list[str] = []
+        # Tools whose next attempts fail as if the database dropped the connection mid-write.
+        self.failing: dict[str, int] = {}
+        self.failed: list[str] = []
 
     def arm(self, tool: str, times: int = 1) -> None:
         self.armed[tool] = times
@@ -56,6 +60,19 @@ class Faults:
             self.armed[tool] -= 1
             self.fired.append(key)
             raise RuntimeError("injected crash after commit")
+
+    def fail(self, tool: str, times: int) -> None:
+        self.failing[tool] = times
+
+    def heal(self, tool: str) -> None:
+        self.failing.pop(tool, None)
+
+    async def before_write(self, tool: str, key: str) -> None:
+        if self.failing.get(tool, 0) > 0:
+            self.failing[tool] -= 1
+            self.failed.append(key)
+            # What SQLAlchemy raises when the server goes away: transient, so retried.
+            raise OperationalError("injected", None, ConnectionResetError("connection lost"))
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +175,7 @@ async def worker(
             task_queue=settings.temporal_task_queue,
             executor=executor,
             after_commit=faults.after_commit,
+            before_write=faults.before_write,
         )
         async with running:
             # A fresh test database has seeded articles and no index: build it the way a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -16,6 +17,7 @@ from core import search_attributes as sa
 from core.payloads import (
     ConversationInput,
     HistoryEntry,
+    PendingPlan,
     PipelineInput,
     PipelineResult,
     TurnInput,
@@ -45,6 +47,9 @@ class ConversationWorkflow:
         self.busy = False
         self.ended = False
         self.last_activity = workflow.now()
+        # A plan a turn held for the user's yes; only the next turn may confirm it.
+        self.pending: PendingPlan | None = inp.pending
+        self.expiry: asyncio.Task[None] | None = None
 
     @workflow.update
     async def send_message(self, turn: TurnInput) -> PipelineResult:
@@ -78,15 +83,41 @@ class ConversationWorkflow:
     def get_history(self) -> list[HistoryEntry]:
         return self.history
 
+    @workflow.query
+    def get_pending(self) -> PendingPlan | None:
+        """The plan awaiting the user's yes (status awaiting), or one that expired unanswered
+        (status expired) and is kept so the next turn can say so."""
+        return self.pending
+
+    def _hold(self, plan: PendingPlan | None) -> None:
+        self.pending = plan
+        if plan is not None and plan.status == "awaiting":
+            self.expiry = asyncio.create_task(self._expire(plan))
+
+    async def _expire(self, plan: PendingPlan) -> None:
+        left = max(plan.expires_at - workflow.now().timestamp(), 0.001)
+        try:
+            # Any next turn takes the plan (confirms, declines or drops it): no expiry then.
+            await workflow.wait_condition(
+                lambda: self.pending is not plan, timeout=timedelta(seconds=left)
+            )
+        except TimeoutError:
+            if self.pending is plan:
+                plan.status = "expired"
+
     async def _run_turn(self, turn: TurnInput) -> PipelineResult:
         child_id = pipeline_workflow_id(self.inp.tenant_id, self.inp.session_id, turn.turn_id)
         patient = str(turn.caller.patient_id) if turn.caller.patient_id is not None else ""
+        # This turn answers the held plan, or drops it: either way it is no longer pending.
+        pending, self.pending = self.pending, None
         result = await workflow.execute_child_workflow(
             PipelineWorkflow.run,
             PipelineInput(
                 session_id=self.inp.session_id,
                 turn=turn,
                 history=self.history[-2 * self.inp.history_turns :],
+                pending=pending,
+                confirmation_timeout_s=self.inp.confirmation_timeout_s,
             ),
             id=child_id,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -105,6 +136,7 @@ class ConversationWorkflow:
             HistoryEntry("assistant", result.final_response),
         ]
         self.history = self.history[-2 * self.inp.history_turns :]
+        self._hold(result.pending)
         return result
 
     def _should_continue_as_new(self) -> bool:
@@ -116,6 +148,7 @@ class ConversationWorkflow:
     @workflow.run
     async def run(self, inp: ConversationInput) -> int:
         idle = timedelta(seconds=inp.idle_timeout_s)
+        self._hold(self.pending)  # a plan carried over from the previous run keeps its deadline
         while True:
             try:
                 await workflow.wait_condition(
@@ -140,6 +173,8 @@ class ConversationWorkflow:
                     max_turns_per_run=inp.max_turns_per_run,
                     idle_timeout_s=inp.idle_timeout_s,
                     history_turns=inp.history_turns,
+                    pending=self.pending,
+                    confirmation_timeout_s=inp.confirmation_timeout_s,
                 )
             )
         await workflow.wait_condition(workflow.all_handlers_finished)

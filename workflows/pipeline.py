@@ -14,13 +14,13 @@ from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
 from core import search_attributes as sa
+from core.actions import RunActionInput
 from core.escalation import EscalationInput, escalation_id
 from core.llm_report import generate_report
 from core.payloads import (
     CheckOutputInput,
     ClassifyInput,
     ClassifyOutput,
-    ExecuteToolInput,
     GenerateInput,
     GenerateOutput,
     PersistTurnInput,
@@ -37,11 +37,14 @@ from core.payloads import (
     ToolResult,
 )
 
+from .actions import action_options, failed_result, record_failed_action
+from .confirmation import PlanSteps
 from .escalation import EscalationWorkflow
 from .followups import after_tool
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
+    from activities.actions.activity import ActionActivities, has_side_effect
     from activities.intent.activity import IntentActivities
     from activities.llm.activity import LlmActivities, public_sources
     from activities.persist import PersistActivities
@@ -63,13 +66,14 @@ STATUS_MESSAGES = {
     "retrieve": "Searching knowledge base...",
     "plan_tools": "Planning actions...",
     "execute_tool": "Running action...",
+    "lookup": "Looking up details...",
     "generate": "Generating response...",
     "safety_output": "Checking the reply...",
 }
 
 
 @workflow.defn
-class PipelineWorkflow:
+class PipelineWorkflow(PlanSteps):
     @workflow.init
     def __init__(self, inp: PipelineInput) -> None:
         # The stream must be built in __init__ so early subscribers find its handlers.
@@ -244,6 +248,9 @@ class PipelineWorkflow:
         self, inp: PipelineInput, prompt: str, result: PipelineResult, screen: ScreenOutput
     ) -> None:
         caller = inp.turn.caller
+        # A reply to the plan the last turn held is answered before anything is classified.
+        if inp.pending is not None and await self._answer_pending(inp, prompt, result):
+            return
         cls: ClassifyOutput = await self._step(
             "classify", IntentActivities.classify, ClassifyInput(caller.tenant_id, prompt), ENGINE
         )
@@ -299,9 +306,11 @@ class PipelineWorkflow:
             )
             return
         elif cls.path in ("agent", "handoff"):
-            plan = await self._plan_tools(inp, prompt, cls.intent)
-            gen.clarification = plan.clarification
-            gen.tool_results = await self._execute_plan(inp, plan.calls, inp.turn.turn_id)
+            acted = await self._plan_and_act(inp, prompt, cls, result)
+            if acted is None:  # held for a yes, or a multi-step outcome: already answered
+                return
+            planned, gen.tool_results = acted
+            gen.clarification = planned.clarification
         reply: GenerateOutput = await self._step("generate", LlmActivities.generate, gen, LLM)
         self.steps[-1].output = generate_report(reply)
         checked = await self._step(
@@ -321,12 +330,20 @@ class PipelineWorkflow:
         plan: PlanOutput = await self._step(
             "plan_tools",
             ToolActivities.plan_tools,
-            PlanInput(inp.turn.caller, intent, prompt),
+            PlanInput(
+                inp.turn.caller,
+                intent,
+                prompt,
+                request_key=f"{inp.turn.caller.tenant_id}:{inp.turn.turn_id}",
+            ),
             DATABASE,
         )
         self.steps[-1].output = {
             "calls": [c.name for c in plan.calls],
             "clarification": plan.clarification,
+            "planner": plan.planner,
+            "sources": [c.source for c in plan.calls],
+            "reasoning": plan.reasoning,
         }
         return plan
 
@@ -340,18 +357,30 @@ class PipelineWorkflow:
         for index, call in enumerate(calls):
             # Business keys, not randomness: a replay or retry of this step reuses the key.
             key = f"{inp.session_id}:{turn_id}:{index}:{call.name}"
-            res: ToolResult = await self._step(
-                "execute_tool",
-                ToolActivities.execute_tool,
-                ExecuteToolInput(caller, call, key, workflow.info().workflow_id),
-                DATABASE,
-                summary={"tool": call.name, "idempotency_key": key},
-            )
+            attempt = RunActionInput(caller, call, key, workflow.info().workflow_id)
+            action_id: int | None = None
+            try:
+                # One activity per action, retried under its named policy; every attempt
+                # at a side effect is audited.
+                res: ToolResult = await self._step(
+                    "execute_tool",
+                    ActionActivities.run_action,
+                    attempt,
+                    action_options(call.name),
+                    summary={"tool": call.name, "idempotency_key": key},
+                )
+            except ActivityError as err:
+                if not has_side_effect(call.name):
+                    raise  # a read that keeps failing: the turn's own apology covers it
+                # Retries ran out: recorded for staff, and the user told so plainly.
+                recorded = await record_failed_action(attempt, err)
+                res, action_id = failed_result(call.name, recorded), recorded.action_id
             self.steps[-1].output = {
                 "tool": res.tool,
                 "ok": res.ok,
                 "error_code": res.error_code,
                 "replayed": res.replayed,
+                "action_id": action_id,
             }
             results.append(res)
             if not res.ok:

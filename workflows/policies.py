@@ -87,3 +87,30 @@ DURABLE_WRITE = ActivityOptions(
         non_retryable_error_types=NON_RETRYABLE_TYPES,
     ),
 )
+# A side-effecting action (booking, cancelling, a refill): transient database errors
+# (deadlocks, serialization failures, a dropped connection) usually clear within a second
+# or two, so five attempts over about four seconds ride them out while the patient waits.
+# A longer outage is not waited out: the action is recorded as failed, the patient hears
+# that staff will retry, and the ledger makes that retry safe. Refusals (slot taken, no
+# refills left) are results, not errors, so they never reach this policy.
+ACTION_WRITE = ActivityOptions(
+    timedelta(seconds=15),
+    RetryPolicy(
+        initial_interval=timedelta(milliseconds=250),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=4),
+        maximum_attempts=5,
+        non_retryable_error_types=NON_RETRYABLE_TYPES,
+    ),
+)
+# A read-only tool: nothing to record when it fails, so fail fast into the turn's apology.
+ACTION_READ = ActivityOptions(
+    timedelta(seconds=10),
+    RetryPolicy(
+        initial_interval=timedelta(milliseconds=200),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=2),
+        maximum_attempts=3,
+        non_retryable_error_types=NON_RETRYABLE_TYPES,
+    ),
+)

@@ -10,17 +10,38 @@ from core.payloads import ExecuteToolInput, PlanInput, PlanOutput, Slots, ToolRe
 
 if TYPE_CHECKING:
     from .executor import ToolExecutor
+    from .llm_planner import LlmToolPlanner
     from .planner import ToolPlanner
 
 
 class ToolActivities:
-    def __init__(self, planner: ToolPlanner, executor: ToolExecutor) -> None:
+    def __init__(
+        self,
+        planner: ToolPlanner,
+        executor: ToolExecutor,
+        *,
+        model_planner: LlmToolPlanner | None = None,
+    ) -> None:
         self.planner = planner
         self.executor = executor
+        # Asks a tools-capable model when the routing has one; otherwise (and on any model
+        # failure) it hands the turn to the deterministic planner.
+        self.model_planner = model_planner
 
     @activity.defn(name="plan_tools")
     async def plan_tools(self, inp: PlanInput) -> PlanOutput:
-        return await self.planner.plan(inp.caller, inp.intent, inp.text)
+        if self.model_planner is None:
+            return await self.planner.plan(inp.caller, inp.intent, inp.text)
+        info = activity.info()
+        return await self.model_planner.plan(
+            inp.caller,
+            inp.intent,
+            inp.text,
+            request_key=inp.request_key or f"{info.workflow_id}:{info.activity_id}",
+            attempt=info.attempt,
+            # The activity id is fixed by the workflow's history: a retry keeps its slot.
+            slot=f"plan{info.activity_id}",
+        )
 
     @activity.defn(name="execute_tool")
     async def execute_tool(self, inp: ExecuteToolInput) -> ToolResult:

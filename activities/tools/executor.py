@@ -7,16 +7,20 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from pydantic import TypeAdapter
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
+from temporalio.exceptions import ApplicationError
 
+from activities.actions.ledger import attempt_context
+from activities.actions.transient import is_transient, transient_failure
+from core.actions import ACTION_TRANSIENT, FAILED, SUCCEEDED
 from core.callbacks import callback_id
 from core.payloads import (
     AppointmentInfo,
     Caller,
     InsuranceInfo,
-    RefillInfo,
     SlotInfo,
     ToolCall,
     ToolResult,
@@ -26,7 +30,6 @@ from store.models import (
     Appointment,
     AuditLog,
     PatientInsurance,
-    Prescription,
     Site,
     Staff,
     Tenant,
@@ -37,26 +40,14 @@ from store.timeutil import now_local, to_utc_naive, utc_naive_to_local
 from .availability import free_slots, is_bookable_start
 from .callback_tool import schedule_callback
 from .errors import ToolRefused
+from .handoff_tool import escalate_to_human, task_ref
+from .knowledge_tool import KnowledgeSearch, search_knowledge_base
 from .queries import upcoming_appointments
+from .refill_tool import request_refill
+from .registry import tool_spec
 from .when import part_window
 
-SIDE_EFFECTS = frozenset(
-    {
-        "create_appointment",
-        "cancel_appointment",
-        "reschedule_appointment",
-        "request_prescription_refill",
-        "schedule_callback",
-    }
-)
-READ_ONLY = frozenset(
-    {"get_appointments", "get_availability", "check_insurance", "get_clinic_contact"}
-)
-# Tools that need no patient: they read only the tenant's own public details.
-NO_PATIENT = frozenset({"get_availability", "get_clinic_contact"})
 _RESULT = TypeAdapter(ToolResult)
-# Refills are not re-requested inside this window: the pharmacy is already working on one.
-REFILL_MIN_INTERVAL = timedelta(days=2)
 
 
 AfterCommit = Callable[[str, str], Awaitable[None]]
@@ -68,26 +59,35 @@ class ToolExecutor:
         sessions: async_sessionmaker[AsyncSession],
         *,
         after_commit: AfterCommit | None = None,
+        before_write: AfterCommit | None = None,
+        knowledge: KnowledgeSearch | None = None,
     ) -> None:
         self.sessions = sessions
+        self.knowledge = knowledge
         # Test seam: lets a test crash the activity after its transaction committed, the
         # exact window in which a naive retry would book twice.
         self.after_commit = after_commit
+        # Test seam: runs inside the effect's transaction before it writes; a test makes
+        # attempts fail transiently with it, or holds racing attempts at the same point.
+        self.before_write = before_write
 
     async def execute(self, caller: Caller, call: ToolCall, idempotency_key: str) -> ToolResult:
-        if call.name not in SIDE_EFFECTS | READ_ONLY:
+        # The registry decides what exists, who may run it and whether it writes; the
+        # caller comes from credentials, so no planner can widen it.
+        spec = tool_spec(call.name)
+        if spec is None:
             return ToolResult(call.name, False, "That action is not available.", "unknown_tool")
-        if caller.patient_id is None and call.name not in NO_PATIENT:
-            return ToolResult(
-                call.name, False, "Tell me which patient this is for.", "patient_required"
-            )
         try:
-            if call.name in READ_ONLY:
+            if not spec.allows(caller.role):
+                raise ToolRefused("forbidden_role", "Your role can't do that here.")
+            if spec.needs_patient and caller.patient_id is None:
+                raise ToolRefused("patient_required", "Tell me which patient this is for.")
+            if not spec.side_effect:
                 async with self.sessions() as session:
                     return await getattr(self, f"_{call.name}")(session, caller, call)
             return await self._once(caller, call, idempotency_key)
         except ToolRefused as refused:
-            if call.name in SIDE_EFFECTS:
+            if spec.side_effect:
                 # Refusals are audited apart: the refused transaction rolled back.
                 async with self.sessions() as session, session.begin():
                     details = {
@@ -99,31 +99,76 @@ class ToolExecutor:
             return ToolResult(call.name, False, refused.message, refused.code)
 
     async def _once(self, caller: Caller, call: ToolCall, key: str) -> ToolResult:
+        try:
+            return await self._once_unguarded(caller, call, key)
+        except (SQLAlchemyError, OSError) as err:
+            # A hiccup rolled the transaction back: Temporal retries the attempt with backoff.
+            # Anything else (a bug) propagates as it is and is retried too: the ledger makes
+            # retries safe, and the attempts run out into an operator's failed list.
+            if not is_transient(err):
+                raise
+            raise transient_failure(err) from err
+
+    async def _once_unguarded(self, caller: Caller, call: ToolCall, key: str) -> ToolResult:
         async with self.sessions() as session:
             prior = await _find_action(session, caller.tenant_id, key)
-            if prior is not None:
-                return _replayed(prior)
+        if prior is not None and prior.status == SUCCEEDED:
+            return _replayed(prior)
+        if prior is not None and prior.status != FAILED:
+            raise ToolRefused("action_abandoned", _ABANDONED)
+        attempt, workflow_id = attempt_context()
         try:
             async with self.sessions() as session, session.begin():
+                if self.before_write is not None:
+                    await self.before_write(call.name, key)
+                # A failed row is claimed before the effect: a racing run that claims it
+                # second sees it `succeeded` (its update waits on the first's row lock).
+                if prior is not None and not await _claim_failed(session, prior.id or 0):
+                    raise _LostClaim
                 result: ToolResult = await self._side_effect(session, caller, call, key)
-                session.add(
-                    ActionExecution(
-                        tenant_id=caller.tenant_id,
-                        idempotency_key=key,
-                        action=call.name,
-                        patient_id=caller.patient_id,
-                        params=dataclasses.asdict(call.args),
-                        result=_RESULT.dump_python(result, mode="json"),
+                stored = _RESULT.dump_python(result, mode="json")
+                if prior is None:
+                    session.add(
+                        ActionExecution(
+                            tenant_id=caller.tenant_id,
+                            idempotency_key=key,
+                            action=call.name,
+                            patient_id=caller.patient_id,
+                            user_id=caller.user_id,
+                            role=caller.role,
+                            params=dataclasses.asdict(call.args),
+                            result=stored,
+                            attempts=attempt,
+                            workflow_id=workflow_id or None,
+                        )
                     )
-                )
+                else:
+                    # The operator's retry (or a late replay) completes the failed row itself.
+                    await session.execute(
+                        update(ActionExecution)
+                        .where(col(ActionExecution.id) == prior.id)
+                        .values(
+                            result=stored,
+                            error=None,
+                            attempts=prior.attempts + attempt,
+                            workflow_id=workflow_id or prior.workflow_id,
+                        )
+                    )
                 session.add(_audit(caller, call.name, {"key": key, "ok": result.ok}))
-        except IntegrityError:
+        except (IntegrityError, _LostClaim) as clash:
             # Either a racing attempt recorded this key first (replay its result) or the
             # slot was taken in between (a business refusal).
             async with self.sessions() as session:
-                prior = await _find_action(session, caller.tenant_id, key)
-            if prior is not None:
-                return _replayed(prior)
+                latest = await _find_action(session, caller.tenant_id, key)
+            if latest is not None and latest.status == SUCCEEDED:
+                return _replayed(latest)
+            if latest is not None and latest.status != FAILED:
+                raise ToolRefused("action_abandoned", _ABANDONED) from None
+            if latest is not None and (prior is None or isinstance(clash, _LostClaim)):
+                # A failure was recorded while this attempt ran: the next attempt claims it.
+                raise ApplicationError(
+                    "the action's ledger row changed", type=ACTION_TRANSIENT
+                ) from None
             raise ToolRefused(
                 "slot_taken", "That time was just taken. Please pick another."
             ) from None
@@ -140,6 +185,10 @@ class ToolExecutor:
             return await schedule_callback(
                 session, caller, call, tz, callback_id(caller.tenant_id, key)
             )
+        if call.name == "request_prescription_refill":
+            return await request_refill(session, caller, call, task_ref(caller.tenant_id, key))
+        if call.name == "escalate_to_human":
+            return await escalate_to_human(session, caller, call, task_ref(caller.tenant_id, key))
         result: ToolResult = await getattr(self, f"_{call.name}")(session, caller, call)
         return result
 
@@ -203,6 +252,11 @@ class ToolExecutor:
                 )
         slots.sort(key=lambda s: s.start_local)
         return ToolResult("get_availability", True, f"{len(slots)} open slot(s).", slots=slots[:8])
+
+    async def _search_knowledge_base(
+        self, session: AsyncSession, caller: Caller, call: ToolCall
+    ) -> ToolResult:
+        return await search_knowledge_base(self.knowledge, caller, call)
 
     async def _check_insurance(
         self, session: AsyncSession, caller: Caller, call: ToolCall
@@ -286,36 +340,6 @@ class ToolExecutor:
         info = await _appt_info(session, appt, tz)
         return ToolResult("reschedule_appointment", True, "Moved.", appointments=[info])
 
-    async def _request_prescription_refill(
-        self, session: AsyncSession, caller: Caller, call: ToolCall
-    ) -> ToolResult:
-        rx = await session.get(Prescription, call.args.prescription_id or 0)
-        if rx is None or rx.tenant_id != caller.tenant_id or rx.patient_id != caller.patient_id:
-            raise ToolRefused("prescription_not_found", "I couldn't find that prescription.")
-        now = utcnow()
-        if rx.controlled:
-            raise ToolRefused(
-                "needs_review",
-                f"{rx.medication_name} is a controlled medication; a clinician must review it.",
-            )
-        if rx.refills_remaining <= 0:
-            raise ToolRefused("no_refills", f"There are no refills left on {rx.medication_name}.")
-        if rx.refill_requested_at and now - rx.refill_requested_at < REFILL_MIN_INTERVAL:
-            raise ToolRefused(
-                "already_requested", f"A refill of {rx.medication_name} is already in progress."
-            )
-        rx.refills_remaining -= 1
-        rx.refill_requested_at = now
-        rx.updated_at = now
-        info = RefillInfo(
-            rx.id or 0,
-            rx.medication_name,
-            "requested",
-            rx.refills_remaining,
-            "Refill requested; allow 2 business days.",
-        )
-        return ToolResult("request_prescription_refill", True, "Refill requested.", refill=info)
-
 
 async def _own_appointment(
     session: AsyncSession, caller: Caller, appointment_id: int | None
@@ -346,6 +370,22 @@ async def _find_action(session: AsyncSession, tenant_id: int, key: str) -> Actio
             ActionExecution.tenant_id == tenant_id, ActionExecution.idempotency_key == key
         )
     )
+
+
+_ABANDONED = "The clinic closed this request unfinished; nothing was changed."
+
+
+class _LostClaim(Exception):
+    """Another run completed (or closed) the failed ledger row first."""
+
+
+async def _claim_failed(session: AsyncSession, action_id: int) -> bool:
+    claimed = await session.execute(
+        update(ActionExecution)
+        .where(col(ActionExecution.id) == action_id, col(ActionExecution.status) == FAILED)
+        .values(status=SUCCEEDED, updated_at=utcnow())
+    )
+    return bool(getattr(claimed, "rowcount", 0))
 
 
 def _replayed(action: ActionExecution) -> ToolResult:

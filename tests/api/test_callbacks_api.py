@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +36,18 @@ def _error(resp: httpx.Response, status: int, code: str) -> None:
     assert resp.status_code == status, resp.text
     error = resp.json()["error"]
     assert error["code"] == code and error["message"] and error["request_id"]
+
+
+async def _confirmed(
+    api: httpx.AsyncClient, headers: dict[str, str], prompt: str
+) -> httpx.Response:
+    """A cancel or reschedule runs only on the user's yes in the next turn."""
+    session = uuid.uuid4().hex
+    asked = await api.post(
+        PIPELINES, json={"prompt": prompt, "session_id": session}, headers=headers
+    )
+    assert "Please confirm" in asked.json()["final_response"], asked.text
+    return await api.post(PIPELINES, json={"prompt": "yes", "session_id": session}, headers=headers)
 
 
 async def _until(check: Callable[[], Awaitable[bool]], what: str) -> None:
@@ -233,11 +246,7 @@ async def test_booking_gets_a_reminder_that_follows_the_appointment(
     assert status.remind_at == appt.start_time.replace(tzinfo=UTC) - timedelta(hours=24)
 
     _, phrase, new_start = await bookable_slot(engines, hour=11, staff_id=appt.staff_id, min_days=4)
-    moved = await api.post(
-        PIPELINES,
-        json={"prompt": f"Please reschedule my appointment #{appt.id} to {phrase}"},
-        headers=me,
-    )
+    moved = await _confirmed(api, me, f"Please reschedule my appointment #{appt.id} to {phrase}")
     assert "now on" in moved.json()["final_response"], moved.text
     new_utc = to_utc_naive(new_start, TZ).replace(tzinfo=UTC)
 
@@ -247,9 +256,7 @@ async def test_booking_gets_a_reminder_that_follows_the_appointment(
 
     await _until(followed, "the reminder to move")
 
-    cancelled = await api.post(
-        PIPELINES, json={"prompt": f"Please cancel my appointment #{appt.id}"}, headers=me
-    )
+    cancelled = await _confirmed(api, me, f"Please cancel my appointment #{appt.id}")
     assert "is cancelled" in cancelled.json()["final_response"], cancelled.text
 
     async def finished() -> bool:
@@ -285,9 +292,7 @@ async def test_cancelling_an_appointment_without_a_reminder_still_works(
         )
         session.add(appt)
         await session.commit()
-    resp = await api.post(
-        PIPELINES, json={"prompt": f"Please cancel my appointment #{appt.id}"}, headers=me
-    )
+    resp = await _confirmed(api, me, f"Please cancel my appointment #{appt.id}")
     assert resp.status_code == 200, resp.text
     assert "is cancelled" in resp.json()["final_response"], resp.text
     assert resp.json()["steps"][-1]["name"] == "persist"

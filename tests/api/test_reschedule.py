@@ -31,10 +31,19 @@ async def test_reschedule_moves_the_same_appointment(
         )
     )[0]
     _, new_phrase, new_start = await bookable_slot(engines, hour=11, staff_id=staff.id)
-    moved = await api.post(
+    session = f"move-{appt.id}"
+    asked = await api.post(
         PIPELINES,
-        json={"prompt": f"Please reschedule my appointment #{appt.id} to {new_phrase}"},
+        json={
+            "prompt": f"Please reschedule my appointment #{appt.id} to {new_phrase}",
+            "session_id": session,
+        },
         headers=headers,
+    )
+    assert "Please confirm: move" in asked.json()["final_response"], asked.text
+    # A reschedule waits for the patient's yes in the next turn.
+    moved = await api.post(
+        PIPELINES, json={"prompt": "yes", "session_id": session}, headers=headers
     )
     assert moved.status_code == 200, moved.text
     body = moved.json()

@@ -16,6 +16,28 @@ ReplySource = str | Callable[[dict[str, Any]], str] | None
 
 
 @dataclass(frozen=True)
+class ScriptedToolCall:
+    """A function call the fake answers with; ``arguments`` is sent as JSON text (a string
+    is sent as is, so a test can send arguments that are not valid JSON)."""
+
+    name: str
+    arguments: dict[str, Any] | str = field(default_factory=dict)
+
+    @property
+    def arguments_text(self) -> str:
+        if isinstance(self.arguments, str):
+            return self.arguments
+        return json.dumps(self.arguments, separators=(",", ":"))
+
+
+# Calls for a request that offers tools: a list, or a callable given the request body
+# (None or [] from it: reply with text). Requests without ``tools`` always get text.
+ToolCallSource = (
+    list[ScriptedToolCall] | Callable[[dict[str, Any]], list[ScriptedToolCall] | None] | None
+)
+
+
+@dataclass(frozen=True)
 class Failure:
     """One scripted failure, consumed by the next completion request.
 
@@ -66,12 +88,14 @@ class Turn:
     id: str = ""
     created: int = field(default_factory=lambda: int(time.time()))
     text: str = ""
-    finish: Literal["stop", "length"] = "stop"
+    finish: Literal["stop", "length", "tool_calls"] = "stop"
     pieces: list[str] = field(default_factory=list)
+    tool_calls: list[ScriptedToolCall] = field(default_factory=list)
 
     @property
     def completion_tokens(self) -> int:
-        return count_tokens(self.text)
+        said = " ".join(f"{c.name} {c.arguments_text}" for c in self.tool_calls)
+        return count_tokens(self.text) + count_tokens(said)
 
 
 def split_words(text: str, words_per_chunk: int) -> list[str]:

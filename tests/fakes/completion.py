@@ -17,13 +17,20 @@ from typing import Any, Literal
 from aiohttp import web
 
 from tests.fakes.base import FakeProvider
-from tests.fakes.common import Failure, ReplySource, Turn, count_tokens, split_words
+from tests.fakes.common import (
+    Failure,
+    ReplySource,
+    ScriptedToolCall,
+    Turn,
+    count_tokens,
+    split_words,
+)
 
 
 class CompletionFake(FakeProvider):
     """A fake whose completion endpoint is ``_complete``; subclasses give the wire format."""
 
-    settings = (
+    settings: tuple[str, ...] = (
         "reply",
         "delay",
         "first_token_delay",
@@ -134,6 +141,9 @@ class CompletionFake(FakeProvider):
             failure = None  # a hang that ended: the request now completes normally
 
         turn.text, turn.finish = self._reply_for(turn)
+        turn.tool_calls = self._tool_calls_for(turn)
+        if turn.tool_calls:  # a function call instead of text, as the providers do
+            turn.text, turn.finish = "", "tool_calls"
         turn.pieces = split_words(turn.text, self.chunk_words)
         if await self._sleep(self.first_token_delay):
             return self._shutting_down()
@@ -142,6 +152,10 @@ class CompletionFake(FakeProvider):
         if await self._sleep(self.delay * len(turn.pieces)):
             return self._shutting_down()
         return self._json_reply(turn)
+
+    def _tool_calls_for(self, turn: Turn) -> list[ScriptedToolCall]:
+        """The function calls to answer with; none unless a provider's fake supports them."""
+        return []
 
     def _reply_for(self, turn: Turn) -> tuple[str, Literal["stop", "length"]]:
         source = self.reply

@@ -31,6 +31,8 @@ from tests.fakes.common import (
     FailureKind,
     RecordedRequest,
     ReplySource,
+    ScriptedToolCall,
+    ToolCallSource,
     Turn,
     count_tokens,
     seconds_text,
@@ -45,6 +47,8 @@ __all__ = [
     "FakeOpenAI",
     "RecordedRequest",
     "ReplySource",
+    "ScriptedToolCall",
+    "ToolCallSource",
     "count_tokens",
     "default_reply",
     "message_text",
@@ -102,9 +106,28 @@ def message_text(message: dict[str, Any]) -> str:
 
 
 class FakeOpenAI(CompletionFake):
-    """OpenAI's ``/v1/chat/completions`` (and ``/v1/models``); ``api_key`` is a bearer token."""
+    """OpenAI's ``/v1/chat/completions`` (and ``/v1/models``); ``api_key`` is a bearer token.
+
+    ``tool_calls`` scripts function calling: a request that offers ``tools`` is answered with
+    those calls (``message.tool_calls``, or ``delta.tool_calls`` pieces when streaming) and
+    finish_reason "tool_calls"."""
 
     provider_name = "OpenAI"
+    settings: tuple[str, ...] = (*CompletionFake.settings, "tool_calls")
+
+    def __init__(self, *, tool_calls: ToolCallSource = None, **kwargs: Any) -> None:
+        self.tool_calls: ToolCallSource = tool_calls
+        super().__init__(**kwargs)
+
+    def _tool_calls_for(self, turn: Turn) -> list[ScriptedToolCall]:
+        source = self.tool_calls
+        if source is None or not turn.body.get("tools"):
+            return []
+        found = source(turn.body) if callable(source) else source
+        # Set over /_fake/config, a call arrives as a plain JSON object.
+        return [
+            c if isinstance(c, ScriptedToolCall) else ScriptedToolCall(**c) for c in found or []
+        ]
 
     @property
     def base_url(self) -> str:
@@ -174,8 +197,22 @@ class FakeOpenAI(CompletionFake):
             "system_fingerprint": SYSTEM_FINGERPRINT,
         }
 
+    @staticmethod
+    def _call_id(turn: Turn, index: int) -> str:
+        return f"call_{turn.id[-12:]}{index}"
+
     def _json_reply(self, turn: Turn) -> web.Response:
-        message = {"role": "assistant", "content": turn.text, "refusal": None}
+        message: dict[str, Any] = {"role": "assistant", "content": turn.text, "refusal": None}
+        if turn.tool_calls:
+            message["content"] = None
+            message["tool_calls"] = [
+                {
+                    "id": self._call_id(turn, i),
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": c.arguments_text},
+                }
+                for i, c in enumerate(turn.tool_calls)
+            ]
         return web.json_response(
             {
                 **self._meta(turn),
@@ -207,8 +244,31 @@ class FakeOpenAI(CompletionFake):
         return sse(data)
 
     def _open_events(self, turn: Turn) -> list[bytes]:
+        if turn.tool_calls:
+            return self._tool_call_events(turn)
         # Like OpenAI: the role arrives first with empty content, then the text in pieces.
         return [self._chunk(turn, {"role": "assistant", "content": ""})]
+
+    def _tool_call_events(self, turn: Turn) -> list[bytes]:
+        """Like OpenAI: each call opens with its id, name and empty arguments, then the
+        arguments' JSON text arrives in pieces under the call's index."""
+        events = []
+        for i, call in enumerate(turn.tool_calls):
+            head = {
+                "index": i,
+                "id": self._call_id(turn, i),
+                "type": "function",
+                "function": {"name": call.name, "arguments": ""},
+            }
+            delta: dict[str, Any] = {"tool_calls": [head]}
+            if i == 0:
+                delta = {"role": "assistant", "content": None, **delta}
+            events.append(self._chunk(turn, delta))
+            text = call.arguments_text
+            for start in range(0, len(text), 8):
+                piece = {"index": i, "function": {"arguments": text[start : start + 8]}}
+                events.append(self._chunk(turn, {"tool_calls": [piece]}))
+        return events
 
     def _piece_event(self, turn: Turn, index: int, piece: str) -> bytes:
         return self._chunk(turn, {"content": piece})

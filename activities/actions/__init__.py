@@ -1,0 +1,1 @@
+"""Actions: side-effecting tools run as retryable units, recorded when they fail for good."""
