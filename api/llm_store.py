@@ -74,6 +74,19 @@ async def effective_budget(
     return (stored, "stored") if stored is not None else (settings_budget(settings), "settings")
 
 
+def _audit(
+    actor_tenant_id: int, actor: str, action: str, tenant_id: int | None, key: str, data: Any
+) -> AuditLog:
+    return AuditLog(
+        tenant_id=actor_tenant_id,
+        service="llm",
+        action=action,
+        actor=actor,
+        details={"scope": "global" if tenant_id is None else "tenant", key: data},
+        request_id=request_id_var.get(),
+    )
+
+
 async def write_config(
     sessions: async_sessionmaker[AsyncSession],
     *,
@@ -98,16 +111,7 @@ async def write_config(
         else:
             session.add(PlatformConfig(tenant_id=tenant_id, key=key, value=raw, category="llm"))
         # Deployments name environment variables, never keys: the config itself is the audit.
-        session.add(
-            AuditLog(
-                tenant_id=actor_tenant_id,
-                service="llm",
-                action=action,
-                actor=actor,
-                details={"scope": "global" if tenant_id is None else "tenant", key: data},
-                request_id=request_id_var.get(),
-            )
-        )
+        session.add(_audit(actor_tenant_id, actor, action, tenant_id, key, data))
         await session.commit()
 
 
@@ -124,16 +128,7 @@ async def clear_config(
     async with sessions() as session:
         for row in await session.scalars(select(PlatformConfig).where(*_where(tenant_id, key))):
             await session.delete(row)
-        session.add(
-            AuditLog(
-                tenant_id=actor_tenant_id,
-                service="llm",
-                action=action,
-                actor=actor,
-                details={"scope": "global" if tenant_id is None else "tenant", key: None},
-                request_id=request_id_var.get(),
-            )
-        )
+        session.add(_audit(actor_tenant_id, actor, action, tenant_id, key, None))
         await session.commit()
 
 

@@ -1,14 +1,17 @@
-"""Small helpers shared by tests: finding a bookable slot and reading the database."""
+"""Small helpers shared by tests: a bookable slot, database reads, stored LLM config."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, delete, select
 
+from activities.llm.factory import build_gateway
+from activities.llm.gateway import LlmGateway
 from activities.tools.availability import slot_starts
-from store.models import Appointment, Staff, Tenant
+from core.settings import Settings
+from store.models import Appointment, PlatformConfig, Staff, Tenant
 from store.timeutil import now_local, to_utc_naive
 from worker import Engines
 
@@ -56,3 +59,23 @@ async def bookable_slot(
 async def rows(engines: Engines, model: Any, *where: Any) -> list[Any]:
     async with engines.sessions() as session:
         return list(await session.scalars(select(model).where(*where)))
+
+
+async def store_config(engines: Engines, tenant_id: int | None, key: str, value: str) -> None:
+    """Stores (or, with an empty value, removes) a platform_config row, as an admin would."""
+    owner = (
+        col(PlatformConfig.tenant_id).is_(None)
+        if tenant_id is None
+        else col(PlatformConfig.tenant_id) == tenant_id
+    )
+    async with engines.sessions() as s:
+        await s.execute(delete(PlatformConfig).where(col(PlatformConfig.key) == key, owner))
+        if value:
+            s.add(PlatformConfig(tenant_id=tenant_id, key=key, value=value))
+        await s.commit()
+
+
+def eager_gateway(settings: Settings, engines: Engines) -> LlmGateway:
+    """A gateway that re-reads routing and spend on every call: each test stores its own."""
+    tuned = settings.model_copy(update={"llm_config_ttl_s": 0.0, "llm_spend_cache_s": 0.0})
+    return build_gateway(tuned, engines.sessions)

@@ -15,21 +15,21 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from temporalio.client import Client
 
-from activities.llm.factory import build_gateway
 from activities.llm.gateway import LlmGateway
 from activities.llm.ledger import UsageLedger
 from api.main import create_app
 from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, RoutingConfig
 from core.settings import Settings
-from store.models import LlmCall, PlatformConfig
+from store.models import LlmCall
 from tests.conftest import key_headers
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.base import FakeProvider
 from tests.fakes.gemini_server import FakeGemini
 from tests.fakes.openai_server import FakeOpenAI
+from tests.helpers import eager_gateway, store_config
 from worker import Engines, create_worker
 
 PROMPT = "What are your opening hours?"
@@ -75,24 +75,9 @@ def deployment(name: str, fake: FakeProvider, **kw: Any) -> dict[str, Any]:
     }
 
 
-async def store_config(sessions: Sessions, tenant_id: int | None, key: str, value: str) -> None:
-    async with sessions() as s:
-        where = (
-            col(PlatformConfig.tenant_id).is_(None)
-            if tenant_id is None
-            else col(PlatformConfig.tenant_id) == tenant_id
-        )
-        await s.execute(delete(PlatformConfig).where(col(PlatformConfig.key) == key, where))
-        if value:
-            s.add(PlatformConfig(tenant_id=tenant_id, key=key, value=value))
-        await s.commit()
-
-
 @pytest.fixture(scope="module")
 def gateway(settings: Settings, engines: Engines) -> LlmGateway:
-    # Config and spend are re-read on every call: each test stores its own routing.
-    tuned = settings.model_copy(update={"llm_config_ttl_s": 0.0, "llm_spend_cache_s": 0.0})
-    return build_gateway(tuned, engines.sessions)
+    return eager_gateway(settings, engines)
 
 
 @pytest.fixture
@@ -104,14 +89,14 @@ async def routing(
     async def use(*names: str, **per_name: dict[str, Any]) -> None:
         deps = [deployment(n, fakes[n], **per_name.get(n, {})) for n in names]
         cfg = RoutingConfig.model_validate({"deployments": deps, "cooldown_s": 60})
-        await store_config(engines.sessions, None, ROUTING_KEY, cfg.model_dump_json())
+        await store_config(engines, None, ROUTING_KEY, cfg.model_dump_json())
 
     for fake in fakes.values():
         fake.reset()
     gateway.health.reset()  # a cooldown from the previous test must not leak into this one
     yield use
-    await store_config(engines.sessions, None, ROUTING_KEY, "")
-    await store_config(engines.sessions, 1, BUDGET_KEY, "")
+    await store_config(engines, None, ROUTING_KEY, "")
+    await store_config(engines, 1, BUDGET_KEY, "")
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +286,7 @@ async def test_budget_policy_shows_in_the_generate_step(
     key = demo_keys["harborview-patient-9"]
     spent = await UsageLedger(engines.sessions, cache_s=0).month_spend(1)
     await store_config(
-        engines.sessions,
+        engines,
         1,
         BUDGET_KEY,
         Budget(monthly_usd=spent, policy="downgrade").model_dump_json(),
@@ -312,7 +297,7 @@ async def test_budget_policy_shows_in_the_generate_step(
     assert any("policy downgrade -> gemini" in r for r in out["reasoning"])
     assert fakes["anthropic"].requests == []
     await store_config(
-        engines.sessions,
+        engines,
         1,
         BUDGET_KEY,
         Budget(monthly_usd=spent, policy="refuse").model_dump_json(),

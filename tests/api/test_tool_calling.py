@@ -12,18 +12,17 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from temporalio.client import Client
 
-from activities.llm.factory import build_gateway
 from activities.llm.gateway import LlmGateway
 from api.main import create_app
 from core.llm_config import ROUTING_KEY, RoutingConfig
 from core.settings import Settings
-from store.models import Appointment, LlmCall, PlatformConfig
+from store.models import Appointment, LlmCall
 from tests.conftest import key_headers
 from tests.fakes.openai_server import FakeOpenAI, ScriptedToolCall
-from tests.helpers import bookable_slot, rows
+from tests.helpers import bookable_slot, eager_gateway, rows, store_config
 from worker import Engines, create_worker
 
 KEY = "sk-fake-tools"
@@ -52,21 +51,12 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
 
 
 async def store_routing(engines: Engines, value: str) -> None:
-    async with engines.sessions() as s:
-        await s.execute(
-            delete(PlatformConfig).where(
-                col(PlatformConfig.key) == ROUTING_KEY, col(PlatformConfig.tenant_id).is_(None)
-            )
-        )
-        if value:
-            s.add(PlatformConfig(tenant_id=None, key=ROUTING_KEY, value=value))
-        await s.commit()
+    await store_config(engines, None, ROUTING_KEY, value)
 
 
 @pytest.fixture(scope="module")
 def gateway(settings: Settings, engines: Engines) -> LlmGateway:
-    tuned = settings.model_copy(update={"llm_config_ttl_s": 0.0, "llm_spend_cache_s": 0.0})
-    return build_gateway(tuned, engines.sessions)
+    return eager_gateway(settings, engines)
 
 
 @pytest.fixture
