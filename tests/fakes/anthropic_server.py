@@ -21,7 +21,15 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.common import Failure, Turn, count_tokens, seconds_text, sse
+from tests.fakes.common import (
+    Failure,
+    Turn,
+    content_text,
+    count_tokens,
+    last_user_text,
+    seconds_text,
+    sse,
+)
 from tests.fakes.completion import CompletionFake, run_main
 
 ANTHROPIC_VERSION_HEADER = "anthropic-version"
@@ -49,24 +57,16 @@ CONTEXT_WINDOW = "prompt is too long: {tokens} tokens > 200000 maximum"
 STOP_REASONS = {"stop": "end_turn", "length": "max_tokens"}
 
 
-def content_text(content: Any) -> str:
-    """The text of a ``system`` or message ``content``: a string or a list of blocks."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        # One block per line, so words of adjacent blocks are never run together when counted.
-        return "\n".join(
-            str(block.get("text", ""))
-            for block in content
-            if isinstance(block, dict) and block.get("type") == "text"
-        )
-    return ""
-
-
 class FakeAnthropic(CompletionFake):
     """Anthropic's Messages API; ``api_key`` is checked against ``x-api-key``."""
 
     provider_name = "Anthropic"
+    malformed_body = '{"id": "msg_broken", "type": "message", "content": [{"type": "te'
+    malformed_event = (
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"del\n\n'
+    )
+    context_window_message = CONTEXT_WINDOW
+    context_window_limit = 200_000
 
     @property
     def base_url(self) -> str:
@@ -80,10 +80,9 @@ class FakeAnthropic(CompletionFake):
         return path == "/v1/messages"
 
     def _user_text(self, body: dict[str, Any]) -> str:
-        for message in reversed(body.get("messages") or []):
-            if isinstance(message, dict) and message.get("role") == "user":
-                return content_text(message.get("content"))
-        return ""
+        return last_user_text(
+            body.get("messages"), lambda message: content_text(message.get("content"))
+        )
 
     def _auth_error(self, request: web.Request) -> web.Response | None:
         if request.headers.get(ANTHROPIC_VERSION_HEADER) is None:
@@ -203,28 +202,10 @@ class FakeAnthropic(CompletionFake):
     def _error_event(self, failure: Failure, turn: Turn) -> bytes:
         return sse(_error_body(failure.status, failure.message), "error")
 
-    def _malformed_event(self, turn: Turn) -> bytes:
-        return b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"del\n\n'
-
     # -- errors ------------------------------------------------------------------------------
 
-    def _failure_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
-        if failure.kind == "malformed":
-            return web.Response(
-                status=200,
-                text='{"id": "msg_broken", "type": "message", "content": [{"type": "te',
-                content_type="application/json",
-            )
-        if failure.kind == "content_policy":
-            return self._error_response(400, failure.message or CONTENT_POLICY)
-        if failure.kind == "context_window":
-            tokens = 200_000 + turn.prompt_tokens
-            return self._error_response(
-                400, failure.message or CONTEXT_WINDOW.format(tokens=tokens)
-            )
-        return self._error_response(
-            failure.status, failure.message, retry_after=failure.retry_after
-        )
+    def _content_policy_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        return self._error_response(400, failure.message or CONTENT_POLICY)
 
     def _error_response(
         self, status: int, message: str | None, *, retry_after: float | None = None

@@ -116,6 +116,34 @@ def count_tokens(text: str) -> int:
     return len(text.split())
 
 
+def content_text(content: Any, separator: str = "\n") -> str:
+    """The text of a content that is a string or a list of ``{"type": "text", ...}`` blocks.
+
+    By default one block per line, so words of adjacent blocks are never run together when
+    counted.
+    """
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return separator.join(
+            str(block.get("text", ""))
+            for block in content
+            if isinstance(block, dict) and block.get("type") == "text"
+        )
+    return ""
+
+
+def last_user_text(
+    messages: Any, text_of: Callable[[dict[str, Any]], str], default_role: str | None = None
+) -> str:
+    """``text_of`` the last message whose role (``default_role`` when it has none) is "user";
+    "" when there is none."""
+    for message in reversed(messages or []):
+        if isinstance(message, dict) and message.get("role", default_role) == "user":
+            return text_of(message)
+    return ""
+
+
 def seconds_text(value: float) -> str:
     # Integral seconds are written without ".0": the form clients parse most reliably.
     return str(int(value)) if value == int(value) else str(value)

@@ -82,9 +82,17 @@ class CompletionFake(FakeProvider):
     def _user_text(self, body: dict[str, Any]) -> str:
         """The text of the last user message, for the default reply."""
 
+    # A truncated JSON body (the "malformed" failure before the response) and a broken stream
+    # event (the same mid-stream), each in the provider's own shape.
+    malformed_body: str
+    malformed_event: bytes
+    # The provider's "prompt too long" message ({tokens}: the prompt's size) and its limit.
+    context_window_message: str
+    context_window_limit: int
+
     @abstractmethod
-    def _failure_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
-        """The response for a status/malformed/content_policy/context_window failure."""
+    def _content_policy_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        """The provider's refusal of a request before any response byte."""
 
     @abstractmethod
     def _json_reply(self, turn: Turn) -> web.Response: ...
@@ -104,9 +112,6 @@ class CompletionFake(FakeProvider):
 
     @abstractmethod
     def _error_event(self, failure: Failure, turn: Turn) -> bytes: ...
-
-    @abstractmethod
-    def _malformed_event(self, turn: Turn) -> bytes: ...
 
     @abstractmethod
     def _refusal_events(self, turn: Turn) -> list[bytes]:
@@ -152,6 +157,25 @@ class CompletionFake(FakeProvider):
         if await self._sleep(self.delay * len(turn.pieces)):
             return self._shutting_down()
         return self._json_reply(turn)
+
+    def _failure_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        """The response for a status/malformed/content_policy/context_window failure."""
+        if failure.kind == "malformed":
+            return web.Response(
+                status=200, text=self.malformed_body, content_type="application/json"
+            )
+        if failure.kind == "content_policy":
+            return self._content_policy_response(failure, turn)
+        if failure.kind == "context_window":
+            return self._context_window_response(failure, turn)
+        return self._error_response(
+            failure.status, failure.message, retry_after=failure.retry_after
+        )
+
+    def _context_window_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        tokens = self.context_window_limit + turn.prompt_tokens
+        message = failure.message or self.context_window_message.format(tokens=tokens)
+        return self._error_response(400, message)
 
     def _tool_calls_for(self, turn: Turn) -> list[ScriptedToolCall]:
         """The function calls to answer with; none unless a provider's fake supports them."""
@@ -232,7 +256,7 @@ class CompletionFake(FakeProvider):
         if failure.kind == "content_policy":
             events = self._refusal_events(turn)
         elif failure.kind == "malformed":
-            events = [self._malformed_event(turn)]
+            events = [self.malformed_event]
         else:
             events = [self._error_event(failure, turn)]
         for event in events:
@@ -262,15 +286,7 @@ def run_main(cls: type[CompletionFake], doc: str | None, argv: list[str] | None 
     parser.add_argument("--reply", default=None, help="fixed reply (default: echo the user)")
     parser.add_argument("--api-key", default=None, help="require this API key")
     parser.add_argument("--no-usage", action="store_true", help="streams report no usage")
-    args = parser.parse_args(argv)
-    fake = cls(
-        reply=args.reply,
-        delay=args.delay,
-        first_token_delay=args.first_token_delay,
-        chunk_words=args.chunk_words,
-        api_key=args.api_key,
-        report_usage=not args.no_usage,
-        host=args.host,
-        port=args.port,
-    )
-    fake.serve_forever()
+    # Every option is named as the constructor's parameter, but for the negated usage flag.
+    options = vars(parser.parse_args(argv))
+    options["report_usage"] = not options.pop("no_usage")
+    cls(**options).serve_forever()

@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.common import Failure, Turn, count_tokens, sse
+from tests.fakes.common import Failure, Turn, count_tokens, last_user_text, sse
 from tests.fakes.completion import CompletionFake, run_main
 
 API_VERSION = "v1beta"
@@ -81,6 +81,10 @@ class FakeGemini(CompletionFake):
     """Gemini's generateContent/streamGenerateContent; ``api_key`` against ``x-goog-api-key``."""
 
     provider_name = "Gemini"
+    malformed_body = '{"candidates": [{"content": {"parts": [{"text": "bro'
+    malformed_event = b'data: {"candidates": [{"content": {"parts": [{"text": "bro\r\n\r\n'
+    context_window_message = CONTEXT_WINDOW
+    context_window_limit = 1_048_576
 
     @property
     def base_url(self) -> str:
@@ -105,10 +109,7 @@ class FakeGemini(CompletionFake):
         return path.endswith(tuple(f":{method}" for method in METHODS))
 
     def _user_text(self, body: dict[str, Any]) -> str:
-        for content in reversed(body.get("contents") or []):
-            if isinstance(content, dict) and content.get("role", "user") == "user":
-                return parts_text(content)
-        return ""
+        return last_user_text(body.get("contents"), parts_text, default_role="user")
 
     def _auth_error(self, request: web.Request) -> web.Response | None:
         if self.api_key is None:
@@ -201,35 +202,15 @@ class FakeGemini(CompletionFake):
     def _error_event(self, failure: Failure, turn: Turn) -> bytes:
         return sse(_error_body(failure.status, failure.message), end="\r\n\r\n")
 
-    def _malformed_event(self, turn: Turn) -> bytes:
-        return b'data: {"candidates": [{"content": {"parts": [{"text": "bro\r\n\r\n'
-
     # -- errors ------------------------------------------------------------------------------
 
-    def _failure_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
-        if failure.kind == "malformed":
-            return web.Response(
-                status=200,
-                text='{"candidates": [{"content": {"parts": [{"text": "bro',
-                content_type="application/json",
-            )
-        if failure.kind == "content_policy":
-            # The prompt itself is blocked: HTTP 200, no candidates, promptFeedback.blockReason.
-            feedback = {"blockReason": "SAFETY", "safetyRatings": SAFETY_RATINGS}
-            body = {**self._response(turn, None, None), "promptFeedback": feedback}
-            if turn.stream:
-                return web.Response(
-                    body=sse(body, end="\r\n\r\n"), content_type="text/event-stream"
-                )
-            return web.json_response(body)
-        if failure.kind == "context_window":
-            tokens = 1_048_576 + turn.prompt_tokens
-            return self._error_response(
-                400, failure.message or CONTEXT_WINDOW.format(tokens=tokens)
-            )
-        return self._error_response(
-            failure.status, failure.message, retry_after=failure.retry_after
-        )
+    def _content_policy_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        # The prompt itself is blocked: HTTP 200, no candidates, promptFeedback.blockReason.
+        feedback = {"blockReason": "SAFETY", "safetyRatings": SAFETY_RATINGS}
+        body = {**self._response(turn, None, None), "promptFeedback": feedback}
+        if turn.stream:
+            return web.Response(body=sse(body, end="\r\n\r\n"), content_type="text/event-stream")
+        return web.json_response(body)
 
     def _error_response(
         self, status: int, message: str | None, *, retry_after: float | None = None

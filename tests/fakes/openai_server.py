@@ -34,7 +34,9 @@ from tests.fakes.common import (
     ScriptedToolCall,
     ToolCallSource,
     Turn,
+    content_text,
     count_tokens,
+    last_user_text,
     seconds_text,
     split_words,
     sse,
@@ -85,24 +87,12 @@ def default_reply(body: dict[str, Any]) -> str:
 
 
 def _last_user_text(body: dict[str, Any]) -> str:
-    for message in reversed(body.get("messages") or []):
-        if isinstance(message, dict) and message.get("role") == "user":
-            return message_text(message)
-    return ""
+    return last_user_text(body.get("messages"), message_text)
 
 
 def message_text(message: dict[str, Any]) -> str:
     """The text of a message whose content is a string or a list of content parts."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            str(part.get("text", ""))
-            for part in content
-            if isinstance(part, dict) and part.get("type") == "text"
-        )
-    return ""
+    return content_text(message.get("content"), separator="")
 
 
 class FakeOpenAI(CompletionFake):
@@ -113,6 +103,10 @@ class FakeOpenAI(CompletionFake):
     finish_reason "tool_calls"."""
 
     provider_name = "OpenAI"
+    malformed_body = '{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"ind'
+    malformed_event = b'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"con\n\n'
+    context_window_message = CONTEXT_WINDOW
+    context_window_limit = 128_000
     settings: tuple[str, ...] = (*CompletionFake.settings, "tool_calls")
 
     def __init__(self, *, tool_calls: ToolCallSource = None, **kwargs: Any) -> None:
@@ -293,30 +287,20 @@ class FakeOpenAI(CompletionFake):
         # OpenAI's mid-stream error: a data event holding an error object, then no [DONE].
         return sse(_error_body(failure.status, failure.message))
 
-    def _malformed_event(self, turn: Turn) -> bytes:
-        return b'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"con\n\n'
-
     # -- errors ------------------------------------------------------------------------------
 
-    def _failure_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
-        if failure.kind == "malformed":
-            return web.Response(
-                status=200,
-                text='{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"ind',
-                content_type="application/json",
-            )
-        if failure.kind == "content_policy":
-            body = _error_body(400, failure.message or CONTENT_POLICY)
-            body["error"]["code"] = "content_policy_violation"
-            return web.json_response(body, status=400)
-        if failure.kind == "context_window":
-            message = failure.message or CONTEXT_WINDOW.format(tokens=128_000 + turn.prompt_tokens)
-            body = _error_body(400, message)
-            body["error"].update(param="messages", code="context_length_exceeded")
-            return web.json_response(body, status=400)
-        return self._error_response(
-            failure.status, failure.message, retry_after=failure.retry_after
+    def _content_policy_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        body = _error_body(400, failure.message or CONTENT_POLICY)
+        body["error"]["code"] = "content_policy_violation"
+        return web.json_response(body, status=400)
+
+    def _context_window_response(self, failure: Failure, turn: Turn) -> web.StreamResponse:
+        tokens = self.context_window_limit + turn.prompt_tokens
+        body = _error_body(
+            400, failure.message or self.context_window_message.format(tokens=tokens)
         )
+        body["error"].update(param="messages", code="context_length_exceeded")
+        return web.json_response(body, status=400)
 
     def _error_response(
         self, status: int, message: str | None, *, retry_after: float | None = None

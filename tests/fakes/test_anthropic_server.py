@@ -5,11 +5,7 @@ Each failure test also pins down which LiteLLM exception a gateway sees for it.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,26 +15,34 @@ from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.common import Failure, split_words
 from tests.fakes.litellm_client import (
     MESSAGES,
-    PROMPT_TOKENS,
     REPLY,
     REPLY_TOKENS,
     SYSTEM,
-    MidStreamFallbackError,
+    USER_ONLY,
     acomplete,
+    check_cut_mid_stream,
+    check_drop_then_recovery,
+    check_ends_silently,
+    check_kill_from_the_test_cuts_an_open_stream,
+    check_killed_then_restarted,
+    check_max_tokens_truncates,
+    check_reply_usage_and_cost,
+    check_streamed_reply_and_usage,
+    check_times_out,
     collect,
-    expected_cost,
+    fake_process,
     finish_reasons,
+    first_words,
     litellm,
+    post,
     provider_headers,
-    read_until_error,
     sse_events,
     usages,
 )
 
 MODEL = "anthropic/claude-haiku-4-5"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW_HEADERS = {"x-api-key": "test-key", "anthropic-version": "2023-06-01"}
-RAW_BODY = {"model": "claude-haiku-4-5", "max_tokens": 100, "messages": MESSAGES[1:]}
+RAW_BODY = {"model": "claude-haiku-4-5", "max_tokens": 100, "messages": USER_ONLY}
 
 
 @pytest.fixture
@@ -51,18 +55,14 @@ async def complete(fake: FakeAnthropic, **kwargs: Any) -> Any:
     return await acomplete(MODEL, fake.base_url, **kwargs)
 
 
+async def raw_post(fake: FakeAnthropic, body: dict[str, Any], **headers: str) -> httpx.Response:
+    return await post(f"{fake.base_url}/v1/messages", json=body, headers=headers or RAW_HEADERS)
+
+
 async def test_non_streaming_reply_usage_and_cost(fake: FakeAnthropic) -> None:
     response = await complete(fake)
 
-    assert response.choices[0].message.content == REPLY
-    assert response.choices[0].finish_reason == "stop"
-    assert response.model == "claude-haiku-4-5"
-    assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (
-        PROMPT_TOKENS,
-        REPLY_TOKENS,
-    )
-    cost = response._hidden_params["response_cost"]
-    assert cost == pytest.approx(expected_cost("claude-haiku-4-5", PROMPT_TOKENS, REPLY_TOKENS))
+    check_reply_usage_and_cost(response, "claude-haiku-4-5", priced_as="claude-haiku-4-5")
     # The request LiteLLM sent: Anthropic's path, key header and shape (system split out).
     call = fake.calls[-1]
     assert call.path == "/v1/messages"
@@ -78,24 +78,18 @@ async def test_stream_reassembles_and_reports_usage(fake: FakeAnthropic) -> None
     stream = await complete(fake, stream=True, stream_options={"include_usage": True})
     text, chunks = await collect(stream)
 
-    assert text == REPLY
-    assert finish_reasons(chunks) == ["stop"]
+    check_streamed_reply_and_usage(text, chunks)
     assert sum(bool(c.choices and c.choices[0].delta.content) for c in chunks) == len(
         split_words(REPLY, 2)
     )
     # LiteLLM does not forward stream_options to Anthropic; the usage chunk comes from the
     # provider's message_start/message_delta counts.
     assert "stream_options" not in fake.last_request
-    usage = usages(chunks)[-1]
-    assert (usage.prompt_tokens, usage.completion_tokens) == (PROMPT_TOKENS, REPLY_TOKENS)
 
 
 async def test_raw_stream_is_anthropic_sse(fake: FakeAnthropic) -> None:
     fake.chunk_words = 3
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/v1/messages", json=RAW_BODY | {"stream": True}, headers=RAW_HEADERS
-        )
+    resp = await raw_post(fake, RAW_BODY | {"stream": True})
     assert resp.headers["content-type"].startswith("text/event-stream")
     assert resp.headers["request-id"].startswith("req_")
     events = sse_events(resp.text)
@@ -123,10 +117,7 @@ async def test_without_usage_the_stream_has_none_and_litellm_estimates(
     fake: FakeAnthropic,
 ) -> None:
     fake.report_usage = False
-    async with httpx.AsyncClient() as client:
-        raw = await client.post(
-            f"{fake.base_url}/v1/messages", json=RAW_BODY | {"stream": True}, headers=RAW_HEADERS
-        )
+    raw = await raw_post(fake, RAW_BODY | {"stream": True})
     assert '"usage"' not in raw.text
 
     stream = await complete(fake, stream=True, stream_options={"include_usage": True})
@@ -188,7 +179,7 @@ async def test_refusal_mid_stream_ends_with_content_filter(fake: FakeAnthropic) 
     # Claude 4's streaming classifier: message_delta with stop_reason "refusal", no error.
     fake.refuse_next(after_chunks=3)
     text, chunks = await collect(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:3])
+    assert text == first_words(3)
     assert finish_reasons(chunks) == ["content_filter"]
 
 
@@ -205,109 +196,60 @@ async def test_context_overflow_is_context_window_exceeded(
 @pytest.mark.parametrize("stream", [False, True])
 async def test_hang_times_out(fake: FakeAnthropic, stream: bool) -> None:
     fake.hang_next()
-    started = time.monotonic()
-    with pytest.raises(litellm.Timeout):
-        await complete(fake, stream=stream, timeout=0.3)
-    assert time.monotonic() - started < 3
+    await check_times_out(complete(fake, stream=stream, timeout=0.3), within=3)
 
 
 async def test_hang_mid_stream_is_a_mid_stream_fallback_error(fake: FakeAnthropic) -> None:
     fake.hang_next(after_chunks=2)
-    stream = await complete(fake, stream=True, timeout=0.3)
-    text, error = await read_until_error(stream)
-    assert text == "".join(split_words(REPLY, 1)[:2])
-    assert isinstance(error, MidStreamFallbackError)
-    assert isinstance(error.original_exception, litellm.APIConnectionError)
+    await check_cut_mid_stream(await complete(fake, stream=True, timeout=0.3), 2)
 
 
 async def test_error_event_mid_stream(fake: FakeAnthropic) -> None:
     fake.fail_next(529, after_chunks=2)
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:2])
     # MidStreamFallbackError subclasses ServiceUnavailableError; it wraps the mapped error.
-    assert isinstance(error, MidStreamFallbackError)
+    stream = await complete(fake, stream=True)
+    error = await check_cut_mid_stream(stream, 2, litellm.InternalServerError)
     assert isinstance(error, litellm.ServiceUnavailableError)
-    assert isinstance(error.original_exception, litellm.InternalServerError)
-    assert error.generated_content == text
 
 
 async def test_malformed_mid_stream_ends_silently(fake: FakeAnthropic) -> None:
     # LiteLLM buffers an undecodable event as a possibly-fragmented one and, at the end of
     # the stream, drops it: the caller sees a short reply and no error at all.
     fake.malform_next(after_chunks=2)
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert error is None
-    assert text == "".join(split_words(REPLY, 1)[:2])
+    await check_ends_silently(await complete(fake, stream=True), 2)
 
 
 async def test_drop_mid_stream_raises_and_the_server_stays_up(fake: FakeAnthropic) -> None:
-    fake.drop_next(after_chunks=3)
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:3])
-    assert isinstance(error, MidStreamFallbackError)
-    assert isinstance(error.original_exception, litellm.APIConnectionError)
-
-    fake.drop_next(after_chunks=0)  # before any response byte
-    with pytest.raises(litellm.InternalServerError, match="Server disconnected"):
-        await complete(fake, stream=True)
-    assert (await complete(fake)).choices[0].message.content == REPLY
+    await check_drop_then_recovery(
+        fake, complete, litellm.InternalServerError, "Server disconnected", stream=True
+    )
 
 
 async def test_scripted_kill_mid_stream_then_restart(fake: FakeAnthropic) -> None:
     fake.script(Failure("kill", after_chunks=3))
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:3])
-    assert isinstance(error, MidStreamFallbackError)
-
     # Dead: connections are refused, which LiteLLM reports as an InternalServerError.
-    with pytest.raises(litellm.InternalServerError, match="Cannot connect"):
-        await complete(fake)
-    fake.start()  # the provider comes back on the same port
-    assert (await complete(fake)).choices[0].message.content == REPLY
+    await check_killed_then_restarted(fake, complete, litellm.InternalServerError, "Cannot connect")
 
 
 async def test_kill_from_the_test_cuts_an_open_stream(fake: FakeAnthropic) -> None:
-    fake.delay = 0.2  # slow enough that the stream is surely still open when killed
-    stream = await complete(fake, stream=True)
-    received = ""
-    with pytest.raises(MidStreamFallbackError):
-        async for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                received += chunk.choices[0].delta.content
-                fake.kill()
-    assert received and REPLY.startswith(received) and received != REPLY
+    await check_kill_from_the_test_cuts_an_open_stream(fake, complete)
 
 
 async def test_max_tokens_truncates_with_finish_reason_length(fake: FakeAnthropic) -> None:
-    response = await complete(fake, max_tokens=3)
-    assert response.choices[0].message.content == "Your appointment is"
-    assert response.choices[0].finish_reason == "length"
+    await check_max_tokens_truncates(fake, complete)
 
 
 async def test_wrong_key_and_missing_version_are_rejected(fake: FakeAnthropic) -> None:
     with pytest.raises(litellm.AuthenticationError):
         await complete(fake, api_key="wrong-key")
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/v1/messages", json=RAW_BODY, headers={"x-api-key": "test-key"}
-        )
+    resp = await raw_post(fake, RAW_BODY, **{"x-api-key": "test-key"})
     assert resp.status_code == 400
     assert resp.json()["error"]["type"] == "invalid_request_error"
 
 
 def test_runs_as_a_process_and_dies_on_request() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.anthropic_server", "--port", "0", "--reply", "pong"],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
+    with fake_process("anthropic_server", "--reply", "pong") as (proc, base_url):
         resp = httpx.post(f"{base_url}/v1/messages", json=RAW_BODY, headers=RAW_HEADERS)
         assert resp.json()["content"] == [{"type": "text", "text": "pong"}]
         assert httpx.post(f"{base_url}/_fake/kill").json() == {"killed": True}
         assert proc.wait(timeout=10) == 0
-    finally:
-        proc.kill()

@@ -7,11 +7,8 @@ errors "before the response" surface while iterating.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,16 +19,26 @@ from tests.fakes.common import Failure, split_words
 from tests.fakes.gemini_server import FakeGemini
 from tests.fakes.litellm_client import (
     MESSAGES,
-    PROMPT_TOKENS,
     REPLY,
     REPLY_TOKENS,
     SYSTEM,
     MidStreamFallbackError,
     acomplete,
+    check_cut_mid_stream,
+    check_drop_then_recovery,
+    check_ends_silently,
+    check_kill_from_the_test_cuts_an_open_stream,
+    check_killed_then_restarted,
+    check_max_tokens_truncates,
+    check_reply_usage_and_cost,
+    check_streamed_reply_and_usage,
+    check_times_out,
     collect,
-    expected_cost,
+    fake_process,
     finish_reasons,
+    first_words,
     litellm,
+    post,
     provider_headers,
     read_until_error,
     sse_events,
@@ -39,7 +46,6 @@ from tests.fakes.litellm_client import (
 )
 
 MODEL = "gemini/gemini-2.5-flash"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RAW_BODY = {"contents": [{"role": "user", "parts": [{"text": MESSAGES[1]["content"]}]}]}
 
 
@@ -69,18 +75,19 @@ def raw_url(fake: FakeGemini, method: str) -> str:
     return f"{fake.base_url}/models/gemini-2.5-flash:{method}"
 
 
+async def raw_stream(fake: FakeGemini) -> httpx.Response:
+    return await post(
+        raw_url(fake, "streamGenerateContent"),
+        params={"alt": "sse"},
+        json=RAW_BODY,
+        headers={"x-goog-api-key": "test-key"},
+    )
+
+
 async def test_non_streaming_reply_usage_and_cost(fake: FakeGemini) -> None:
     response = await complete(fake)
 
-    assert response.choices[0].message.content == REPLY
-    assert response.choices[0].finish_reason == "stop"
-    assert response.model == "gemini-2.5-flash"
-    assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (
-        PROMPT_TOKENS,
-        REPLY_TOKENS,
-    )
-    cost = response._hidden_params["response_cost"]
-    assert cost == pytest.approx(expected_cost(MODEL, PROMPT_TOKENS, REPLY_TOKENS))
+    check_reply_usage_and_cost(response, "gemini-2.5-flash", priced_as=MODEL)
     # The request LiteLLM sent: {api_base}/models/<model>:generateContent, key in a header.
     call = fake.calls[-1]
     assert call.path == "/v1beta/models/gemini-2.5-flash:generateContent"
@@ -94,24 +101,15 @@ async def test_stream_reassembles_and_reports_usage(fake: FakeGemini) -> None:
     fake.chunk_words = 2
     text, chunks = await stream_text(fake, stream_options={"include_usage": True})
 
-    assert text == REPLY
-    assert finish_reasons(chunks) == ["stop"]
+    check_streamed_reply_and_usage(text, chunks)
     assert fake.calls[-1].path.endswith(":streamGenerateContent")
     assert fake.calls[-1].query == "alt=sse"
     assert "stream_options" not in fake.last_request, "LiteLLM does not forward it to Gemini"
-    usage = usages(chunks)[-1]
-    assert (usage.prompt_tokens, usage.completion_tokens) == (PROMPT_TOKENS, REPLY_TOKENS)
 
 
 async def test_raw_stream_is_gemini_sse(fake: FakeGemini) -> None:
     fake.chunk_words = 3
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            raw_url(fake, "streamGenerateContent"),
-            params={"alt": "sse"},
-            json=RAW_BODY,
-            headers={"x-goog-api-key": "test-key"},
-        )
+    resp = await raw_stream(fake)
     assert resp.headers["content-type"].startswith("text/event-stream")
     assert "\r\n\r\n" in resp.text
     events = [data for name, data in sse_events(resp.text)]
@@ -130,13 +128,7 @@ async def test_raw_stream_is_gemini_sse(fake: FakeGemini) -> None:
 
 async def test_without_usage_the_stream_has_none_and_litellm_estimates(fake: FakeGemini) -> None:
     fake.report_usage = False
-    async with httpx.AsyncClient() as client:
-        raw = await client.post(
-            raw_url(fake, "streamGenerateContent"),
-            params={"alt": "sse"},
-            json=RAW_BODY,
-            headers={"x-goog-api-key": "test-key"},
-        )
+    raw = await raw_stream(fake)
     assert "usageMetadata" not in raw.text
 
     text, chunks = await stream_text(fake, stream_options={"include_usage": True})
@@ -206,7 +198,7 @@ async def test_blocked_prompt_is_a_content_filter_reply_not_an_error(fake: FakeG
 async def test_safety_stop_mid_stream_ends_with_content_filter(fake: FakeGemini) -> None:
     fake.refuse_next(after_chunks=3)
     text, chunks = await stream_text(fake)
-    assert text == "".join(split_words(REPLY, 1)[:3])
+    assert text == first_words(3)
     assert finish_reasons(chunks) == ["content_filter"]
 
 
@@ -220,10 +212,7 @@ async def test_context_overflow_is_context_window_exceeded(fake: FakeGemini, str
 
 async def test_hang_times_out(fake: FakeGemini) -> None:
     fake.hang_next()
-    started = time.monotonic()
-    with pytest.raises(litellm.Timeout):
-        await complete(fake, timeout=0.3)
-    assert time.monotonic() - started < 3
+    await check_times_out(complete(fake, timeout=0.3), within=3)
 
 
 async def test_stream_ignores_timeout(fake: FakeGemini) -> None:
@@ -244,98 +233,54 @@ async def test_stream_hang_times_out_with_own_client(
         await stream_text(fake, client=short_timeout_client)
 
     fake.hang_next(after_chunks=2)
-    text, error = await read_until_error(
-        await complete(fake, stream=True, client=short_timeout_client)
-    )
-    assert text == "".join(split_words(REPLY, 1)[:2])
-    assert isinstance(error, MidStreamFallbackError)
-    assert isinstance(error.original_exception, litellm.APIConnectionError)
+    await check_cut_mid_stream(await complete(fake, stream=True, client=short_timeout_client), 2)
 
 
 async def test_error_event_mid_stream(fake: FakeGemini) -> None:
     fake.fail_next(500, after_chunks=2)
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:2])
-    assert isinstance(error, MidStreamFallbackError)
+    stream = await complete(fake, stream=True)
+    error = await check_cut_mid_stream(stream, 2, litellm.InternalServerError)
     assert not error.is_pre_first_chunk
-    assert isinstance(error.original_exception, litellm.InternalServerError)
-    assert error.generated_content == text
 
 
 async def test_malformed_mid_stream_ends_silently(fake: FakeGemini) -> None:
     # As for Anthropic: LiteLLM buffers the broken event as a fragment and drops it at EOF.
     fake.malform_next(after_chunks=2)
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert error is None
-    assert text == "".join(split_words(REPLY, 1)[:2])
+    await check_ends_silently(await complete(fake, stream=True), 2)
 
 
 async def test_drop_raises_and_the_server_stays_up(fake: FakeGemini) -> None:
-    fake.drop_next(after_chunks=3)
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:3])
-    assert isinstance(error, MidStreamFallbackError)
-    assert isinstance(error.original_exception, litellm.APIConnectionError)
-
-    fake.drop_next(after_chunks=0)  # before any response byte
-    with pytest.raises(litellm.APIConnectionError, match="Server disconnected"):
-        await complete(fake)
-    assert (await complete(fake)).choices[0].message.content == REPLY
+    await check_drop_then_recovery(
+        fake, complete, litellm.APIConnectionError, "Server disconnected"
+    )
 
 
 async def test_scripted_kill_mid_stream_then_restart(fake: FakeGemini) -> None:
     fake.script(Failure("kill", after_chunks=3))
-    text, error = await read_until_error(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:3])
-    assert isinstance(error, MidStreamFallbackError)
-
-    with pytest.raises(litellm.APIConnectionError, match="Cannot connect"):
-        await complete(fake)
-    fake.start()  # the provider comes back on the same port
-    assert (await complete(fake)).choices[0].message.content == REPLY
+    await check_killed_then_restarted(fake, complete, litellm.APIConnectionError, "Cannot connect")
 
 
 async def test_kill_from_the_test_cuts_an_open_stream(fake: FakeGemini) -> None:
-    fake.delay = 0.2  # slow enough that the stream is surely still open when killed
-    stream = await complete(fake, stream=True)
-    received = ""
-    with pytest.raises(MidStreamFallbackError):
-        async for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                received += chunk.choices[0].delta.content
-                fake.kill()
-    assert received and REPLY.startswith(received) and received != REPLY
+    await check_kill_from_the_test_cuts_an_open_stream(fake, complete)
 
 
 async def test_max_tokens_truncates_with_finish_reason_length(fake: FakeGemini) -> None:
-    response = await complete(fake, max_tokens=3)
-    assert response.choices[0].message.content == "Your appointment is"
-    assert response.choices[0].finish_reason == "length"
+    await check_max_tokens_truncates(fake, complete)
 
 
 async def test_wrong_or_missing_key_is_rejected(fake: FakeGemini) -> None:
     # Google answers a wrong key with 400 "API key not valid."; LiteLLM maps it on the text.
     with pytest.raises(litellm.AuthenticationError):
         await complete(fake, api_key="wrong-key")
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(raw_url(fake, "generateContent"), json=RAW_BODY)
+    resp = await post(raw_url(fake, "generateContent"), json=RAW_BODY)
     assert resp.status_code == 403
     assert resp.json()["error"]["status"] == "PERMISSION_DENIED"
 
 
 def test_runs_as_a_process() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.gemini_server", "--port", "0", "--reply", "pong"],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
+    with fake_process("gemini_server", "--reply", "pong") as (proc, base_url):
         assert base_url.endswith("/v1beta")
         resp = httpx.post(f"{base_url}/models/m:generateContent", json=RAW_BODY)
         assert resp.json()["candidates"][0]["content"]["parts"] == [{"text": "pong"}]
-    finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0, "SIGTERM is a clean shutdown"

@@ -8,20 +8,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.fakes.litellm_client import (
     REPLY,
-    MidStreamFallbackError,
+    USER_ONLY,
     acomplete,
+    check_cut_mid_stream,
+    check_drop_then_recovery,
+    check_killed_then_restarted,
     collect,
+    first_words,
     litellm,
+    post,
     provider_headers,
 )
-from tests.fakes.openai_server import FakeOpenAI, split_words
-
-USER = [{"role": "user", "content": "Can I book a cleaning next week?"}]
+from tests.fakes.openai_server import FakeOpenAI
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ async def test_content_policy_violation(fake: FakeOpenAI, stream: bool) -> None:
 async def test_content_filter_mid_stream_ends_the_reply(fake: FakeOpenAI) -> None:
     fake.refuse_next(after_chunks=3)
     text, chunks = await collect(await complete(fake, stream=True))
-    assert text == "".join(split_words(REPLY, 1)[:3])
+    assert text == first_words(3)
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "content_filter"
 
 
@@ -72,50 +74,32 @@ async def test_stream_hang_times_out(fake: FakeOpenAI) -> None:
         await complete(fake, stream=True, timeout=0.3)
 
     fake.hang_next(after_chunks=2)
-    with pytest.raises(MidStreamFallbackError) as caught:
-        await collect(await complete(fake, stream=True, timeout=0.3))
     # Mid-stream, the read timeout is an APIConnectionError, not a litellm.Timeout.
-    assert isinstance(caught.value.original_exception, litellm.APIConnectionError)
+    await check_cut_mid_stream(await complete(fake, stream=True, timeout=0.3), 2)
 
 
 async def test_drop_mid_stream_raises_and_the_server_stays_up(fake: FakeOpenAI) -> None:
-    fake.drop_next(after_chunks=3)
-    stream = await complete(fake, stream=True)
-    with pytest.raises(MidStreamFallbackError) as caught:
-        await collect(stream)
-    assert isinstance(caught.value.original_exception, litellm.APIConnectionError)
-    assert caught.value.generated_content == "".join(split_words(REPLY, 1)[:3])
-
-    fake.drop_next(after_chunks=0)
     # A connection that dies before the response: LiteLLM says InternalServerError.
-    with pytest.raises(litellm.InternalServerError, match="Connection error"):
-        await complete(fake)
-    assert (await complete(fake)).choices[0].message.content == REPLY
+    await check_drop_then_recovery(fake, complete, litellm.InternalServerError, "Connection error")
 
 
 async def test_kill_mid_stream_then_restart(fake: FakeOpenAI) -> None:
     fake.kill_next(after_chunks=3)
-    stream = await complete(fake, stream=True)
-    with pytest.raises(MidStreamFallbackError) as caught:
-        await collect(stream)
-    assert isinstance(caught.value.original_exception, litellm.APIConnectionError)
     # Connection refused: also an InternalServerError (the openai SDK's APIConnectionError).
-    with pytest.raises(litellm.InternalServerError, match="Connection error"):
-        await complete(fake)
-    fake.start()
-    assert (await complete(fake)).choices[0].message.content == REPLY
+    await check_killed_then_restarted(
+        fake, complete, litellm.InternalServerError, "Connection error", litellm.APIConnectionError
+    )
 
 
 async def test_without_usage_the_stream_has_no_usage_chunk(fake: FakeOpenAI) -> None:
     fake.report_usage = False
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/chat/completions",
-            json={
-                "model": "m",
-                "messages": USER,
-                "stream": True,
-                "stream_options": {"include_usage": True},
-            },
-        )
+    resp = await post(
+        f"{fake.base_url}/chat/completions",
+        json={
+            "model": "m",
+            "messages": USER_ONLY,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        },
+    )
     assert '"usage"' not in resp.text

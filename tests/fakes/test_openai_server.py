@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
 
+from tests.fakes.litellm_client import (
+    REPLY,
+    USER_ONLY,
+    acomplete,
+    check_max_tokens_truncates,
+    check_times_out,
+    collect,
+    fake_process,
+    first_words,
+    litellm,
+    post,
+)
 from tests.fakes.openai_server import Failure, FakeOpenAI, split_words
-
-# LiteLLM fetches its model cost map over the network at import unless told not to, which
-# stalls an offline run for ~10 s; so the variable is set before the import below.
-os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-import litellm
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-REPLY = "Your appointment is confirmed for Tuesday at 10:00 with Dr. Rivera."
-USER = [{"role": "user", "content": "Can I book a cleaning next week?"}]
 
 
 @pytest.fixture
@@ -34,21 +33,9 @@ def fake() -> Iterator[FakeOpenAI]:
 
 
 async def complete(fake: FakeOpenAI, **kwargs: Any) -> Any:
-    # max_retries=0: a scripted failure must reach the test, not be retried away.
-    params: dict[str, Any] = {
-        "model": "openai/fake-model",
-        "api_base": fake.base_url,
-        "api_key": "sk-test",
-        "messages": USER,
-        "max_retries": 0,
-    }
-    return await litellm.acompletion(**(params | kwargs))
-
-
-async def collect(stream: Any) -> tuple[str, list[Any]]:
-    chunks = [chunk async for chunk in stream]
-    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    return text, chunks
+    # The user's message alone, unlike the other providers' tests.
+    params = {"messages": USER_ONLY, "api_key": "sk-test"} | kwargs
+    return await acomplete("openai/fake-model", fake.base_url, **params)
 
 
 def sse_events(body: str) -> list[str]:
@@ -66,15 +53,15 @@ async def test_non_streaming_reply_has_openai_shape(fake: FakeOpenAI) -> None:
     assert response.choices[0].finish_reason == "stop"
     assert response.model == "fake-model"
     assert response.usage.completion_tokens == len(REPLY.split())
-    assert response.usage.prompt_tokens == len(USER[0]["content"].split())
+    assert response.usage.prompt_tokens == len(USER_ONLY[0]["content"].split())
     assert response.usage.total_tokens == (
         response.usage.prompt_tokens + response.usage.completion_tokens
     )
 
 
 async def test_raw_non_streaming_body_matches_openai() -> None:
-    async with FakeOpenAI() as fake, httpx.AsyncClient() as client:
-        resp = await client.post(
+    async with FakeOpenAI() as fake:
+        resp = await post(
             f"{fake.base_url}/chat/completions",
             json={"model": "m", "messages": [{"role": "user", "content": "hello " * 20}]},
         )
@@ -103,16 +90,15 @@ async def test_streaming_deltas_join_to_the_reply_and_report_usage(fake: FakeOpe
 
 async def test_raw_stream_is_openai_sse(fake: FakeOpenAI) -> None:
     fake.chunk_words = 3
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/chat/completions",
-            json={
-                "model": "fake-model",
-                "messages": USER,
-                "stream": True,
-                "stream_options": {"include_usage": True},
-            },
-        )
+    resp = await post(
+        f"{fake.base_url}/chat/completions",
+        json={
+            "model": "fake-model",
+            "messages": USER_ONLY,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        },
+    )
     assert resp.headers["content-type"].startswith("text/event-stream")
     events = sse_events(resp.text)
     assert events[-1] == "[DONE]"
@@ -130,11 +116,10 @@ async def test_raw_stream_is_openai_sse(fake: FakeOpenAI) -> None:
 
 
 async def test_stream_without_include_usage_has_no_usage_chunk(fake: FakeOpenAI) -> None:
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/chat/completions",
-            json={"model": "fake-model", "messages": USER, "stream": True},
-        )
+    resp = await post(
+        f"{fake.base_url}/chat/completions",
+        json={"model": "fake-model", "messages": USER_ONLY, "stream": True},
+    )
     chunks = [json.loads(e) for e in sse_events(resp.text)[:-1]]
     assert all("usage" not in c and c["choices"] for c in chunks)
 
@@ -153,10 +138,9 @@ async def test_scripted_500_surfaces_then_service_recovers(fake: FakeOpenAI) -> 
 
 async def test_429_carries_retry_after(fake: FakeOpenAI) -> None:
     fake.fail_next(429, retry_after=2)
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/chat/completions", json={"model": "m", "messages": USER}
-        )
+    resp = await post(
+        f"{fake.base_url}/chat/completions", json={"model": "m", "messages": USER_ONLY}
+    )
     assert resp.status_code == 429
     assert resp.headers["retry-after"] == "2"
     assert resp.json()["error"]["code"] == "rate_limit_exceeded"
@@ -177,10 +161,7 @@ async def test_failures_are_consumed_in_order(fake: FakeOpenAI) -> None:
 
 async def test_hang_makes_the_client_time_out(fake: FakeOpenAI) -> None:
     fake.hang_next()
-    started = time.monotonic()
-    with pytest.raises(litellm.Timeout):
-        await complete(fake, timeout=0.5)
-    assert time.monotonic() - started < 5
+    await check_times_out(complete(fake, timeout=0.5), within=5)
 
 
 async def test_bounded_hang_is_just_a_slow_request(fake: FakeOpenAI) -> None:
@@ -199,7 +180,7 @@ async def test_malformed_mid_stream_raises_after_some_text(fake: FakeOpenAI) -> 
         async for chunk in stream:
             if chunk.choices and chunk.choices[0].delta.content:
                 received.append(chunk.choices[0].delta.content)
-    assert "".join(received) == "".join(split_words(REPLY, 1)[:2])
+    assert "".join(received) == first_words(2)
 
 
 async def test_error_event_mid_stream_raises(fake: FakeOpenAI) -> None:
@@ -238,9 +219,7 @@ async def test_delay_paces_the_stream(fake: FakeOpenAI) -> None:
 
 
 async def test_max_tokens_truncates_with_finish_reason_length(fake: FakeOpenAI) -> None:
-    response = await complete(fake, max_tokens=3)
-    assert response.choices[0].message.content == "Your appointment is"
-    assert response.choices[0].finish_reason == "length"
+    await check_max_tokens_truncates(fake, complete)
 
 
 async def test_wrong_api_key_is_rejected(fake: FakeOpenAI) -> None:
@@ -261,8 +240,10 @@ async def test_admin_endpoints_configure_a_running_fake(fake: FakeOpenAI) -> Non
     async with httpx.AsyncClient(base_url=root) as client:
         await client.post("/_fake/config", json={"reply": "from admin", "chunk_words": 2})
         await client.post("/_fake/failures", json={"failures": [{"status": 502}]})
-        failed = await client.post("/v1/chat/completions", json={"model": "m", "messages": USER})
-        ok = await client.post("/v1/chat/completions", json={"model": "m", "messages": USER})
+        failed = await client.post(
+            "/v1/chat/completions", json={"model": "m", "messages": USER_ONLY}
+        )
+        ok = await client.post("/v1/chat/completions", json={"model": "m", "messages": USER_ONLY})
         recorded = (await client.get("/_fake/requests")).json()
         await client.post("/_fake/reset")
 
@@ -279,21 +260,11 @@ def test_split_words_round_trips() -> None:
 
 
 def test_runs_as_a_process() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.openai_server", "--port", "0", "--reply", "pong"],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        base_url = line.rsplit(" ", 1)[-1].strip()
-        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1"), line
+    with fake_process("openai_server", "--reply", "pong") as (proc, base_url):
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1"), base_url
         resp = httpx.post(
-            f"{base_url}/chat/completions", json={"model": "m", "messages": USER}, timeout=10
+            f"{base_url}/chat/completions", json={"model": "m", "messages": USER_ONLY}, timeout=10
         )
         assert resp.json()["choices"][0]["message"]["content"] == "pong"
-    finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0, "SIGTERM is a clean shutdown"

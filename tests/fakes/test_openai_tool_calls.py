@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
+from tests.fakes.litellm_client import acomplete, post
 from tests.fakes.openai_server import FakeOpenAI, ScriptedToolCall
-
-os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-import litellm
 
 TOOLS = [
     {
@@ -41,17 +37,14 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
 
 async def complete(fake: FakeOpenAI, **kwargs: Any) -> Any:
     params: dict[str, Any] = {
-        "model": "openai/fake-model",
-        "api_base": fake.base_url,
         "api_key": "sk-test",
         "messages": USER,
         "tools": TOOLS,
-        "max_retries": 0,
         # This LiteLLM imports its MCP gateway (and the absent `mcp` package) for any request
         # with tools unless told the tools are plain functions.
         "_skip_mcp_handler": True,
     }
-    return await litellm.acompletion(**(params | kwargs))
+    return await acomplete("openai/fake-model", fake.base_url, **(params | kwargs))
 
 
 async def test_non_streaming_tool_call(fake: FakeOpenAI) -> None:
@@ -85,11 +78,9 @@ async def test_streamed_tool_call_reassembles(fake: FakeOpenAI) -> None:
 async def test_requests_without_tools_get_text_and_raw_shape_is_openais(fake: FakeOpenAI) -> None:
     plain = await complete(fake, tools=None)
     assert plain.choices[0].message.content == "Plain text."
-    async with httpx.AsyncClient() as client:
-        resp = await client.post(
-            f"{fake.base_url}/chat/completions",
-            json={"model": "m", "messages": USER, "tools": TOOLS},
-        )
+    resp = await post(
+        f"{fake.base_url}/chat/completions", json={"model": "m", "messages": USER, "tools": TOOLS}
+    )
     message = resp.json()["choices"][0]["message"]
     assert message["content"] is None and message["role"] == "assistant"
     assert message["tool_calls"][0]["function"]["arguments"] == (
