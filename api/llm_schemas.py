@@ -9,7 +9,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from api.schemas import CitationOut
 from core.llm_config import Budget, Deployment, RoutingConfig
-from core.payloads import BudgetReport, GenerateOutput, RouteOutput
+from core.llm_payloads import BudgetReport, GenerateOutput, RouteOutput
 from core.settings import Settings
 
 DeploymentName = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")

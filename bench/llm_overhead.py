@@ -36,7 +36,7 @@ import httpx
 from activities.llm.factory import build_gateway
 from activities.llm.gateway import Delta, GatewayRequest, GatewayResult
 from activities.llm.prompts import build_messages
-from core.payloads import GenerateInput
+from core.llm_payloads import GenerateInput
 from core.settings import Settings
 from devstack.temporal import free_port, wait_for_port
 from store.db import make_engine, make_session_factory

@@ -1,10 +1,88 @@
-"""Inputs and outputs of the LLM gateway's own workflows (POST /api/v1/llm/generate)."""
+"""Inputs and outputs of the LLM gateway: generation, routing, and its own workflows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from core.payloads import GenerateOutput
+from core.payloads import Citation, HistoryEntry, Passage, ToolResult
+
+
+@dataclass
+class GenerateInput:
+    tenant_id: int
+    prompt: str
+    intent: str
+    path: str
+    passages: list[Passage] = field(default_factory=list)
+    covered: bool = True
+    tool_results: list[ToolResult] = field(default_factory=list)
+    clarification: str | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+    stream_batch_ms: int = 0
+    # Replace PII before the input leaves for an external provider (tenant policy).
+    redact_for_provider: bool = True
+    # The clinic's own names (from the screen): a reply may name its providers and sites.
+    public_names: list[str] = field(default_factory=list)
+    # The turn (or API request) this serves: the spend ledger's keys derive from it.
+    request_key: str = ""
+    deployment: str | None = None  # a caller's explicit choice of deployment
+    # A request a provider refuses outright is answered offline (turns) or reported (API).
+    offline_on_reject: bool = True
+
+
+@dataclass
+class BudgetReport:
+    """The tenant's monthly budget as the gateway applied it to this call."""
+
+    limit_usd: float | None
+    spent_usd: float
+    projected_usd: float
+    policy: str
+    action: str  # none | downgraded | refused
+
+
+@dataclass
+class RouteInput:
+    tenant_id: int
+    prompt: str
+    intent: str | None = None
+    deployment: str | None = None
+
+
+@dataclass
+class RouteOutput:
+    """Where the gateway would send a request now, and why (POST /api/v1/llm/route)."""
+
+    deployment: str
+    provider: str
+    model: str
+    tier: str
+    reasoning: list[str]
+    chain: list[str]
+    budget: BudgetReport
+    estimated_cost_usd: float = 0.0
+    refused: bool = False
+
+
+@dataclass
+class GenerateOutput:
+    text: str
+    provider: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    citations: list[Citation] = field(default_factory=list)
+    deployment: str = ""
+    tier: str = ""
+    usage_source: str = "provider"  # provider | estimated
+    reasoning: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)
+    budget: BudgetReport | None = None
+    refused: bool = False
+    first_token_ms: float | None = None
+
 
 # Why a generate request ended without an answer; the API maps each to a status.
 CONTENT_POLICY = "llm_content_policy"

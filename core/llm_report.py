@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from core.payloads import GenerateOutput
+from core.llm_payloads import GenerateOutput
 
 
 def generate_report(reply: GenerateOutput) -> dict[str, Any]:

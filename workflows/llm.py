@@ -10,18 +10,14 @@ from core.llm_payloads import (
     CONTENT_POLICY,
     INVALID_REQUEST,
     UNAVAILABLE,
-    LlmGenerateRequest,
-    LlmGenerateResult,
-)
-from core.payloads import (
     GenerateInput,
     GenerateOutput,
-    RetrieveInput,
-    RetrieveOutput,
+    LlmGenerateRequest,
+    LlmGenerateResult,
     RouteInput,
     RouteOutput,
-    StreamEvent,
 )
+from core.payloads import RetrieveInput, RetrieveOutput, StreamEvent
 
 from .policies import ENGINE, LLM
 

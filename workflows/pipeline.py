@@ -16,13 +16,12 @@ from temporalio.workflow import ParentClosePolicy
 from core import search_attributes as sa
 from core.actions import RunActionInput
 from core.escalation import EscalationInput, escalation_id
+from core.llm_payloads import GenerateInput, GenerateOutput
 from core.llm_report import generate_report
 from core.payloads import (
     CheckOutputInput,
     ClassifyInput,
     ClassifyOutput,
-    GenerateInput,
-    GenerateOutput,
     PersistTurnInput,
     PipelineInput,
     PipelineResult,

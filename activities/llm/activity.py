@@ -13,14 +13,8 @@ from temporalio import activity
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.exceptions import ApplicationError
 
-from core.payloads import (
-    BudgetReport,
-    GenerateInput,
-    GenerateOutput,
-    RouteInput,
-    RouteOutput,
-    StreamEvent,
-)
+from core.llm_payloads import BudgetReport, GenerateInput, GenerateOutput, RouteInput, RouteOutput
+from core.payloads import StreamEvent
 from core.policy import LLM_MAX_ATTEMPTS
 
 from .errors import LlmRejected, LlmUnavailable

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from core.llm_config import Budget, Deployment, offline_deployment
-from core.payloads import Citation, GenerateInput
+from core.llm_payloads import GenerateInput
+from core.payloads import Citation
 from store.models import LlmCall
 
 from .config_store import LlmConfigStore

@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 
 from activities.retrieval.text import tokenize
-from core.payloads import Citation, GenerateInput, Passage, ToolResult
+from core.llm_payloads import GenerateInput
+from core.payloads import Citation, Passage, ToolResult
 from store.timeutil import fmt_local
 
 NOT_COVERED = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from activities.llm.grounded import phrase_tool_result
-from core.payloads import GenerateInput
+from core.llm_payloads import GenerateInput
 
 SYSTEM = (
     "You are the assistant of a medical clinic. Answer only from the CONTEXT below. "

@@ -6,7 +6,8 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from core.payloads import Citation, GenerateInput
+from core.llm_payloads import GenerateInput
+from core.payloads import Citation
 
 from .grounded import compose
 

@@ -33,9 +33,11 @@ from core.llm_payloads import (
     INVALID_REQUEST,
     LlmGenerateRequest,
     LlmGenerateResult,
+    RouteInput,
+    RouteOutput,
 )
 from core.logging import request_id_var
-from core.payloads import RouteInput, RouteOutput, StreamEvent
+from core.payloads import StreamEvent
 from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])

@@ -25,7 +25,8 @@ from activities.llm.ledger import UsageLedger
 from activities.llm.pricing import ModelCatalog
 from activities.llm.wire import WireUsage
 from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, Deployment, RoutingConfig
-from core.payloads import GenerateInput, Passage
+from core.llm_payloads import GenerateInput
+from core.payloads import Passage
 from core.settings import Settings
 from store.db import make_engine, make_session_factory
 from store.models import LlmCall, PlatformConfig

@@ -19,7 +19,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from api.main import create_app
-from core.payloads import GenerateInput, GenerateOutput, RetrieveInput, RetrieveOutput, StreamEvent
+from core.llm_payloads import GenerateInput, GenerateOutput
+from core.payloads import RetrieveInput, RetrieveOutput, StreamEvent
 from core.settings import Settings
 from tests.conftest import key_headers
 from workflows.llm import LlmGenerateWorkflow
