@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESIDIO_SET = ROOT.parent / "shared/datasets/pii/presidio/synth_dataset_v2.json"
-CLINIC_SET = ROOT / "bench/data/pii_clinic.json"
+CLINIC_SET = ROOT / "bench/data/pii_clinic_dev.json"
 
 # Gold labels of either set mapped to the platform's entity types; any other gold label is
 # not scored.

@@ -159,7 +159,7 @@ def test_recall_on_the_presidio_set(engine: PiiEngine) -> None:
 def test_recall_on_the_clinic_set(engine: PiiEngine) -> None:
     """Regression gate that needs nothing outside the repository: the hand-written clinic set
     (MRN, DOB, member ids and the rest), precision included."""
-    rows = json.loads((ROOT / "bench/data/pii_clinic.json").read_text(encoding="utf-8"))
+    rows = json.loads((ROOT / "bench/data/pii_clinic_dev.json").read_text(encoding="utf-8"))
     result = evaluate_pii(engine, rows)
     assert result["micro"]["recall"] >= 0.95 and result["micro"]["precision"] >= 0.95, result
     for entity in ("MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH", "INSURANCE_MEMBER_ID", "US_SSN"):
