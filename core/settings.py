@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     platform_admin_tenant_id: int | None = None
 
     intent_abstain_threshold: float = 0.45
+    # Languages the product detects and answers in (each needs a core/texts module); a
+    # message in none of them is answered in the first.
+    languages: str = "en,es"
     retrieval_top_k: int = 4
     retrieval_rrf_k: int = 60
     retrieval_fusion: Literal["hybrid", "weighted"] = "hybrid"
@@ -108,6 +111,15 @@ class Settings(BaseSettings):
     @property
     def model_dir(self) -> Path:
         return self.embedding_model_dir or self.data_dir / "models" / "all-minilm-l6-v2-onnx"
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(code.strip() for code in self.languages.split(",") if code.strip())
+
+    @property
+    def fit_cache_dir(self) -> Path:
+        """Fitted classifiers, keyed by what they were fitted on (beside the model)."""
+        return self.model_dir.parent / "fitted"
 
     @property
     def qdrant_path(self) -> Path:

@@ -1,4 +1,4 @@
-"""A small numpy MLP over sentence embeddings: fit in seconds, score in microseconds.
+"""A small numpy MLP over text features: fit in seconds, score in microseconds.
 
 Why not nearest neighbour alone: on CLINC150 a max-cosine threshold cannot separate
 in-scope from out-of-scope (in-scope accuracy and out-of-scope recall trade off well
@@ -80,6 +80,17 @@ class MlpScorer:
         g_hidden = (g_out @ w2.T) * (hidden > 0)
         l2 = self.config.l2
         return [x.T @ g_hidden + l2 * w1, g_hidden.sum(0), hidden.T @ g_out + l2 * w2, g_out.sum(0)]
+
+    def state(self) -> dict[str, Matrix]:
+        """The fitted weights, for `FitCache` to store."""
+        if self._w1 is None or self._b1 is None or self._w2 is None or self._b2 is None:
+            raise RuntimeError("scorer used before fit()")
+        return {"w1": self._w1, "b1": self._b1, "w2": self._w2, "b2": self._b2}
+
+    def load(self, state: dict[str, Matrix]) -> MlpScorer:
+        self._w1, self._b1 = state["w1"], state["b1"]
+        self._w2, self._b2 = state["w2"], state["b2"]
+        return self
 
     def proba(self, x: Matrix) -> Matrix:
         if self._w1 is None or self._b1 is None or self._w2 is None or self._b2 is None:
