@@ -1,6 +1,6 @@
-"""Emergency triage: phrase patterns, similarity to crisis exemplars, and category guidance."""
+"""Emergency triage: phrase patterns with guards, a learned crisis classifier, and tiers."""
 
-from .engine import CATEGORIES, Triage, TriageConfig, TriageEngine
-from .guidance import GUIDANCE, guidance_for
+from .engine import TIERS, Triage, TriageConfig, TriageEngine
+from .model import CATEGORIES
 
-__all__ = ["CATEGORIES", "GUIDANCE", "Triage", "TriageConfig", "TriageEngine", "guidance_for"]
+__all__ = ["CATEGORIES", "TIERS", "Triage", "TriageConfig", "TriageEngine"]

@@ -1,71 +1,95 @@
-"""The triage engine: phrase patterns, similarity to crisis exemplars, and their combination."""
+"""The triage engine: phrase patterns with guards, a learned crisis classifier, and tiers.
+
+Decision, in order (the reason names which one decided):
+1. a self-harm phrase -> self_harm, tier 988 (a physical danger said alongside is added);
+2. an acute physical phrase no guard explains away -> its category;
+3. the classifier's P(emergency) above the threshold -> its top category, unless the words
+   it relies on are negated, past, hypothetical or informational (then a higher bar);
+4. self-harm probability or a self-harm risk word with some probability -> the check-in tier.
+Tiers: 911 for physical emergencies, poison_control for a poisoning or accidental overdose
+with the person awake (911 when they are not), 988 for self-harm, check_in for ambiguous
+self-harm signals (it asks directly and gives 988). Every tier escalates.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
-from .guidance import GUIDANCE, guidance_for
-from .scan import Hit, causes, normalize, scan
+from core.texts import DEFAULT_LANGUAGE, say
 
-EXEMPLARS = Path(__file__).with_name("exemplars.json")
+from .model import CATEGORIES, EXEMPLARS_DIR, NONE, CrisisModel
+from .scan import Hit, causes, framing, normalize, scan
+
+if TYPE_CHECKING:
+    from activities.embedding.features import TextFeatures
+    from activities.embedding.fit_cache import FitCache
+
 SELF_HARM = "self_harm"
-# Order breaks ties between categories with equal evidence: the most time-critical first.
-CATEGORIES = (
-    SELF_HARM,
-    "cardiac",
-    "stroke",
-    "breathing",
-    "unconscious",
-    "allergic_reaction",
-    "overdose_poisoning",
-    "bleeding",
-    "seizure",
-)
+# Pattern categories that are presentations of a label category: someone who cannot be
+# woken is reported as cardiac (the label set's choice) but gets guidance for the unconscious.
+PRESENTS_AS = {"unconscious": "cardiac"}
 # How bad the worst case in each category is; severity is this times the signal's confidence.
 CATEGORY_WEIGHT = {
     SELF_HARM: 1.0,
     "cardiac": 0.95,
     "stroke": 0.95,
-    "breathing": 0.95,
-    "unconscious": 0.95,
-    "allergic_reaction": 0.9,
+    "respiratory": 0.95,
+    "allergic": 0.9,
     "overdose_poisoning": 0.9,
     "bleeding": 0.85,
     "seizure": 0.85,
 }
-# The model reads at most 256 tokens; a long message is triaged on its opening by similarity
-# (the patterns still read all of it).
-_EMBED_CHARS = 1000
-
-
-class TextEmbedder(Protocol):
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+# Guards that rule a category out rather than make it less likely: the words are negated,
+# figurative, or about an animal or a device.
+_HARD_GUARDS = frozenset({"negated", "idiom", "not a person", "in care"})
+_HARD_FRAMES = frozenset({"idiom", "animal", "in care"})
+# Said of an overdose, these make it an accident (Poison Control), not self-harm.
+_ACCIDENTAL = re.compile(
+    r"\b(?:by accident|accidentally|by mistake|mistakenly|forgot (?:i|that i|he|she) (?:had )?"
+    r"already|sin querer|por error|por equivocacion|se me olvido que ya|se equivoco|"
+    r"me equivoque)\b"
+)
+# A poisoning with any of these is a 911 call, not a Poison Control one.
+_SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
+_PASSED_OUT = re.compile(
+    r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
+    r"se desmayo|perdio el conocimiento|no despierta|no responde|inconsciente)\b"
+)
+# Said of a poisoning, these say the person is awake: Poison Control first.
+_AWAKE = re.compile(
+    r"\b(?:awake|alert|talking|acting (?:normal|fine|ok)|seems (?:fine|ok|okay|normal)|"
+    r"(?:is|he'?s|she'?s) (?:fine|ok|okay)|playing|esta (?:bien|jugando|despierto|despierta)|"
+    r"jugando normal|se ve bien|normal)\b"
+)
+TIERS = ("911", "poison_control", "988", "check_in")
 
 
 @dataclass(frozen=True)
 class TriageConfig:
-    """Cosine thresholds on the best exemplar per category; tuned on bench/data/triage_dev.json."""
+    """Classifier thresholds, chosen on bench/data/triage_dev.json (bench/triage_eval.py)."""
 
-    # Similarity alone (no phrase matched) escalates a physical category at this cosine...
-    similarity: float = 0.60
-    # ... and self-harm, where a miss costs the most, lower.
-    self_harm_similarity: float = 0.40
-    # A topic word ("seizure", "blood") with this much similarity to the same category.
-    combination: float = 0.50
-    # The best crisis exemplar must beat the best benign look-alike by this much; for
-    # self-harm it need only beat it.
-    margin: float = 0.05
-    self_harm_margin: float = 0.0
-    # A self-harm risk word ("hopeless", "end it all") lowers the self-harm bar as a topic
-    # word lowers the physical one (0.60 -> 0.50).
-    self_harm_combination: float = 0.30
+    # P(emergency) that escalates with no phrase matched.
+    emergency: float = 0.5
+    # ... when the message is negated, past, hypothetical or informational.
+    guarded: float = 0.97
+    # P(self_harm) alone for the check-in tier; a miss here costs the most.
+    self_harm: float = 0.3
+    # ... when the message reads as a general question or as past.
+    self_harm_framed: float = 0.7
+    # P(self_harm) with a self-harm risk word ("hopeless", "no way out").
+    self_harm_cue: float = 0.02
+    # P(overdose) that makes a message saying how much was taken an overdose.
+    overdose_cue: float = 0.1
+    # P of a severe category that makes a poisoning a 911 call.
+    severe: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,157 +100,205 @@ class Triage:
     reason: str = ""
     guidance: str = ""
     signals: list[str] = field(default_factory=list)
+    tier: str | None = None  # 911 | poison_control | 988 | check_in
+    presentation: str | None = None  # which guidance: a category, unconscious, overdose, ...
+
+
+@dataclass(frozen=True)
+class _Call:
+    category: str
+    confidence: float
+    reason: str
+    tier: str
+    presentation: str
+    extra: str | None = None  # a physical presentation to add to self-harm guidance
 
 
 class TriageEngine:
     """Immutable after construction, so one instance serves concurrent calls.
 
-    With `embedder=None` it runs on phrase patterns alone (the API process loads no model);
-    in that mode a weak self-harm cue escalates by itself, since no similarity can confirm it.
-    """
+    With `features=None` it runs on phrase patterns alone (tests and tools with no model);
+    in that mode a weak self-harm cue escalates by itself, since nothing can weigh it."""
 
     def __init__(
         self,
-        embedder: TextEmbedder | None,
+        features: TextFeatures | None,
         *,
         config: TriageConfig = TriageConfig(),
-        exemplars: Path = EXEMPLARS,
+        negatives: Sequence[str] = (),
+        exemplars: Path = EXEMPLARS_DIR,
+        cache: FitCache | None = None,
     ) -> None:
-        self.embedder = embedder
+        self.features = features
         self.config = config
-        data = json.loads(exemplars.read_text(encoding="utf-8"))
-        texts: list[str] = []
-        labels: list[int] = []
-        for i, cat in enumerate(CATEGORIES):
-            examples = data["emergency"].get(cat, [])
-            texts += examples
-            labels += [i] * len(examples)
-        benign: list[str] = data["benign"]
-        self._labels = np.array(labels)
-        self._vectors: np.ndarray | None = None
-        self._benign: np.ndarray | None = None
-        if embedder is not None:
-            # Exemplars are embedded once here; a message costs one embedding and two products.
-            vectors = np.asarray(embedder.embed([normalize(t) for t in texts + benign]))
-            self._vectors = vectors[: len(texts)]
-            self._benign = vectors[len(texts) :]
+        self.model = (
+            CrisisModel(features, negatives=negatives, exemplars=exemplars, cache=cache)
+            if features is not None
+            else None
+        )
 
-    def similarities(
-        self, text: str, embedding: np.ndarray | None = None
-    ) -> tuple[dict[str, float], float]:
-        """Best cosine per category and the best cosine to a benign look-alike."""
-        if self.embedder is None or self._vectors is None or self._benign is None:
-            return {}, 0.0
-        if embedding is None:
-            embedding = np.asarray(self.embedder.embed([text[:_EMBED_CHARS]]))[0]
-        vec = np.asarray(embedding, dtype=np.float32).reshape(-1)
-        scores = self._vectors @ vec
-        best = {
-            cat: float(scores[self._labels == i].max())
-            for i, cat in enumerate(CATEGORIES)
-            if (self._labels == i).any()
-        }
-        return best, float((self._benign @ vec).max())
+    def probabilities(
+        self, text: str, minilm: NDArray[np.float32] | None = None
+    ) -> dict[str, float]:
+        if self.model is None or self.features is None:
+            return {}
+        vec = None if minilm is None else np.asarray(minilm, np.float32).reshape(1, -1)
+        return self.model.proba(self.features.encode([text], minilm=vec)[0])
 
-    def assess(self, text: str, *, embedding: np.ndarray | None = None) -> Triage:
-        """Triage one message. `embedding` is the message's own unit vector from the same model,
-        for a caller that already has it (the safety engine shares one embedding); without
-        it the engine embeds the message itself. Ignored in pattern-only mode."""
+    def assess(
+        self,
+        text: str,
+        *,
+        embedding: NDArray[np.float32] | None = None,
+        lang: str = DEFAULT_LANGUAGE,
+        probs: dict[str, float] | None = None,
+    ) -> Triage:
+        """Triage one message. `embedding`: its MiniLM vector, when the caller has it (the
+        safety engine shares one); `probs`: precomputed class probabilities (evaluations)."""
         norm = normalize(text)
         if not norm:
             return Triage(False)
         hits = scan(norm)
-        sims, benign = self.similarities(norm, embedding)
+        if probs is None:
+            probs = self.probabilities(text[:1000], embedding)
         signals = sorted(
             {f"{'pattern' if h.acute else 'cue'}:{h.category}" for h in hits if not h.guard}
         )
         signals += sorted({f"guard:{h.guard}:{h.category}" for h in hits if h.guard})
-        if sims:
-            top = max(sims, key=lambda c: sims[c])
-            signals.append(f"similarity:{top} {sims[top]:.2f}")
-            signals.append(f"similarity:benign {benign:.2f}")
-        decision = self._decide(norm, hits, sims, benign)
-        if decision is None:
-            return Triage(
-                False, None, self._quiet_severity(sims), "no emergency signal", "", signals
-            )
-        category, confidence, reason, extra = decision
-        severity = round(min(1.0, max(0.5, CATEGORY_WEIGHT[category] * confidence)), 3)
-        guidance = guidance_for(category)
-        if extra:
-            # Self-harm with an acute physical danger (pills already taken): act on both.
-            guidance = f"{guidance_for(extra)} {GUIDANCE[SELF_HARM]}"
-        return Triage(True, category, severity, reason, guidance, signals)
+        frame = framing(norm)
+        if frame:
+            signals.append(f"framing:{frame}")
+        if probs:
+            top = max(CATEGORIES, key=lambda c: probs[c])
+            signals.append(f"model:{top} {probs[top]:.2f}")
+            signals.append(f"model:emergency {1 - probs[NONE]:.2f}")
+        call = self._decide(norm, hits, probs, frame)
+        if call is None:
+            return Triage(False, None, _quiet(probs), "no emergency signal", "", signals)
+        severity = round(min(1.0, max(0.5, CATEGORY_WEIGHT[call.category] * call.confidence)), 3)
+        guidance = say(lang, f"guidance.{call.presentation}")
+        if call.extra:
+            # Self-harm with a physical danger already under way (pills taken): both.
+            guidance = f"{say(lang, f'guidance.{call.extra}')} {guidance}"
+        return Triage(
+            True,
+            call.category,
+            severity,
+            call.reason,
+            guidance,
+            signals,
+            call.tier,
+            call.presentation,
+        )
 
     def _decide(
-        self, text: str, hits: list[Hit], sims: dict[str, float], benign: float
-    ) -> tuple[str, float, str, str | None] | None:
-        """(category, confidence 0-1, reason, physical category to add to the guidance)."""
+        self, text: str, hits: list[Hit], probs: dict[str, float], frame: str | None
+    ) -> _Call | None:
         cfg = self.config
         active = [h for h in hits if h.guard is None]
         acute = Counter(h.category for h in active if h.acute)
         cues = {h.category: h.phrase for h in active if not h.acute}
         guarded = {h.category for h in hits if h.guard}
         physical = [c for c in acute if c != SELF_HARM]
-        best_physical = self._pick(physical, acute, sims, text) if physical else None
-
-        def agrees(cat: str) -> bool:
-            return sims.get(cat, 0.0) >= cfg.combination
-
-        def clear(cat: str, threshold: float) -> bool:
-            sim = sims.get(cat, 0.0)
-            margin = cfg.self_harm_margin if cat == SELF_HARM else cfg.margin
-            return sim >= threshold and sim - benign >= margin
+        best = self._pick(physical, acute, probs, text) if physical else None
 
         if acute[SELF_HARM]:
             phrase = next(h.phrase for h in active if h.category == SELF_HARM and h.acute)
-            return SELF_HARM, 1.0, f"matched self-harm phrase '{phrase}'", best_physical
-        if best_physical:
-            own = [h.phrase for h in active if h.category == best_physical and h.acute]
-            phrase = (own or [h.phrase for h in active if h.acute and h.category != SELF_HARM])[0]
-            cause = "" if own else f", {best_physical} named as the cause"
-            conf = 0.9 + (0.1 if agrees(best_physical) else 0.0)
-            return best_physical, conf, f"matched emergency phrase '{phrase}'{cause}", None
-        if SELF_HARM in cues and (not sims or clear(SELF_HARM, cfg.self_harm_combination)):
-            how = f"with similarity {sims[SELF_HARM]:.2f}" if sims else "(pattern-only mode)"
-            return SELF_HARM, 0.9, f"self-harm cue '{cues[SELF_HARM]}' {how}", None
-        if not sims:
+            extra = self._tier(best, acute, probs, text)[1] if best else None
+            return _Call(
+                SELF_HARM, 1.0, f"matched self-harm phrase '{phrase}'", "988", SELF_HARM, extra
+            )
+        if best:
+            own = [h.phrase for h in active if h.category == best and h.acute]
+            phrase = (own or [h.phrase for h in active if h.acute])[0]
+            category = _label(best)
+            agrees = bool(probs) and probs.get(category, 0.0) >= 0.2
+            tier, presentation = self._tier(best, acute, probs, text)
+            reason = f"matched emergency phrase '{phrase}'"
+            return _Call(category, 0.9 + 0.1 * agrees, reason, tier, presentation)
+        if not probs:
+            if SELF_HARM in cues:
+                reason = f"self-harm cue '{cues[SELF_HARM]}' (pattern-only mode)"
+                return _Call(SELF_HARM, 0.9, reason, "check_in", "check_in")
             return None
-        if clear(SELF_HARM, cfg.self_harm_similarity) and SELF_HARM not in guarded:
-            sim = sims[SELF_HARM]
-            conf = 0.75 + 0.25 * _scaled(sim, cfg.self_harm_similarity)
-            return SELF_HARM, conf, f"similar to self-harm crisis messages ({sim:.2f})", None
-        combos = [c for c in cues if c != SELF_HARM and clear(c, cfg.combination)]
-        if combos:
-            cat = max(combos, key=lambda c: sims[c])
-            conf = 0.7 + 0.2 * _scaled(sims[cat], cfg.combination)
-            reason = f"{cat} cue '{cues[cat]}' with similarity {sims[cat]:.2f}"
-            return cat, conf, reason, None
-        # Similarity alone, for a category the message neither names nor explains away.
-        free = [c for c in sims if c != SELF_HARM and c not in guarded and c not in cues]
-        free = [c for c in free if clear(c, cfg.similarity)]
-        if free and not guarded:
-            cat = max(free, key=lambda c: sims[c])
-            conf = 0.6 + 0.3 * _scaled(sims[cat], cfg.similarity)
-            return cat, conf, f"similar to {cat} emergencies ({sims[cat]:.2f})", None
+        p_emergency = 1.0 - probs[NONE]
+        top = max(CATEGORIES, key=lambda c: probs[c])
+        # The classifier reads meaning, not grammar: a category whose words are negated or
+        # figurative is out; words that are past, hypothetical or informational need much
+        # stronger evidence ("had a seizure in 2019", "what if my chest pain comes back").
+        hard = {_label(h.category) for h in hits if h.guard in _HARD_GUARDS}
+        # A pet, a TV show or a hospital stay rules out a physical emergency, not a person's
+        # own risk; only a figure of speech ("this wait is killing me") rules out both.
+        vetoed = top in hard or (frame in _HARD_FRAMES and (top != SELF_HARM or frame == "idiom"))
+        soft = {_label(c) for c in guarded}
+        bar = cfg.guarded if frame or top in soft else cfg.emergency
+        # An errand word ("meds") does not explain away how much was taken.
+        dose_said = any(
+            h.category == "overdose_poisoning" and h.guard in (None, "errand") for h in hits
+        )
+        # "took three days of his seizure pills at once": the drug's condition is not the
+        # emergency; what was swallowed is.
+        if (
+            top not in ("overdose_poisoning", SELF_HARM)
+            and dose_said
+            and probs["overdose_poisoning"] >= cfg.overdose_cue
+        ):
+            top = "overdose_poisoning"
+        if p_emergency >= bar and not vetoed:
+            reason = f"classifier: {top} ({probs[top]:.2f}, emergency {p_emergency:.2f})"
+            if top == SELF_HARM and not _ACCIDENTAL.search(text):
+                return _Call(SELF_HARM, p_emergency, reason, "check_in", "check_in")
+            if top == SELF_HARM:
+                top = "overdose_poisoning"  # an accidental double dose, not self-harm
+            tier, presentation = self._tier(top, acute, probs, text)
+            return _Call(top, p_emergency, reason, tier, presentation)
+        self_harm = probs[SELF_HARM]
+        if SELF_HARM in guarded or frame == "idiom":
+            return None  # a recovered history, plainly past, or a figure of speech
+        # An animal or a mild symptom says nothing about a person's own safety.
+        framed = frame not in (None, "animal", "mild")
+        sh_bar = cfg.self_harm_framed if framed else cfg.self_harm
+        if self_harm >= sh_bar or (SELF_HARM in cues and self_harm >= cfg.self_harm_cue):
+            cue = f" with cue '{cues[SELF_HARM]}'" if SELF_HARM in cues else ""
+            reason = f"self-harm signal ({self_harm:.2f}){cue}"
+            return _Call(SELF_HARM, 0.75 + 0.25 * self_harm, reason, "check_in", "check_in")
         return None
 
+    def _tier(
+        self, category: str, acute: Counter[str], probs: dict[str, float], text: str
+    ) -> tuple[str, str]:
+        """(tier, guidance presentation) for a physical category."""
+        if category == "overdose_poisoning":
+            severe = (
+                any(acute[c] for c in _SEVERE)
+                or _PASSED_OUT.search(text) is not None
+                or any(probs.get(c, 0.0) >= self.config.severe for c in _SEVERE)
+            )
+            if severe and not (_AWAKE.search(text) and not _PASSED_OUT.search(text)):
+                return "911", "overdose"
+            return "poison_control", "poison_control"
+        return "911", category
+
     @staticmethod
-    def _pick(cats: list[str], acute: Counter[str], sims: dict[str, float], text: str) -> str:
-        # A named cause (an allergen, a drug) outranks the symptom it produces.
+    def _pick(cats: list[str], acute: Counter[str], probs: dict[str, float], text: str) -> str:
+        # A named cause (an allergen, a drug or poison) outranks the symptom it produces.
         named = sorted(causes(text))
         if named:
-            return max(named, key=lambda c: (acute[c], sims.get(c, 0.0)))
-        return max(cats, key=lambda c: (acute[c], sims.get(c, 0.0), -CATEGORIES.index(c)))
+            return max(named, key=lambda c: (acute[c], probs.get(c, 0.0)))
+        order = [*CATEGORIES, "unconscious"]
 
-    def _quiet_severity(self, sims: dict[str, float]) -> float:
-        """Below 0.5 for turns that do not escalate, rising as they near a threshold."""
-        if not sims:
-            return 0.0
-        cat = max(sims, key=lambda c: sims[c])
-        closeness = max(0.0, min(1.0, (sims[cat] - 0.3) / (self.config.similarity - 0.3)))
-        return round(0.45 * CATEGORY_WEIGHT[cat] * closeness, 3)
+        def strength(cat: str) -> tuple[int, float, int]:
+            return acute[cat], probs.get(_label(cat), 0.0), -order.index(cat)
+
+        return max(cats, key=strength)
 
 
-def _scaled(sim: float, threshold: float) -> float:
-    return max(0.0, min(1.0, (sim - threshold) / max(1e-6, 1.0 - threshold)))
+def _label(category: str) -> str:
+    return PRESENTS_AS.get(category, category)
+
+
+def _quiet(probs: dict[str, float]) -> float:
+    """Below 0.5 for turns that do not escalate, rising with the classifier's doubt."""
+    if not probs:
+        return 0.0
+    return round(0.45 * min(1.0, 1.0 - probs[NONE]), 3)

@@ -17,43 +17,42 @@ _CANT = r"(?:can'?t|cannot|can not|unable to|could ?n'?t)"
 _NOT = r"(?:won'?t|will not|isn'?t|is not|not|doesn'?t|does not|can'?t|cannot)"
 _DRUG = (
     r"(?:pills|meds|medications?|medicine|tablets|capsules|tylenol|acetaminophen|paracetamol|"
+    r"warfarin|coumadin|eliquis|xarelto|blood thinners?|digoxin|metoprolol|heart (?:pills|meds)|"
     r"ibuprofen|advil|motrin|aspirin|xanax|valium|ativan|klonopin|oxy\w*|percocet|vicodin|"
     r"opioids?|fentanyl|heroin|morphine|benadryl|insulin|ambien|antidepressants?|sleeping pills)"
 )
 
 ACUTE: dict[str, tuple[str, ...]] = {
     "cardiac": (
+        r"chest (?:has been |been |is |feels |got |getting |keeps )?(?:really |so |very )?"
+        r"(?:tight|heavy|squeezing)\b",
         r"chest (?:pains?|pressure|tightne?s+|is tight|feels (?:tight|heavy)|hurts|is hurting"
         r"|is squeezing|squeez\w*|heaviness|discomfort)",
         r"(?:pain|pressure|tightne?s+|squeezing|heaviness|crushing) in " + _ME + r" chest",
         r"crushing (?:pain|pressure|feeling)",
+        # Staff shorthand and vitals: "c/o CP radiating to jaw", "BP 80/50", "HR 170".
+        r"\bc/?o (?:cp|chest pain)\b|\bdiaphoretic\b|\bbp (?:of )?[5-8]\d ?/ ?\d\d\b|"
+        r"\b(?:hr|heart rate|pulse|watch says|watch shows) (?:is |of |at |says |reading )?"
+        r"(?:1[5-9]\d|2\d\d)\b",
         r"(?:clutch|grabb|hold)(?:ing|ed) (?:at )?(?:my|his|her|their) chest",
-        r"(?:elephant|someone|somebody|something|a weight) (?:is )?(?:sitting|standing|pressing)"
-        r" on (?:my|his|her|their) chest",
         r"(?:having|havin|have|had|is having) a (?:heart ?attack|heart ?atack|cardiac arrest)",
         r"cardiac arrest",
         r"pain (?:spreading|radiating|going|shooting|moving) (?:down |up |in|out )?(?:to |into )?"
         + _ME
         + r"? ?(?:left )?(?:arm|jaw|back|neck|shoulder)",
-        r"left arm (?:is |went |feels )?(?:numb|tingling|aches|hurts)",
     ),
     "stroke": (
         r"slurr(?:ed|ing|s)",
         r"(?:speech|words|talking|voice) (?:is |are |sounds? )?(?:all )?(?:garbled|jumbled|mixed up"
         r"|doesn'?t make sense|not making sense|makes no sense|funny|strange|weird)",
-        r"talking (?:funny|strange|weird|gibberish|nonsense)",
         # Plain "can't talk" is only a cue: a choking person can't talk either.
         _CANT + r" (?:get (?:my|his|her|their|the) words out|find (?:the|my|his|her) words)",
         r"(?:face|mouth|smile|lip|eye(?:lid)?) (?:is |went |looks |seems |has )?(?:all )?"
         r"(?:drooping|droopy|droops|crooked|lopsided|sagging|uneven)",
-        r"facial droop",
         r"(?:one|left|right) side of (?:my|his|her|their|the) (?:face|body)",
-        r"(?:left|right|one) side (?:is |went |feels )?(?:numb|weak|limp|paralyzed|dead)",
         _CANT
         + r" (?:move|feel|lift|raise) (?:one|the|my|his|her|their) (?:side|arm|leg|left|right)",
         r"(?:arm|leg|hand) (?:went|is|suddenly|has gone|just went) (?:weak|limp|numb|dead)",
-        r"sudden(?:ly)? (?:numb|weak|confus|can'?t see|can'?t (?:speak|talk)|vision|blind|"
-        r"trouble (?:speak|see|walk))\w*",
         r"confused (?:all of a sudden|suddenly)",
         r"worst headache (?:of (?:my|his|her|their) life|ever)",
         r"(?:having|havin|is having|had) a stroke",
@@ -69,12 +68,14 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"blood (?:is |keeps )?(?:spurting|gushing|pouring|squirting|pumping|everywhere)",
         r"(?:coughing|throwing|vomiting|puking|spitting|peeing|pooping) (?:up )?blood",
         r"soak(?:ed|ing) (?:through )?(?:a |the |\w+ )?(?:towels?|pads?|bandages?|gauze|shirt)",
+        r"coffee[- ]grounds?",
+        r"(?:still|keeps?) (?:pouring|gushing|spurting|soaking)",
+        r"(?:nose ?bleed|bleeding)\b.{0,40}\b(?:won'?t|doesn'?t|does not|isn'?t|not) stop",
     ),
-    "breathing": (
+    "respiratory": (
         _CANT + r" (?:breath|breathe|breathing)\b",
         r"(?:struggling|fighting|hard|trouble|difficulty|problems?|barely|hardly) (?:to )?"
         r"breath(?:e|ing)?\b",
-        r"(?:not|isn'?t|stopped|stop|quit) breathing",
         r"(?:doesn'?t|does not|don'?t|can'?t tell if (?:he|she|they)'?s?) "
         r"(?:seem to be |appear to be |look like (?:he|she|they)'?s? )?breathing",
         r"short(?:ness)? of breath",
@@ -82,11 +83,12 @@ ACUTE: dict[str, tuple[str, ...]] = {
         _CANT + r" (?:get|catch) (?:any |enough )?(?:air|(?:my|his|her|their|a) breath)",
         r"choking\b",
         r"(?:turning|going|turned|looks?|are|is) (?:blue|purple|gr[ae]y)",
-        r"suffocat",
         r"breathing (?:really |very |so )?(?:fast|hard|shallow|weird|funny|strange|noisy)",
         r"ribs (?:are )?(?:sucking|pulling) in",
+        r"(?:can'?t|cannot|unable to) (?:finish|complete|get out) (?:a |my )?(?:sentence|words?)",
+        r"\b(?:o2|sats?|oxygen|pulse ox|oximeter)\b.{0,15}\b[1-8]\d ?%",
     ),
-    "allergic_reaction": (
+    "allergic": (
         r"throat (?:is |feels |keeps )?(?:getting |going )?(?:closing|swelling|swollen|tight"
         r"|tightening|closed)",
         r"(?:lips?|tongue|tounge|face|eyes?|mouth)(?: and (?:\w+ )?\w+)? (?:is |are |keeps? )?"
@@ -96,24 +98,33 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:used|gave|given|took|jabbed) (?:my|his|her|their|the|an) (?:epi-?pen|epinephrine)",
         r"(?:hard|difficult|trouble|can'?t|unable|barely|hardly) (?:to )?swallow",
         r"hives (?:all over|everywhere)",
+        r"throat (?:is |feels )?(?:getting )?(?:thick|tight and)",
     ),
     "overdose_poisoning": (
         r"overdos(?:ed|ing)",
-        r"\bod'?(?:ing|d|ed)\b",
         r"(?:took|swallowed|taken|downed|popped) (?:a (?:whole|full|entire) (?:bottle|pack|box)"
         r"|(?:way )?too many)",
         r"(?:took|swallowed|ate|taken|downed|popped|eaten) (?:all|(?:way )?too much|a handful|"
         r"a bunch|lots|a lot|double|triple|[1-9]\d+(?!\s?(?:mg|ml|mcg|years?|months?|weeks?|days?|"
         r"hours?|min))|\w+ times) (?:of )?(?:\w+'?s? ){0,3}?" + _DRUG,
-        r"(?:took|taken|swallowed) (?:way )?more (?:of )?(?:\w+ ){0,4}?than (?:i|he|she|they|we)"
-        r" (?:should|was supposed|were supposed|are supposed|is supposed)",
-        r"(?:drank|swallowed|ate|ingested|took|drinking|eating|got into) "
+        r"(?:took|taken|gave (?:him|her|them)|given) (?:my |his |her |their |the |a )?"
+        r"(?:\w+ ){0,3}?"
+        r"(?:twice|two times|two doses|a double dose|double dose|again by mistake)"
+        r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))",
+        r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + _DRUG,
+        r"mixed (?:the )?bleach (?:and|with) (?:\w+ )?(?:ammonia|vinegar|cleaner|toilet)",
+        # A child into medicine or chemicals: Poison Control's most common call.
+        r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o)"
+        r"(?:[- ]old)?)\b.{0,60}\b(?:ate|swallowed|got into|chewed|drank)\b.{0,40}"
+        + r"(?:"
+        + _DRUG
+        + r"|\bpills?\b)",
+        r"(?:drank|swallowed|ate|ingested|took|drinking|eating|got into|bit|bit into|chewed|"
+        r"licked|sucked on) "
         r"(?:some |a |the |a bit of |a bunch of )?(?:\w+ )?(?:bleach|detergent|pods?|cleaning|"
         r"cleaner|antifreeze|pesticide|rat poison|weed ?killer|lighter fluid|gasoline|"
-        r"batter(?:y|ies)|chemicals?|drain)",
-        r"(?:ate|swallowed|took|got into) (?:some|a few|several|one|two) of (?:\w+'?s |my |his |"
-        r"her )?" + _DRUG,
-        r"drank something",
+        r"batter(?:y|ies)|chemicals?|drain|windshield|washer fluid|paint thinner|kerosene|ammonia|"
+        r"lamp oil|nail polish remover|hand sanitizer|essential oils?|mouthwash)",
         r"(?:was|been|got|is|am|i'?m|he'?s|she'?s) poisoned",
     ),
     "seizure": (
@@ -124,6 +135,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:shaking|jerking|twitching|thrashing) (?:uncontrollabl[ey]|all over|violently|"
         r"and (?:not|won'?t|isn'?t) respond)",
         r"eyes (?:are )?(?:rolled|rolling) (?:back|up)",
+        r"(?:one|seizure) after (?:another|the other)|(?:doesn'?t|not|without) wak\w* up between|"
+        r"\btonic.?clonic\b|active seizure",
         r"foaming at the mouth",
         r"s(?:ei|ie)zures? (?:has |have )?(?:lasted|lasting|won'?t stop|isn'?t stopping|"
         r"for (?:more than|over) \d+)",
@@ -139,6 +152,9 @@ ACUTE: dict[str, tuple[str, ...]] = {
         _CANT + r" (?:wake|rouse|wake up) (?:him|her|them|my|\w+)",
         r"(?:collapsed|passed out|fainted|blacked out|fell down) and "
         r"(?:is |isn'?t|won'?t|can'?t|not)",
+        r"(?:barely|hardly|not) (?:responding|responsive|conscious|awake)",
+        r"(?:not|isn'?t|isnt) (?:talking|moving|breathing) (?:or|and|nor) "
+        r"(?:moving|talking|breathing)",
     ),
 }
 
@@ -155,45 +171,55 @@ SELF_HARM: tuple[str, ...] = (
     r"not being here|not waking up)",
     r"(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|hang|hanging) " + _SELF,
     r"self[- ]?harm",
-    r"(?:rather be|better off|wish (?:i|he|she) (?:was|were)) dead",
-    r"(?:don'?t|doesn'?t|do not|does not) want to (?:live|be alive|be here|exist|wake up|go on)",
     r"no (?:reason|point) (?:to|in|for me to|for me) (?:live|living|go on|going on|be alive|"
     r"being alive|keep going|be here)",
     r"(?:don'?t|can'?t|do not|cannot) see (?:the|any) point (?:of|in) (?:going on|living|life|"
     r"anything|carrying on|being here|being alive)",
-    r"what'?s the point (?:of|in) (?:living|life|going on|anything|it all|being alive)",
     r"(?:better off|happier|easier) without me",
     r"(?:such a|i'?m a|i am a|just a) burden",
     r"(?:sleep|want|wish|hope|like)\w* (?:\w+ ){0,4}never wake up",
     r"disappear (?:forever|for good|permanently)",
     r"(?:saving|stockpiling|hoarding|collecting|saved|stashing|stockpiled)(?: up)? (?:my |all my |"
     r"his |her |\w+ )?(?:pills|meds|medication|tablets)",
+    r"(?:saving|stockpiling|hoarding|stashing)(?: up)? (?:my |all my )?" + _DRUG,
+    r"(?:finally )?(?:have|got) enough (?:pills|meds|of them|\w+ )?(?:to|now)\b",
+    r"\bstockpil\w*|\b(?:a |my )?stash of (?:pills|meds)",
+    r"(?:don'?t|do not|not sure (?:if )?i|idk if i|dont know if i|no longer) (?:want|wanna) "
+    r"(?:to )?(?:be here|be alive|live|exist|wake up|be around)",
     r"(?:goodbye|suicide) (?:letters?|notes?)|(?:letters?|notes?)\b.{0,30}goodbye"
     r"|(?:say|saying|said) goodbye (?:to everyone|forever|for good)",
     r"giving away (?:all )?(?:of )?(?:my|his|her|their) (?:stuff|things|belongings|possessions)",
     r"(?:jump|jumping) (?:off|from|in front of) (?:a |the |my )?(?:\w+ )?(?:bridge|building|roof"
-    r"|train|cliff|balcony|overpass|tower|window|car|bus|truck)",
+    r"|train|cliff|balcony|overpass|tower|window|car|bus|truck|garage|ledge|highway|structure)",
     r"bought a (?:rope|gun)|\bnoose",
-    r"(?:slit|slitting|slash|slashing|cut|cutting) (?:my|his|her|their) (?:wrists?|throat)",
-    r"tired of (?:living|being alive|life)",
-    r"(?:life|living) (?:isn'?t|is not|not|ain'?t) worth (?:living|it)",
-    r"(?:nobody|no one|no-one) (?:would|will|'?d) (?:even )?(?:notice|care|miss me)",
     r"(?:everything|it all) to (?:end|stop)|want it (?:all )?to (?:end|stop)",
     r"(?:not sure|don'?t know if|doubt) (?:i'?ll|i will|i'?d) (?:still )?be (?:around|here|alive)",
     r"(?:won'?t|will not) be (?:around|here|alive) (?:much longer|for long|anymore)",
     r"(?:urges?|thoughts?) (?:are back|to (?:cut|hurt|harm|die)|of (?:hurting|killing|harming|"
     r"ending|dying|cutting))",
-    r"(?:overdose|od|took \w+|swallowed \w+|hurt \w+) on purpose",
-    r"don'?t want to be here any ?more",
+    # Questions about amounts that kill or keep someone from waking: the crisis line, always.
+    r"(?:lethal|deadly|fatal|killing) (?:dose|amount|overdose|quantity|number)",
+    r"how (?:many|much) .{0,60}?(?:to|would|will|could|does it take to|before (?:i|you|someone"
+    r"|a person)) (?:die|kill|not wake|never wake|stop breathing|end (?:it|my life)|be fatal"
+    r"|be lethal)",
+    r"enough .{0,40}?to (?:die|kill (?:me|myself|someone|a person)|not wake up|never wake up|"
+    r"end (?:it|my life)|put me to sleep for good)",
 )
 
 CUES: dict[str, tuple[str, ...]] = {
     "cardiac": (r"heart ?(?:attack|atack)", r"heart (?:is )?(?:racing|pounding)", r"\bchest\b"),
-    "stroke": (r"\bstroke\b", r"\bnumb\b", r"\bconfus", r"can'?t (?:talk|speak)"),
+    "stroke": (r"\bstroke\b", r"\bconfus", r"can'?t (?:talk|speak)"),
     "bleeding": (r"\bbleed", r"\bblood\b"),
-    "breathing": (r"\bwheez", r"asthma attack", r"\bbreath", r"\bair\b"),
-    "allergic_reaction": (r"allergic reaction", r"\b(?:bad|severe|serious) reaction", r"\bhives"),
-    "overdose_poisoning": (r"overdose", r"poison", r"\b(?:heroin|fentanyl|opioids?|drugs)\b"),
+    "respiratory": (r"\bwheez", r"asthma attack", r"\bbreath", r"\bair\b"),
+    "allergic": (r"allergic reaction", r"\bhives"),
+    "overdose_poisoning": (
+        r"overdose",
+        r"poison",
+        r"\b(?:heroin|fentanyl|opioids?|drugs)\b",
+        # How much was taken: a count, a double dose, a few days' worth at once.
+        r"\b(?:took|taken|swallowed|ate|gave (?:him|her))\b.{0,40}\b(?:at once|all at once|"
+        r"by (?:accident|mistake)|(?:\d+|two|three|four|several) (?:days?|doses|pills|tablets))\b",
+    ),
     "seizure": (r"s(?:ei|ie)zure", r"\bfits?\b", r"\bshaking\b", r"\bjerking\b"),
     "unconscious": (r"collapsed|passed out|fainted|blacked out", r"won'?t wake"),
     # Risk words that are often, not always, about self-harm: similarity decides, except in
@@ -201,18 +227,20 @@ CUES: dict[str, tuple[str, ...]] = {
     "self_harm": (
         r"can'?t (?:do|take|go on with) (?:this|it|life) any ?more",
         r"(?:just )?end it all|just end it",
-        r"(?:if|when|after) i(?:'?m| am| was| were)? (?:gone|dead|not here|not around)",
         r"hopeless|worthless|no way out|nothing (?:to live for|matters)",
         r"give up on (?:life|everything|myself)|done with (?:life|living|everything)",
+        r"(?:in case|if|when|after) (?:i|im|i'?m|i am) (?:gone|dead|not (?:here|around))",
+        r"(?:gave|giving|given) (?:away )?(?:my|all my) [a-z ]{0,30}?(?:away|to (?:my|a|the|his|"
+        r"her|some))\b",
+        r"(?:won'?t|wont|will not) (?:be )?need(?:ing)? (?:them|these|my (?:things|stuff|pills|"
+        r"meds|clothes|car|guitar|dog|cat)) any ?more",
     ),
 }
 
 # A cause named next to a symptom decides the category: "ate peanuts ... can't breathe" is an
 # allergic reaction, "using heroin ... barely breathing" an overdose.
 CAUSES: dict[str, str] = {
-    "allergic_reaction": (
-        r"\b(?:allerg\w*|peanuts?|nuts|shellfish|shrimp|bee|wasp|stung|sting|hives)\b"
-    ),
+    "allergic": (r"\b(?:allerg\w*|peanuts?|nuts|shellfish|shrimp|bee|wasp|stung|sting|hives)\b"),
     "overdose_poisoning": (
         r"\b(?:overdos\w*|poison\w*|heroin|fentanyl|opioids?|bleach|detergent)\b"
     ),

@@ -1,10 +1,16 @@
-"""Finds pattern hits in a message and marks those a guard explains away (negated, past, ...)."""
+"""Finds pattern hits in a message and marks those a guard explains away (negated, past, ...).
+
+English and Spanish run together: each guard is one expression with both languages'
+alternatives, since a message can mix them and neither language's words occur in the other.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from . import patterns_es as es
 from .patterns import ACUTE, ACUTE_CONTEXT, CAUSES, CUES, SELF_HARM
 
 _FLAGS = re.IGNORECASE
@@ -15,8 +21,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 def normalize(text: str) -> str:
-    """Lower case, straight apostrophes, single spaces: what the patterns are written for."""
+    """Lower case, no accents, straight apostrophes, single spaces: what the patterns are
+    written for ("Qué" and "que" read the same, as a hurried patient types them)."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -26,39 +35,51 @@ _SENTENCE_END = _rx(r"[.!?;\n]+")
 # Clauses also end at "but", "however", and a comma or "and" that starts a new subject; the
 # negation, informational, mildness and past-time guards only reach within one clause.
 _CLAUSE_BREAK = _rx(
-    r"\b(?:but|however|though|although|except|yet|whereas)\b"
-    r"|(?:,|\band)\s+(?=(?:and |so |then )?(?:i|i'?m|i'?ve|he|he'?s|she|she'?s|my|we|they|"
-    r"it'?s|now|his|her|their)\b)"
+    r"\b(?:but|however|though|although|except|yet|whereas|pero|aunque|sin embargo)\b"
+    r"|(?:,|\band|\by)\s+(?=(?:and |so |then |y |ya |luego )?(?:i|i'?m|i'?ve|he|he'?s|she|"
+    r"she'?s|my|we|they|it'?s|now|his|her|their|yo|el|ella|mi|mis|ahora|ahorita|mi hijo|"
+    r"mi hija)\b)"
 )
 
 # NegEx-style cues; the scope runs forward at most six words and stops at a clause break.
 _NEGATION = _rx(
     r"\b(?:no|not|never|without|denies|denied|nor|negative for|free of|don'?t|doesn'?t|"
-    r"didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|no longer|none)\b(?!,)"
+    r"didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|haven'?t|hasn'?t|no longer|none|"
+    + es.NEGATION_ES
+    + r")\b(?!,)"
 )
 # Look like negations but do not deny the symptom that follows.
 _PSEUDO_NEGATION = _rx(
     r"\b(?:no one|nobody|no idea|no way|no matter|not sure|not certain|not only|not just|"
-    r"don'?t know|doesn'?t know|didn'?t know|isn'?t sure|not able to stop|no sign of stopping)\b"
+    r"don'?t know|doesn'?t know|didn'?t know|isn'?t sure|not able to stop|no sign of stopping|"
+    + es.PSEUDO_NEGATION_ES
+    + r")\b"
 )
 # "breathing fine", "talking normally": the symptom word is there to reassure.
 _REASSURED = _rx(
     r"^\W*(?:\w+ )?(?:fine|normally|normal|ok|okay|well|easily|good|on (?:his|her) own)\b"
 )
-_NEG_STOP = _rx(r"\b(?:just|only|still|now|and (?:now|then|suddenly))\b")
+_NEG_STOP = _rx(
+    r"\b(?:just|only|still|now|and (?:now|then|suddenly)|solo|nomas|todavia|ahora|ahorita|"
+    r"y|pero)\b"
+)
 
 _PAST_VERB = _rx(
     r"\b(?:had|suffered|survived|was treated for|was hospitali[sz]ed for|was diagnosed with|"
-    r"recovered from|recovering from|history of|hx of|used to|previous|prior|post-?)"
-    r"\W*(?:\w+\W+){0,3}$"
+    r"recovered from|recovering from|history of|hx of|used to|previous|prior|post-?|once|"
+    + es.PAST_VERB_ES
+    + r")\W*(?:\w+\W+){0,3}$"
 )
 _PAST_TIME = _rx(
     r"\b(?:last (?:year|month|week|spring|summer|fall|autumn|winter|christmas|time)|"
     r"(?:\d+|a|one|a few|few|several|two|three|four|five|six|ten|many|some|a couple of|couple)"
-    r" (?:years?|months?|weeks?) ago|years ago|months ago|in (?:19|20)\d\d|back in|in the past|"
+    r" (?:years?|months?|weeks?|days?) ago|years ago|months ago|in (?:19|20)\d\d|back in|"
+    r"in the past|yesterday|the other day|"
     r"as a (?:child|kid|teen(?:ager)?|toddler|baby)|when (?:i|he|she|they) (?:was|were) "
     r"(?:\d+|young|little|a kid|a child|a teen\w*|a baby|in)|in (?:january|february|march|april|"
-    r"may|june|july|august|september|october|november|december)|was \w+ (?:years?|months?) ago)\b"
+    r"may|june|july|august|september|october|november|december)|was \w+ (?:years?|months?) ago|"
+    + es.PAST_TIME_ES
+    + r")\b"
 )
 _PRESENT = _rx(
     r"\b(?:now|right now|currently|still|again|today|tonight|this (?:morning|afternoon|evening)|"
@@ -66,19 +87,23 @@ _PRESENT = _rx(
     r"won'?t|keeps?|getting worse|can'?t|suddenly|all of a sudden|(?:is|am|are|'s|'m) having|"
     r"not (?:waking|responding|breathing)|isn'?t (?:waking|responding|breathing)|"
     r"for (?:the )?(?:last |past )?(?:\d+|a few|few|two|three|an?|several|over an?) (?:hours?|"
-    r"minutes?|mins?|days?)|since (?:this morning|last night|yesterday|\d))\b"
+    r"minutes?|mins?|days?)|since (?:this morning|last night|yesterday|\d)|non ?stop|"
+    r"won'?t stop|isn'?t stopping|" + es.PRESENT_ES + r")\b"
 )
 # Resolved episodes ("fine now", "went away") are history even though they say "now".
 _RESOLVED = _rx(
     r"\b(?:(?:fine|ok|okay|better|good|well|great|resolved|stable|sober|clean|healthy|recovered)"
     r"(?: now| since| ever since)?|now (?:i'?m|it'?s|he'?s|she'?s|they'?re|we'?re|i am) "
-    r"(?:fine|ok|okay|better|good|well|doing well|stable)|went away|stopped|cleared up)\b"
+    r"(?:fine|ok|okay|better|good|well|doing well|stable)|went away|stopped|cleared up|"
+    + es.RESOLVED_ES
+    + r")\b"
 )
 # General questions about a topic rather than a report about a person.
 _INFORMATIONAL = _rx(
     r"\b(?:(?:signs?|symptoms?|warning signs|causes?|risk factors?) (?:of|for)|"
     r"what (?:does|do|would) .{0,40}(?:feel|look|sound) like|difference between|first aid|"
-    r"(?:max|maximum|safe|lethal) dose|how (?:much|many) .{0,40}(?:overdose|too much|dangerous|"
+    r"(?:max|maximum|safe|usual|normal|recommended) dose|"
+    r"how (?:much|many) .{0,40}(?:overdose|too much|dangerous|"
     r"before|safe|lethal|max)|poison control|what should (?:someone|a person|you|people|one|i do "
     r"if (?:someone|a person))|how (?:do|can|would|to|does) (?:you|i|one|people|we|someone)? ?"
     r"(?:know|tell|recogni[sz]e|spot|use|prevent)|"
@@ -86,7 +111,7 @@ _INFORMATIONAL = _rx(
     r"do you (?:offer|have|teach|provide|run)|what(?:'s| is) (?:the )?(?:number|phone)|"
     r"what number|is it (?:safe|dangerous|ok|okay) to (?:take|mix|use|give|have|drink|eat)|"
     r"^\s*(?:is|are|can|could|does|do)\b[^,]*\b(?:always|usually|ever|often|common|a sign|"
-    r"a symptom))\b"
+    r"a symptom)|" + es.INFORMATIONAL_ES + r")\b"
 )
 _IDIOM = _rx(
     r"\b(?:(?:nearly|almost|practically|about to|going to) (?:had|have|gave me|give me|had me "
@@ -95,16 +120,53 @@ _IDIOM = _rx(
     r"the) breath away|breath ?taking|stroke of (?:luck|genius|midnight)|(?:butterfly|back|breast|"
     r"brush|pen|key|swim\w*) ?strokes?|bleeding (?:me|us|you|them) dry|bleeding[- ]edge|bleeding "
     r"heart|(?:dying|dyin) (?:to|for|of)|to die for|choking hazard|drowning in|heart ?attack on a "
-    r"plate|life ?saver|have a fit|throw a fit)\b"
+    r"plate|life ?saver|have a fit|throw a fit|(?:is|are|was|were|'s|'re) killing (?:me|us)|"
+    r"overdos\w* on (?:netflix|tv|television|coffee|caffeine|sugar|chocolate|candy|junk food|"
+    r"pizza|work|shopping|sun|social media|youtube|tiktok|video games|carbs|cheese)|"
+    + es.IDIOM_ES
+    + r")\b"
+)
+# Already in a hospital's care, or long under control: not a danger to page anyone about.
+_IN_CARE = _rx(
+    r"\b(?:admitted (?:at|to|in)|in the hospital|hospitali[sz]ed|being treated|i'?m stable|"
+    r"in (?:the )?icu|intensive care|terapia intensiva|cuidados intensivos|en (?:la )?uci|"
+    r"(?:he|she|it)'?s stable|stable now|already (?:in|at) the (?:er|hospital)|well controlled|"
+    r"under control|controlled with|estoy en el hospital|internad[oa]|hospitalizad[oa]|"
+    r"ya (?:esta|estoy|estamos) estables?|estable en el hospital|controladas? con|bajo control)\b"
+)
+# Said of the whole episode, these make it minor: "it was a paper cut".
+_MINOR = _rx(
+    r"\b(?:it was|turned out to be|era|fue) (?:just |only |solo |nomas )?(?:a |an |una |un )?"
+    r"(?:paper cut|scratch|scrape|nosebleed that stopped|cortadita|rasgu\w+|raspon)\b|"
+    r"\bpaper cut\b"
+)
+# Staff asking about a procedure for a hypothetical patient: "if a patient says..., protocol".
+_PROTOCOL = _rx(
+    r"\b(?:if|when|si|cuando) (?:a|un|una) (?:patient|caller|paciente)\b.{0,120}\b(?:protocol|"
+    r"procedure|policy|document|step.by.step|steps|what do (?:we|i) do|how do (?:we|i) "
+    r"(?:handle|respond)|protocolo|procedimiento|pasos|que (?:hago|hacemos))|"
+    r"\b(?:protocol|protocolo) (?:for|para)\b"
+)
+# Fiction and paperwork, not a person now: "in the show she had a stroke", "his allergy plan".
+_NOT_NOW_TOPIC = _rx(
+    r"\b(?:novela|telenovela|serie|pelicula|movie|film|tv show|show last night|episode|episodio|"
+    r"book i'?m reading|libro|action plan|care plan|school form|paperwork|formulario|"
+    r"plan de accion)\b"
+)
+# An animal, not a person: "the dog had a seizure" is for a vet.
+_ANIMAL = _rx(
+    r"\b(?:dog|dogs|cat|cats|puppy|kitten|pet|bird|parrot|hamster|rabbit|bunny|horse|guinea pig|"
+    r"vet|veterinar\w*|perro|perrito|perrita|perra|gato|gatito|gata|mascota|conejo|perico)\b"
 )
 # A device or program, not a person, is the subject: "my phone isn't responding".
 _DEVICE = _rx(
     r"\b(?:phone|app|portal|page|website|site|screen|computer|laptop|system|device|printer|server"
-    r"|program|tablet|process|browser|link|car|battery|account|login)\b[^,.]{0,25}$"
+    r"|program|tablet|process|browser|link|car|battery|account|login)\b[^,.]{0,25}$|\b"
+    + es.DEVICE_ES
 )
 _MILD = _rx(
     r"\b(?:mild|mildly|slight|slightly|a little|a bit|little|minor|small|tiny|light|occasional)"
-    r"\W+(?:\w+\W+){0,2}$"
+    r"\W+(?:\w+\W+){0,2}$|\b" + es.MILD_ES
 )
 _EXERTION = _rx(
     r"\bwhen (?:i|he|she|they) (?:climb|walk|exercise|run|work out|stand|go up|jog)|"
@@ -116,15 +178,19 @@ _ADMIN = _rx(
     r"\b(?:book|booking|schedule|reschedule|cancel|refill|renew\w*|prescription|appointment|"
     r"follow[- ]?up|check[- ]?up|consult\w*|rehab|therapy|therapist|clinic|specialist|testing|"
     r"test|recovery|prevention|support group|screening|class(?:es)?|medications?|meds|medicine|"
-    r"insurance|cover|pharmacy|disorder|history|plan|dosage|dose|cardiology|neurolog\w*)\b"
+    r"insurance|cover|pharmacy|disorder|history|plan|dosage|dose|cardiology|neurolog\w*|"
+    + es.ADMIN_ES
+    + r")\b"
 )
 _SELF_HARM_PAST = _rx(
-    r"\b(?:used to|as a (?:teen\w*|kid|child)|years ago|in the past|back in|when i was)\b"
+    r"\b(?:used to|as a (?:teen\w*|kid|child)|years ago|in the past|back in|when i was|"
+    r"de (?:adolescente|joven|nin[oa])|hace (?:anos|mucho)|en el pasado|antes)\b"
 )
 _SELF_HARM_RECOVERED = _rx(
     r"\b(?:doing (?:well|better|fine|great|ok|okay|good)|(?:fine|okay|ok|better|good|well|stable) "
     r"now|in recovery|recovered|(?:clean|free) for|(?:haven'?t|have not) \w+ (?:\w+ )?in "
-    r"(?:years|months|a long time))\b"
+    r"(?:years|months|a long time)|ya estoy bien|estoy en recuperacion|llevo \w+ (?:anos|meses) "
+    r"sin)\b"
 )
 # "Cut myself while cooking" is an injury, not self-harm (the bleeding patterns still see it).
 _ACCIDENTAL = _rx(
@@ -134,14 +200,26 @@ _ACCIDENTAL = _rx(
 # Anything current about self-harm outweighs the recovery: recall on self-harm comes first.
 _SELF_HARM_CURRENT = _rx(
     r"\b(?:again|back|urges?|lately|recently|tonight|today|right now|started|relaps\w*|thinking|"
-    r"want\w*|plan\w*|feel like|struggling|can'?t)\b"
+    r"want\w*|plan\w*|feel like|struggling|can'?t|otra vez|de nuevo|ahorita|hoy|esta noche|"
+    r"ultimamente|quiero|pienso|ganas)\b"
 )
 
-_ACUTE = {cat: tuple(_rx(p) for p in pats) for cat, pats in ACUTE.items()}
-_CUES = {cat: tuple(_rx(p) for p in pats) for cat, pats in CUES.items()}
-_SELF_HARM = tuple(_rx(p) for p in SELF_HARM)
-_CAUSES = {cat: _rx(p) for cat, p in CAUSES.items()}
-_ACUTE_CONTEXT = _rx(ACUTE_CONTEXT)
+
+def _merged(*tables: dict[str, tuple[str, ...]]) -> dict[str, tuple[re.Pattern[str], ...]]:
+    out: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for table in tables:
+        for cat, pats in table.items():
+            out[cat] = out.get(cat, ()) + tuple(_rx(p) for p in pats)
+    return out
+
+
+_ACUTE = _merged(ACUTE, es.ACUTE_ES)
+_CUES = _merged(CUES, es.CUES_ES)
+_SELF_HARM = tuple(_rx(p) for p in (*SELF_HARM, *es.SELF_HARM_ES))
+_CAUSES = {
+    cat: _rx(f"{CAUSES[cat]}|{es.CAUSES_ES[cat]}") for cat in CAUSES.keys() | es.CAUSES_ES.keys()
+}
+_ACUTE_CONTEXT = _rx(f"{ACUTE_CONTEXT}|{es.ACUTE_CONTEXT_ES}")
 
 
 @dataclass(frozen=True)
@@ -179,25 +257,59 @@ def _negated(clause_before: str) -> bool:
     return False
 
 
-def _physical_guard(sentence: str, clause: str, before: str, after: str) -> str | None:
-    """Why a physical-symptom hit does not describe an emergency now, or None if it may."""
+# A hit that is itself a negative ("can't breathe") is not reassured by "good" after it.
+_NEGATIVE_HIT = _rx(r"\b(?:can'?t|cannot|can not|cant|not|isn'?t|won'?t|unable|no)\b")
+
+
+def _physical_guard(
+    sentence: str, clause: str, before: str, after: str, hit: str = "", text: str = ""
+) -> str | None:
+    """Why a physical-symptom hit does not describe an emergency now, or None if it may.
+    `text`: the whole message, for what any sentence of it says about all of it (a pet, a
+    TV show, someone already in hospital care, "it was a paper cut")."""
+    whole = text or sentence
     if _IDIOM.search(clause):
         return "idiom"
-    if _DEVICE.search(before):
+    if _DEVICE.search(before) or _ANIMAL.search(sentence) or _NOT_NOW_TOPIC.search(sentence):
         return "not a person"
-    if _negated(before) or _REASSURED.search(after):
+    if _IN_CARE.search(whole) or _MINOR.search(whole):
+        return "in care"
+    if _negated(before) or (_REASSURED.search(after) and not _NEGATIVE_HIT.search(hit)):
         return "negated"
     if _INFORMATIONAL.search(clause):
         return "informational"
+    if _HYPOTHETICAL.search(sentence):
+        return "hypothetical"
     if _MILD.search(before) or _EXERTION.search(clause):
         return "mild"
-    past = _PAST_VERB.search(before) or _PAST_TIME.search(clause)
-    if past and not _PRESENT.search(_RESOLVED.sub(" ", sentence)):
+    past = _PAST_VERB.search(before) or _PAST_TIME.search(sentence)
+    if past and not _PRESENT.search(_not_now(sentence)):
         return "past"
     return None
 
 
-def _self_harm_guard(text: str) -> str | None:
+# Present-tense words that are not about the symptom: "do I still need aspirin", "she's 6 now".
+_NOT_NOW = _rx(
+    r"\b(?:do|does|should|can|will|would|must) (?:i|he|she|we|they|you) still\b|"
+    r"\bnow (?:he|she|they)'?(?:s|re)? \d+|(?:he|she)'?s now \d+|ahora tiene \d+"
+)
+
+
+def _not_now(sentence: str) -> str:
+    return _NOT_NOW.sub(" ", _RESOLVED.sub(" ", sentence))
+
+
+# Self-harm as a subject of work or study, not a person's state: "suicide prevention training".
+_SELF_HARM_TOPIC = _rx(
+    r"^\w*\W+(?:prevention|awareness|training|course|class|seminar|workshop|week|month|"
+    r"statistics|rates?|research|policy|protocol|screening tool|prevencion|capacitacion|curso|"
+    r"taller)\b"
+)
+
+
+def _self_harm_guard(text: str, after: str = "") -> str | None:
+    if (after and _SELF_HARM_TOPIC.search(after)) or _PROTOCOL.search(text):
+        return "topic"
     # Only a clearly resolved history is let through, and only with no current cue at all.
     if (
         _SELF_HARM_PAST.search(text)
@@ -223,7 +335,7 @@ def scan(text: str) -> list[Hit]:
 
     for rx in _SELF_HARM:
         for m in rx.finditer(text):
-            guard = _self_harm_guard(text)
+            guard = _self_harm_guard(text, text[m.end() : m.end() + 40])
             if guard is None and m.group().startswith(("cut", "burn")):
                 guard = "accidental" if _ACCIDENTAL.search(text[m.end() :]) else None
             hits.append(Hit("self_harm", m.group(), True, guard))
@@ -231,7 +343,7 @@ def scan(text: str) -> list[Hit]:
         for rx in patterns:
             for m in rx.finditer(text):
                 sentence, clause, before, after = context(m)
-                guard = _physical_guard(sentence, clause, before, after)
+                guard = _physical_guard(sentence, clause, before, after, m.group(), text)
                 hits.append(Hit(category, m.group(), True, guard))
     for category, patterns in _CUES.items():
         for rx in patterns:
@@ -242,13 +354,53 @@ def scan(text: str) -> list[Hit]:
                     # is no model); an errand in the same clause never explains them away.
                     hits.append(Hit(category, m.group(), False, _self_harm_guard(text)))
                     continue
-                guard = _physical_guard(sentence, clause, before, after)
+                guard = _physical_guard(sentence, clause, before, after, text=text)
                 if guard is None and _ADMIN.search(clause):
                     guard = "errand"
                 # A topic word next to "having", "right now", "help", ... is acute.
                 acute = guard is None and bool(_ACUTE_CONTEXT.search(clause))
                 hits.append(Hit(category, m.group(), acute, guard))
     return hits
+
+
+_HYPOTHETICAL = _rx(
+    r"\b(?:what if|what (?:should|do|would|can) (?:i|we|you|someone|a person|people) do "
+    r"(?:if|when)|"
+    r"(?:just )?in case|if (?:ever|someone|somebody|a person|my \w+ ever|i ever)|hypothetically|"
+    r"que (?:hago|hacemos|hacer|debo hacer|se hace) (?:si|cuando|en caso)|en caso de que|"
+    r"si (?:algun dia|alguna vez|alguien)|"
+    r"if (?:my|the|it|this|that|his|her|the) .{0,30}(?:comes back|returns|happens again|gets worse|"
+    r"starts again)|si (?:me|le|te) (?:vuelve|regresa|empeora))\b"
+)
+
+
+def framing(text: str) -> str | None:
+    """Why a whole message reads as not happening now: "informational", "hypothetical",
+    "past" or "resolved"; None when it may be. For a classifier's call that no pattern
+    supports, where the per-clause guards have nothing to hang on."""
+    if _IDIOM.search(text):
+        return "idiom"
+    if _ANIMAL.search(text) or _NOT_NOW_TOPIC.search(text):
+        return "animal"
+    if _IN_CARE.search(text) or _MINOR.search(text) or _PROTOCOL.search(text):
+        return "in care"
+    if _HYPOTHETICAL.search(text):
+        return "hypothetical"
+    if _INFORMATIONAL.search(text) and not _PRESENT.search(text):
+        return "informational"
+    if _RESOLVED.search(text):
+        return "resolved"
+    if _PAST_TIME.search(text) and not _PRESENT.search(_not_now(text)):
+        return "past"
+    if _MILD_ANYWHERE.search(text):
+        return "mild"
+    return None
+
+
+_MILD_ANYWHERE = _rx(
+    r"\b(?:mild|mildly|slight|slightly|a bit|a little|minor|not urgent|no rush|nothing serious|"
+    r"leve|levemente|un poco|poquito|no es urgente|nada grave)\b"
+)
 
 
 def causes(text: str) -> set[str]:

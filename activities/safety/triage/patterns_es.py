@@ -1,0 +1,238 @@
+"""Spanish phrase patterns and guards, the counterpart of patterns.py.
+
+Text is normalised first (lower case, accents and tildes dropped: "mañana" -> "manana"), so the
+patterns are written without accents and match both spellings a hurried patient uses.
+"""
+
+from __future__ import annotations
+
+_QUIEN = r"(?:me|le|te|se|nos|les)"
+_NO_PUEDE = r"(?:no (?:puede|puedo|podia|pudo|logra|logro|alcanza a|consigue|consigo))"
+_PASTILLAS = (
+    r"(?:pastillas|pastilla|tabletas|pildoras|capsulas|medicina|medicinas|medicamentos?|"
+    r"clonazepam|alprazolam|rivotril|xanax|paracetamol|tylenol|ibuprofeno|insulina|"
+    r"opioides?|fentanilo|heroina|oxicodona|tramadol|warfarina|coumadin|anticoagulante|"
+    r"pastillas? (?:para|de) (?:dormir|la presion|el corazon|la diabetes))"
+)
+
+ACUTE_ES: dict[str, tuple[str, ...]] = {
+    "cardiac": (
+        r"dolor (?:muy )?(?:fuerte |intenso |horrible |terrible )?(?:en el|del|de|en mi) pecho",
+        r"dolor toracico|diaforetic[oa]|(?:ta|presion) (?:de )?[5-8]\d ?/ ?\d\d\b|"
+        r"(?:fc|pulso) (?:de )?(?:1[4-9]\d|2\d\d)\b",
+        r"(?:me|le) (?:aprieta|oprime|duele|arde|quema) (?:mucho |muchisimo |horrible )?el pecho",
+        r"(?:presion|opresion|peso|apreton) (?:fuerte )?(?:en el|del) pecho",
+        r"(?:me|le) (?:esta dando|dio|va a dar) (?:un )?(?:infarto|paro|ataque al corazon)"
+        r"(?! (?:con|de|por) (?:la|el|esta|este|tanto))",
+        r"(?:el|mi|su) desfibrilador (?:me |le )?(?:dio|da|esta dando|ha dado|disparo)",
+        r"dolor (?:que )?(?:se (?:va|corre|pasa|extiende|baja)|baja|corre) (?:al|hacia el|por el) "
+        r"brazo izquierdo",
+        r"(?:brazo izquierdo|mandibula|quijada) (?:entumid|dormid|adormecid)\w* y (?:el )?pecho",
+    ),
+    "stroke": (
+        r"(?:se (?:me|le) )?(?:cayo|torcio|desvio|chueco|ladeo) (?:la boca|la cara|un lado|"
+        r"media cara|el labio|el ojo)",
+        r"(?:boca|cara|sonrisa) (?:chueca|torcida|caida|ladeada|desviada|paralizada)",
+        r"(?:arrastra|arrastrando|enreda|enredando|traba|trabando) (?:las )?(?:palabras|la lengua)",
+        r"(?:habla|hablando) (?:raro|rarisimo|enredado|trabado|arrastrado|sin sentido|incoherente)",
+        r"no (?:le|me) (?:salen|sale) las palabras",
+        r"(?:se (?:me|le) )?(?:durmio|entumio|adormecio|paralizo) (?:la mitad|un lado|el lado|"
+        r"media cara|la cara|el brazo|la pierna)",
+        _NO_PUEDE + r" (?:mover|levantar|sentir) (?:el brazo|la pierna|un lado|el lado|la mano|"
+        r"la mitad)",
+        r"(?:de repente|de pronto|derrepente) (?:no (?:puede|puedo) (?:hablar|ver|caminar)|"
+        r"(?:se )?(?:confundio|confundida|confundido)|veo doble|ve doble)",
+        r"peor dolor de cabeza de (?:mi|su) vida",
+        r"(?:le|me) (?:esta dando|dio) (?:un |una )?(?:derrame|embolia|ataque cerebral)",
+    ),
+    "bleeding": (
+        r"sangr(?:a|ando|e|o) (?:mucho|muchisimo|demasiado|sin parar|a chorros|un monton|"
+        r"bastante y no)",
+        r"no (?:para|deja|dejo|paro) de sangrar",
+        r"(?:la )?sangre no (?:para|se detiene|se quita|se corta|deja de salir)",
+        r"no (?:le |me |se )?(?:para|paraba|detiene|deja de salir) (?:la )?sangre",
+        r"(?:sale|salia|brota|echa) (?:mucha )?sangre a chorros|a chorros",
+        r"(?:vomit|tos|escup)\w* (?:con )?sangre",
+        r"(?:mucha|muchisima|demasiada|un charco de|bastante) sangre",
+        r"(?:coagulos|cuajarones) (?:grandes|enormes|del tamano)",
+        r"(?:posos|asientos|borra) de cafe|como cafe molido",
+        r"(?:empape|empapo|empapando|llene|lleno|traspase|traspaso) (?:ya )?(?:\w+ )?"
+        r"(?:toallas|toallitas|panales|gasas|vendas)",
+        r"hemorragia",
+    ),
+    "respiratory": (
+        _NO_PUEDE + r" respirar",
+        r"(?:me|le|se) (?:falta|faltaba) (?:\w+ )?(?:el )?(?:aire|aliento)",
+        r"(?:no puedo|no puede|no podia) (?:terminar|acabar) (?:una|la) (?:frase|oracion)",
+        r"(?:oximetro|saturacion|oxigeno|sat) (?:marca |en |de |esta en )?(?:[1-8]\d)\s?%",
+        r"(?:me|le|se) (?:esta )?ahog(?:a|o|ando)(?! en (?:deudas|trabajo|papeles|tramites))",
+        r"no (?:le|me) (?:entra|llega) (?:el )?aire",
+        r"(?:se (?:esta )?(?:poniendo|puso|pone)|esta|tiene los labios) (?:morad|azul|gris)\w*",
+        r"no (?:puede|puedo|podia) (?:agarrar|tomar|jalar|meter|sacar) (?:el )?aire",
+        r"(?:le|me) (?:dio|esta dando) (?:un |una )?(?:ataque|crisis) de asma",
+        r"(?:inhalador|bomba|bombita|nebulizador) no (?:le |me )?(?:sirve|funciona|hace efecto|"
+        r"ayuda)",
+        r"labios (?:morados|azules|grises)",
+        r"(?:dificultad|trabajo) para respirar",
+        r"respira (?:muy )?(?:rapido|raro|con dificultad|entrecortado|con mucho esfuerzo)",
+        r"(?:se )?atragant(?:o|a|ando|ado|ada)",
+        r"(?:no respira|dejo de respirar|casi no respira)",
+    ),
+    "allergic": (
+        r"(?:se (?:me|le) (?:esta )?)?cerrando la garganta",
+        r"garganta (?:cerrada|hinchada|apretada|se (?:me |le )?cierra)",
+        r"cierre de (?:la )?garganta|urticaria (?:generalizada|en todo)",
+        r"(?:labios|lengua|cara|ojos|boca|parpados) (?:muy )?(?:hinchad|inflamad)\w*",
+        r"se (?:me|le) (?:hincho|hincharon|esta hinchando|inflamo|inflamaron) (?:la|los|el|las) "
+        r"(?:cara|labios|lengua|boca|ojos|garganta|parpados)",
+        r"anafila",
+        r"ronchas (?:por todo|en todo|en todas)",
+        _NO_PUEDE + r" tragar",
+    ),
+    "overdose_poisoning": (
+        r"(?:tiene|tuvo|le dio|esta teniendo|hizo|le esta dando) (?:una )?sobredosis",
+        r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi) (?:todo el|toda la|un|una) "
+        r"(?:frasco|caja|bote|tira|blister|puno)",
+        r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi|tomaron) (?:\d+|varias|muchas|todas|"
+        r"unas|unos|algunas|un monton de|un punado de|doble|dos veces) (?:de )?(?:las |mis |sus )?"
+        + _PASTILLAS,
+        r"(?:tome|tomo|se tomo|le di|le dieron) (?:la |mi |su |sus |las |mis )?(?:dosis|"
+        r"pastillas?|medicinas?|" + _PASTILLAS + r") (?:doble|dos veces)|doble dosis|dosis doble",
+        r"mezcl\w* (?:el )?cloro (?:con|y) (?:el )?(?:amoniaco|vinagre|acido|otro)",
+        r"(?:tomo|bebio|trago|tome|bebi|se tomo|se bebio|se trago|se comio) (?:\w+ )?"
+        r"(?:cloro|blanqueador|veneno|detergente|insecticida|raticida|anticongelante|gasolina|"
+        r"limpiador|destapacanos|acido|pila|bateria|limpiavidrios|desinfectante|pinol|"
+        r"fabuloso|lejia|thinner)",
+        r"intoxicad|envenenad",
+    ),
+    "seizure": (
+        r"(?:esta|estan|sigue|empezo a) convulsionando|convulsiona(?:ndo)?\b",
+        r"(?:le|me) (?:dio|esta dando|dieron) (?:un |una |otro |otra )?(?:ataque|crisis|"
+        r"convulsion)(?!s? de (?:risa|panico|ansiedad|tos|nervios|asma|colera))",
+        r"ataque epileptico",
+        r"(?:una )?convulsion tras otra|una tras otra sin despertar|crisis tonico.?clonica",
+        r"ojos (?:en blanco|volteados|para arriba|hacia arriba)",
+        r"(?:echando|saca|sacando) espuma por la boca",
+        r"(?:temblando|sacudiendose|se sacude) (?:todo|toda|sin control)",
+    ),
+    "unconscious": (
+        r"inconsciente",
+        r"no (?:despierta|reacciona|responde)(?! (?:a (?:los|las|el|la) (?:mensajes|correos|"
+        r"llamadas|tratamiento|medicina|antibioticos)|los mensajes))",
+        r"(?:se desmayo|perdio el conocimiento|se desvanecio|se cayo) y (?:no|ya no)",
+        r"no (?:lo|la|los) (?:puedo|podemos) despertar",
+        r"no se despierta|muy flojit[oa]|no (?:se mueve|habla) ni (?:habla|se mueve)",
+    ),
+}
+
+SELF_HARM_ES: tuple[str, ...] = (
+    r"suicid",
+    r"(?:quitarme|quitarse|acabar con) (?:la|mi|su) vida",
+    r"(?:me quiero|quiero|queria|ganas de) (?:morir|matarme|morirme|desaparecer para siempre)",
+    r"\bmatarme\b|\bme (?:quiero|voy a|quisiera|pienso) matar\b",
+    r"no quiero (?:vivir|seguir viviendo|despertar|seguir aqui|estar aqui|existir)",
+    r"ya no quiero (?:seguir|estar|vivir)",
+    r"(?:hacerme|me hago|me hice) dano",
+    r"(?:cortarme|me corto|me corte) (?:las venas|los brazos|las munecas|otra vez|de nuevo)",
+    r"(?:juntando|guardando|ahorrando|acumulando|junte|guarde) (?:mis |las |todas las |unas )?"
+    r"(?:pastillas|tabletas|medicinas|pildoras)",
+    r"(?:cuant[oa]s?|que cantidad de) (?:\w+ ){0,4}(?:para|se necesitan para|hacen falta para|"
+    r"necesito para) (?:morir|no despertar|matar|quedarme dormid|dormir para siempre)",
+    r"(?:dosis|cantidad) (?:letal|mortal)",
+    r"(?:carta|cartas|mensaje) de despedida|(?:me )?(?:estoy )?despidiendo de (?:todos|ustedes)",
+    r"(?:mejor|estarian mejor) sin mi",
+    r"soy (?:una )?carga",
+    r"acabar con todo|terminar con todo",
+    r"(?:tirarme|aventarme|lanzarme) (?:de|del|desde|al|a las vias|frente)",
+    r"colgarme|ahorcarme",
+    r"no (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)",
+)
+
+CUES_ES: dict[str, tuple[str, ...]] = {
+    "cardiac": (r"infarto", r"ataque al corazon", r"\bpecho\b", r"corazon (?:acelerado|a mil)"),
+    "stroke": (r"derrame", r"embolia", r"entumid|adormecid", r"confundid"),
+    "bleeding": (r"sangr", r"\bsangre\b"),
+    "respiratory": (r"respirar|respiracion", r"\baire\b", r"asma|silbido"),
+    "allergic": (r"alergi|reaccion alergica", r"ronchas|hinchazon"),
+    "overdose_poisoning": (
+        r"sobredosis",
+        r"veneno|intoxic",
+        r"\b(?:tomo|tome|se tomo|se trago|le di|se comio)\b.{0,40}\b(?:de golpe|de una vez|"
+        r"por error|sin querer|(?:\d+|dos|tres|varias) (?:dosis|pastillas|tabletas|dias))\b",
+    ),
+    "seizure": (r"convulsi|epileps",),
+    "unconscious": (r"desmay|desvanec",),
+    "self_harm": (
+        r"no (?:puedo|aguanto) (?:mas|seguir)|ya no (?:puedo|aguanto)",
+        r"sin (?:esperanza|salida)|no hay salida|nada tiene sentido|no valgo nada",
+        r"(?:cuando|si) ya no (?:este|estoy)|cuando me (?:vaya|haya ido)",
+        r"regal(?:ar|ando|e) (?:todas )?mis cosas",
+        r"ya (?:tome|tomé) (?:la|una) decision",
+    ),
+}
+
+CAUSES_ES: dict[str, str] = {
+    "allergic": r"\b(?:alergi\w*|alergic\w*|cacahuate|mani|nueces|mariscos|camaron|abeja|avispa|"
+    r"picadura|pico)\b",
+    "overdose_poisoning": r"\b(?:sobredosis|veneno\w*|intoxic\w*|cloro|heroina|fentanilo|"
+    r"opioides?)\b",
+}
+
+ACUTE_CONTEXT_ES = (
+    r"\b(?:ahorita|ahora mismo|en este momento|ahorita mismo|ya no para|no para|sigue|"
+    r"empeora|cada vez peor|ayuda|auxilio|ambulancia|911|emergencia|urgente|rapido|"
+    r"se esta muriendo|no responde|no despierta)\b"
+)
+
+# Guards: the Spanish alternatives of scan.py's English ones.
+NEGATION_ES = r"no|nunca|sin|ni|tampoco|ningun|ninguna|nada de"
+# "no puede hablar" is a symptom, not a denial of the words after it.
+PSEUDO_NEGATION_ES = (
+    r"no se|no estoy segur\w*|no se si|ni idea|no para|no deja|"
+    r"no (?:puede|puedo|pudo|podia|logra|le sale|le salen|le entra|me entra)"
+)
+PAST_TIME_ES = (
+    r"hace (?:\d+|un|una|dos|tres|cuatro|cinco|seis|unos|unas|varios|varias|muchos|muchas) "
+    r"(?:anos?|meses|mes|semanas?)|(?:el|la) (?:ano|mes|semana) pasad[oa]|"
+    r"(?:de|cuando era) (?:nin[oa]|chic[oa]|joven|bebe|adolescente)|en (?:19|20)\d\d|"
+    r"(?:el|en) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+    r"noviembre|diciembre) pasado|cuando tenia \d+ (?:anos|meses)|ayer|anteayer|"
+    r"hace (?:\d+|dos|tres|cuatro|unos|varios) dias"
+)
+PAST_VERB_ES = r"tuve|tuvo|tuvimos|sufri|sufrio|me dio|le dio|me diagnosticaron|estuve|estuvo"
+PRESENT_ES = (
+    r"ahorita|ahora|ahora mismo|en este momento|hoy|esta (?:manana|tarde|noche)|todavia|"
+    r"sigue|acaba de|de repente|de pronto|hace (?:\d+|unos|un par de|un) (?:minutos?|min|rato)|"
+    r"desde hace (?:una|\d+|unas|un par de|media) (?:hora|horas|minutos|rato)|"
+    r"desde (?:hoy|anoche|esta manana|ayer)|sin parar|no para de"
+)
+RESOLVED_ES = (
+    r"ya (?:estoy|esta|estamos) bien|ya (?:se le )?(?:paso|quito|se me quito)|ya paro|"
+    r"hoy (?:esta|estoy|estamos) bien|no (?:me|le) paso nada"
+)
+INFORMATIONAL_ES = (
+    r"(?:sintomas|senales|signos|causas) de|como (?:se|sabe|saber|reconozco|reconocer|puedo "
+    r"saber)|que (?:hago|hacer|debo hacer|se hace|hay que hacer) (?:si|en caso|cuando)|"
+    r"en caso de|que es (?:un|una|el|la)|cual es la dosis (?:maxima|normal|"
+    r"recomendada)|(?:dan|tienen|ofrecen) (?:clases|cursos|talleres)|"
+    r"cuant[oa]s? .{0,40}(?:es|seria|causa|se considera) (?:una )?sobredosis|"
+    r"es (?:peligroso|seguro|malo) (?:tomar|mezclar|combinar|dar)"
+)
+IDIOM_ES = (
+    r"me muero de (?:hambre|sueno|risa|ganas|frio|calor|verguenza|aburrimiento|nervios)|"
+    r"(?:me|nos) (?:va a dar|dio|da) (?:un )?(?:infarto|ataque|algo) (?:con|de|por|cuando)|"
+    r"me mata(?:n)? (?:la|el|los|las|esta|este|tanta|tanto)|me desangran|"
+    r"muert[oa] de (?:cansancio|risa|hambre|sueno)|me ahogo en (?:deudas|trabajo|papeles)|"
+    r"(?:esta|estoy) que me muero"
+)
+DEVICE_ES = (
+    r"(?:app|aplicacion|pagina|portal|cuenta|telefono|celular|computadora|sistema|impresora|"
+    r"internet|carro|coche|bateria|pantalla)\b[^,.]{0,25}$"
+)
+MILD_ES = (
+    r"(?:un poco|poquito|poquita|leve|ligero|ligera|algo de|tantito|un poquito)\W+(?:\w+\W+){0,2}$"
+)
+ADMIN_ES = (
+    r"cita|consulta|agendar|cancelar|reprogramar|resurtir|surtir|resurtido|receta|"
+    r"medicamento|seguro|aseguranza|cobertura|farmacia|refill"
+)
