@@ -1,4 +1,10 @@
-"""Intents as data: the default clinic set lives in default_intents.json; tenants extend it."""
+"""Intents as data: definitions in default_intents.json, examples per language in examples/.
+
+Tenants extend the set through the admin API. An intent's `label` is the name the API
+reports (the product's 11 labels); small talk and "let me talk to a person" are intents of
+their own, because they are answered differently, but report as out_of_scope and
+schedule_callback.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_INTENTS_FILE = Path(__file__).resolve().parent / "default_intents.json"
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 OUT_OF_SCOPE = "out_of_scope"
 # Where a turn goes after classification (workflows/pipeline.py). Tenant-defined intents
 # cannot be "agent": an agent intent needs a tool plan, and tools are code.
@@ -24,18 +31,37 @@ class IntentDef:
     # Regexes (case-insensitive) that decide the intent outright; higher priority wins.
     rules: tuple[str, ...] = field(default=())
     priority: int = 0
+    # What the API calls it; empty means the intent's own name.
+    label: str = ""
+
+    @property
+    def reported(self) -> str:
+        return self.label or self.name
 
 
-def load_default_intents(path: Path = DEFAULT_INTENTS_FILE) -> tuple[IntentDef, ...]:
+def load_examples(directory: Path = EXAMPLES_DIR) -> dict[str, list[str]]:
+    """Examples per intent name, every language's file merged (languages share one model)."""
+    merged: dict[str, list[str]] = {}
+    for path in sorted(directory.glob("*.json")):
+        for name, texts in json.loads(path.read_text(encoding="utf-8"))["examples"].items():
+            merged.setdefault(name, []).extend(texts)
+    return merged
+
+
+def load_default_intents(
+    path: Path = DEFAULT_INTENTS_FILE, examples_dir: Path = EXAMPLES_DIR
+) -> tuple[IntentDef, ...]:
     raw = json.loads(path.read_text(encoding="utf-8"))
+    examples = load_examples(examples_dir)
     intents = tuple(
         IntentDef(
             name=item["name"],
             path=item["path"],
             description=item["description"],
-            examples=tuple(item["examples"]),
+            examples=tuple(item.get("examples", ())) + tuple(examples.get(item["name"], ())),
             rules=tuple(item.get("rules", ())),
             priority=int(item.get("priority", 0)),
+            label=item.get("label", ""),
         )
         for item in raw["intents"]
     )

@@ -1,5 +1,8 @@
 """One fitted intent model: rules first, then MLP probability blended with nearest example.
 
+Inputs are TextFeatures rows: three unit-norm parts side by side, so a row's dot product with
+an example's, divided by three, is the mean of the three cosines.
+
 Decision order, so that the Temporal UI can say why a turn went where it did:
 1. a keyword rule (highest priority wins) decides outright: decided_by="rule";
 2. a confident prediction (blended confidence >= threshold) decides: "similarity"
@@ -16,17 +19,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
 from core.payloads import ClassifyOutput
 
 from .catalog import OUT_OF_SCOPE, IntentDef
-from .scorer import Matrix, MlpScorer, ScorerConfig
+from .scope import about_something_else
 
+# Unit-norm parts in a feature row (sentence vectors and n-grams).
+_PARTS = 3.0
 # Weight of the MLP probability in the confidence; the rest is the cosine to the nearest
 # example of the predicted intent. Chosen on CLINC150 val (docs/decisions/0004).
 PROBABILITY_WEIGHT = 0.4
 # When abstaining, ask between the top two only if together they hold most of the
 # probability and the second is a real contender.
 CLARIFY_MIN_SECOND = 0.2
+ACTIONABLE = frozenset({"agent", "knowledge"})
 CLARIFY_MIN_PAIR = 0.7
 
 
@@ -57,8 +64,10 @@ class IntentModel:
         *,
         threshold: float,
         config: ScorerConfig = ScorerConfig(),
+        scorer: MlpScorer | None = None,
     ) -> None:
-        """`vectors` holds the embeddings of every intent's examples, in catalogue order."""
+        """`vectors` holds the features of every intent's examples, in catalogue order;
+        `scorer` is the classifier already fitted on them (else it is fitted here)."""
         self.intents = list(intents)
         self.by_name = {i.name: i for i in self.intents}
         self.threshold = threshold
@@ -68,7 +77,7 @@ class IntentModel:
         labels = np.repeat(np.arange(len(self.intents)), counts)
         self._examples = vectors.astype(np.float32)
         self._offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        self._scorer = MlpScorer(config).fit(self._examples, labels, len(self.intents))
+        self._scorer = scorer or MlpScorer(config).fit(self._examples, labels, len(self.intents))
         self._rules = sorted(
             (
                 _Rule(i.name, i.priority, re.compile(r, re.IGNORECASE))
@@ -85,7 +94,7 @@ class IntentModel:
     def score(self, vectors: Matrix) -> list[Scored]:
         probs = self._scorer.proba(vectors)
         # Nearest example per intent: examples are stored grouped by intent.
-        nearest = np.maximum.reduceat(vectors @ self._examples.T, self._offsets, axis=1)
+        nearest = np.maximum.reduceat(vectors @ self._examples.T, self._offsets, axis=1) / _PARTS
         order = np.argsort(-probs, axis=1)[:, :2]
         out = []
         for row, (top, second) in enumerate(order.tolist()):
@@ -116,13 +125,19 @@ class IntentModel:
             runner = second if ruled == top.name else top
             runner_conf = scored.second_confidence if ruled == top.name else scored.confidence
             return self._output(ruled, 1.0, runner.name, runner_conf, "rule")
+        if top.path in ACTIONABLE and OUT_OF_SCOPE in self.by_name and about_something_else(text):
+            # "cancel my gym membership": a clinic verb about someone else's business.
+            return self._output(
+                OUT_OF_SCOPE, scored.confidence, top.name, scored.confidence, "scope"
+            )
         if scored.confidence >= threshold:
             return self._output(
                 top.name, scored.confidence, second.name, scored.second_confidence, "similarity"
             )
+        # Asking "did you want to X or Y?" makes sense between two things we can do.
         split = (
-            second.name != OUT_OF_SCOPE
-            and top.name != OUT_OF_SCOPE
+            top.path in ACTIONABLE
+            and second.path in ACTIONABLE
             and scored.second_probability >= CLARIFY_MIN_SECOND
             and scored.top_probability + scored.second_probability >= CLARIFY_MIN_PAIR
         )
@@ -131,6 +146,7 @@ class IntentModel:
                 "clarify", scored.confidence, second.name, scored.second_confidence, "abstain"
             )
             out.candidates = [top.name, second.name]
+            out.label = top.reported  # the best guess, while the reply asks which
             return out
         # Unsure is not out of scope for sure: the knowledge base's own relevance check
         # decides between an answer and "not covered".
@@ -145,8 +161,10 @@ class IntentModel:
         self, intent: str, confidence: float, runner: str, runner_conf: float, how: str
     ) -> ClassifyOutput:
         path = "clarify" if intent == "clarify" else self.by_name[intent].path
+        label = intent if intent == "clarify" else self.by_name[intent].reported
         return ClassifyOutput(
             intent=intent,
+            label=label,
             confidence=round(confidence, 4),
             path=path,
             runner_up=runner,

@@ -1,0 +1,42 @@
+"""Requests that use a clinic's verbs about something else: "cancel my gym membership".
+
+The classifier hears "cancel" and "reschedule"; what is being cancelled decides. A message
+whose object is plainly not the clinic's (a flight, a subscription, a car policy) and that
+names nothing of the clinic is out of scope, whatever verb it uses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ELSEWHERE = re.compile(
+    r"\b(?:flights?|airline|plane|boarding|hotel|airbnb|uber|lyft|taxi|cab|gym|membership|"
+    r"subscription|netflix|spotify|hulu|disney|amazon|package|delivery|pizza|restaurant|"
+    r"table for|dinner reservation|haircut|salon|oil change|mechanic|dealership|car wash|"
+    r"propane|coffee|iphone|phone plan|cell plan|data plan|tvs?|television|laptop|"
+    r"(?:auto|car|home|homeowners|renters|life|pet|travel|boat) (?:insurance|policy)|"
+    r"progressive|geico|state farm|allstate|bank|credit card bill|mortgage|rent|landlord|lease|"
+    r"team meeting|calendar|boss|homework|library book|passport|driver'?s license|dmv|"
+    r"vuelo|aerolinea|gimnasio|membresia|suscripcion|pedido|paquete|restaurante|mesa para|"
+    r"corte de pelo|seguro del (?:carro|coche|auto)|carro|coche|banco|renta|casero|tarea|"
+    r"licencia de manejo|pasaporte|junta|reunion)\b"
+)
+_CLINIC = re.compile(
+    r"\b(?:doctor|dr|dra|doctora|nurse|clinic|clinica|appointment|appt|cita|consulta|visit|"
+    r"checkup|physical|prescription|receta|refill|resurtido|medication|medicina|medicamento|"
+    r"pills?|pastillas?|health|salud|medical|medico|copay|copago|deductible|deducible|lab|"
+    r"blood|sangre|vaccine|vacuna|patient|paciente|pt|provider|pharmacy|farmacia|"
+    r"telehealth|video visit|portal|billing|facturacion)\b"
+)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def about_something_else(text: str) -> bool:
+    """True when the message is about a non-clinic thing and names nothing of the clinic."""
+    folded = _fold(text)
+    return bool(_ELSEWHERE.search(folded)) and not _CLINIC.search(folded)
