@@ -17,8 +17,12 @@ from activities.actions.activity import ActionActivities
 from activities.callbacks.activity import CallbackActivities
 from activities.callbacks.reminders import ReminderActivities
 from activities.embedding import Embedder
+from activities.embedding.features import TextFeatures
+from activities.embedding.fit_cache import FitCache
+from activities.embedding.multilingual import MultilingualEmbedder
 from activities.intent.activity import IntentActivities
 from activities.intent.engine import IntentEngine
+from activities.language.detector import LanguageDetector
 from activities.llm.activity import LlmActivities
 from activities.llm.factory import build_gateway
 from activities.llm.gateway import LlmGateway
@@ -41,6 +45,7 @@ from activities.tools.executor import AfterCommit, ToolExecutor
 from activities.tools.knowledge_tool import KnowledgeSearch
 from activities.tools.llm_planner import LlmToolPlanner
 from activities.tools.planner import ToolPlanner
+from activities.understanding.activity import UnderstandingActivities
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -66,6 +71,7 @@ class Engines:
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     embedder: Embedder
+    features: TextFeatures
     intents: IntentEngine
     retrieval: RetrievalEngine
     safety: SafetyEngine
@@ -96,28 +102,43 @@ def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
     return RetrievalEngine(embedder, spans, store, config)
 
 
-def build_safety(settings: Settings, embedder: Embedder) -> SafetyEngine:
-    # spaCy and the exemplar embeddings load in a second or two: once, at start-up.
+def build_safety(
+    settings: Settings,
+    embedder: Embedder,
+    features: TextFeatures,
+    intents: IntentEngine,
+    cache: FitCache,
+) -> SafetyEngine:
+    # spaCy, the exemplar embeddings and the crisis classifier load in a few seconds (the
+    # fit itself is read from the fit cache after the first start): once, at start-up.
     # An empty value (compose passes "" when unset) means no secret, not an empty salt.
     secret = (
         settings.pii_hash_secret.get_secret_value() if settings.pii_hash_secret else ""
     ) or None
+    # Routine clinic requests are the triage classifier's everyday negatives.
+    routine = [text for intent in intents.defaults for text in intent.examples]
     return SafetyEngine(
         PiiEngine(hash_secret=secret),
-        TriageEngine(embedder),
+        TriageEngine(features, negatives=routine, cache=cache),
         InjectionDetector(embedder),
         embedder,
+        LanguageDetector(settings.language_codes),
     )
 
 
-async def build_engines(settings: Settings, *, embedder: Embedder | None = None) -> Engines:
+async def build_engines(
+    settings: Settings, *, embedder: Embedder | None = None, features: TextFeatures | None = None
+) -> Engines:
     db = make_engine(settings.effective_database_url, settings)
     sessions = make_session_factory(db)
     embedder = embedder or Embedder(settings.model_dir)
+    if features is None:
+        features = TextFeatures(embedder, await asyncio.to_thread(MultilingualEmbedder))
+    cache = FitCache(settings.fit_cache_dir)
     retrieval = build_retrieval(settings, embedder)
-    # Fitting the default intent model takes a second or two: off the event loop.
+    # Fitting the default intent model takes seconds (once; then the fit cache): off the loop.
     intents = await asyncio.to_thread(
-        IntentEngine, embedder, threshold=settings.intent_abstain_threshold
+        IntentEngine, features, threshold=settings.intent_abstain_threshold, cache=cache
     )
     # Warm each indexed tenant's BM25 now rather than on its first query.
     for tenant_id, version in (await all_versions(sessions)).items():
@@ -126,9 +147,10 @@ async def build_engines(settings: Settings, *, embedder: Embedder | None = None)
         db=db,
         sessions=sessions,
         embedder=embedder,
+        features=features,
         intents=intents,
         retrieval=retrieval,
-        safety=await asyncio.to_thread(build_safety, settings, embedder),
+        safety=await asyncio.to_thread(build_safety, settings, embedder, features, intents, cache),
         gateway=build_gateway(settings, sessions),
     )
 
@@ -157,6 +179,7 @@ def create_worker(
 ) -> Worker:
     safety = SafetyActivities(engines.safety, engines.sessions)
     intents = IntentActivities(engines.intents, engines.sessions)
+    understanding = UnderstandingActivities(safety, intents)
     retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
     ingest = IngestActivities(engines.retrieval, engines.sessions)
     escalation = EscalationActivities(engines.sessions)
@@ -199,6 +222,7 @@ def create_worker(
         activities=[
             safety.screen_input,
             safety.check_output,
+            understanding.understand,
             intents.classify,
             retrieval.retrieve,
             retrieval.embed_texts,

@@ -49,6 +49,10 @@ class PipelineResponse(BaseModel):
     intent: str
     requires_escalation: bool
     escalation_category: str | None
+    # 911 | poison_control | 988 | check_in when requires_escalation
+    escalation_tier: str | None = None
+    # The language the turn was understood and answered in (ISO 639-1).
+    language: str = "en"
     final_response: str
     citations: list[CitationOut]
     steps: list[StepOut]
@@ -65,6 +69,8 @@ class PipelineResponse(BaseModel):
             intent=result.intent,
             requires_escalation=result.requires_escalation,
             escalation_category=result.escalation_category,
+            escalation_tier=result.escalation_tier,
+            language=result.language,
             final_response=result.final_response,
             citations=[
                 CitationOut(article_id=c.article_id, title=c.title) for c in result.citations

@@ -3,19 +3,76 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
+
+from core.texts import DEFAULT_LANGUAGE, in_order, say
 
 ReplyKind = Literal["yes", "no", "other"]
 
 # Strict on purpose: only a whole message that is one of these counts. "yes but Tuesday"
 # carries a change of mind, so it is a new request, never a confirmation.
-_YES_HEADS = ("yes", "yeah", "yep", "yup", "sure", "ok", "okay")
-_YES_TAILS = ("", "please", "go ahead", "please go ahead", "do it", "please do", "confirm")
-_YES_ALONE = ("confirm", "confirmed", "i confirm", "go ahead", "do it", "please do", "proceed")
+# English and Spanish together: a reply is matched whole, so the languages cannot collide.
+_YES_HEADS = ("yes", "yeah", "yep", "yup", "sure", "ok", "okay", "si", "claro", "dale", "va")
+_YES_TAILS = (
+    "",
+    "please",
+    "go ahead",
+    "please go ahead",
+    "do it",
+    "please do",
+    "confirm",
+    "por favor",
+    "adelante",
+    "hagalo",
+    "confirmo",
+    "esta bien",
+    "de acuerdo",
+)
+_YES_ALONE = (
+    "confirm",
+    "confirmed",
+    "i confirm",
+    "go ahead",
+    "do it",
+    "please do",
+    "proceed",
+    "confirmo",
+    "confirmado",
+    "adelante",
+    "de acuerdo",
+    "esta bien",
+    "hagalo",
+    "por supuesto",
+)
 _NO_HEADS = ("no", "nope", "nah")
-_NO_TAILS = ("", "thanks", "thank you", "don't", "please don't", "cancel that", "keep it")
-_NO_ALONE = ("don't", "do not", "please don't", "don't do it", "cancel that", "never mind")
-_THANKS = ("", " thanks", " thank you")
+_NO_TAILS = (
+    "",
+    "thanks",
+    "thank you",
+    "don't",
+    "please don't",
+    "cancel that",
+    "keep it",
+    "gracias",
+    "mejor no",
+    "no lo haga",
+    "dejelo asi",
+)
+_NO_ALONE = (
+    "don't",
+    "do not",
+    "please don't",
+    "don't do it",
+    "cancel that",
+    "never mind",
+    "mejor no",
+    "no lo haga",
+    "olvidelo",
+    "dejelo asi",
+    "no gracias",
+)
+_THANKS = ("", " thanks", " thank you", " gracias")
 
 
 def _phrases(heads: tuple[str, ...], tails: tuple[str, ...], alone: tuple[str, ...]) -> set[str]:
@@ -30,7 +87,9 @@ _PUNCT = re.compile(r"[.,!;:]+")
 
 def reply_kind(text: str) -> ReplyKind:
     """Whether a message answers a held plan with yes, with no, or is something else."""
-    said = _PUNCT.sub(" ", text.lower().replace("\u2019", "'"))
+    said = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    said = "".join(ch for ch in said if not unicodedata.combining(ch))
+    said = _PUNCT.sub(" ", said.replace("¡", " ").replace("¿", " "))
     said = " ".join(said.split())
     if said in YES:
         return "yes"
@@ -41,10 +100,16 @@ def reply_kind(text: str) -> ReplyKind:
 
 # A new clause starts at a sentence break, a comma, "and" or "then", but only when an action
 # verb follows: "book me with Dr Chen and Dr Patel" stays one clause.
-_ACTION = r"(?:cancel|book|schedule|reschedule|move|refill|request)\b"
-_LEAD = r"(?:(?:please|also|then|and|i want to|i'd like to|i would like to|can you|could you)\s+)*"
+_ACTION = (
+    r"(?:cancel|book|schedule|reschedule|move|refill|request|cancela|cancelar|agenda|agendar|"
+    r"reprograma|reprogramar|cambia|cambiar|resurte|resurtir|pide|pedir)\b"
+)
+_LEAD = (
+    r"(?:(?:please|also|then|and|i want to|i'd like to|i would like to|can you|could you|"
+    r"por favor|tambien|luego|y|quiero|me gustaria|puede|podria)\s+)*"
+)
 _BREAK = re.compile(
-    rf"(?:\s*[;.!?]\s+|,?\s+(?:and|then)\s+|,\s+)(?={_LEAD}{_ACTION})", re.IGNORECASE
+    rf"(?:\s*[;.!?]\s+|,?\s+(?:and|then|y|luego)\s+|,\s+)(?={_LEAD}{_ACTION})", re.IGNORECASE
 )
 _LEADING = re.compile(rf"^{_LEAD}", re.IGNORECASE)
 
@@ -66,42 +131,34 @@ def wants_earliest(text: str) -> bool:
     return _EARLIEST.search(text) is not None
 
 
-def _listed(steps: list[str]) -> str:
-    return steps[0] if len(steps) == 1 else "first " + ", then ".join(steps)
+def confirmation_question(steps: list[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    key = "confirm.one" if len(steps) == 1 else "confirm.many"
+    return say(lang, key, steps=in_order(steps, lang))
 
 
-def confirmation_question(steps: list[str]) -> str:
-    if len(steps) == 1:
-        return (
-            f"Please confirm: {steps[0]}? Reply yes to confirm, or no to keep things as they are."
-        )
-    return (
-        f"Please confirm, in this order: {_listed(steps)}? "
-        "Reply yes to confirm, or no to keep things as they are."
-    )
+def declined_reply(steps: list[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    return say(lang, "confirm.declined", steps=in_order(steps, lang))
 
 
-def declined_reply(steps: list[str]) -> str:
-    return f"OK, I won't {_listed(steps)}. Nothing was changed."
+def expired_reply(steps: list[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    return say(lang, "confirm.expired", steps=in_order(steps, lang))
 
 
-def expired_reply(steps: list[str]) -> str:
-    return (
-        "That request expired, so nothing was changed. "
-        f"If you still want to {_listed(steps)}, please ask again."
-    )
-
-
-def outcome_reply(done: list[str], failed: tuple[str, str] | None, skipped: list[str]) -> str:
+def outcome_reply(
+    done: list[str],
+    failed: tuple[str, str] | None,
+    skipped: list[str],
+    lang: str = DEFAULT_LANGUAGE,
+) -> str:
     """What a multi-step plan did, what failed and why, and what it therefore did not do."""
     lines = list(done)
     if failed is not None:
         step, why = failed
         if why[1:2].islower() and not why.startswith("I "):
             why = why[0].lower() + why[1:]
-        lines.append(f"I couldn't {step}: {why}")
+        lines.append(say(lang, "outcome.failed", step=step, why=why))
     if skipped:
-        lines.append(f"So I did not {' or '.join(skipped)}.")
+        lines.append(say(lang, "outcome.skipped", steps=" / ".join(skipped)))
     if failed is not None:
-        lines.append("Nothing else was changed." if done else "Nothing was changed.")
+        lines.append(say(lang, "outcome.nothing_else" if done else "outcome.nothing"))
     return "\n".join(lines)

@@ -29,6 +29,8 @@ class GenerateInput:
     deployment: str | None = None  # a caller's explicit choice of deployment
     # A request a provider refuses outright is answered offline (turns) or reported (API).
     offline_on_reject: bool = True
+    # The patient's language (ISO 639-1): the product's own words and a model's reply use it.
+    language: str = "en"
 
 
 @dataclass

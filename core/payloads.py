@@ -49,6 +49,8 @@ class ConversationInput:
     # A plan held for the user's yes, carried across continue-as-new.
     pending: PendingPlan | None = None
     confirmation_timeout_s: int = 600
+    # The language the conversation has been in: short replies ("sí", "ok") keep it.
+    language: str | None = None
 
 
 @dataclass
@@ -59,6 +61,8 @@ class PipelineInput:
     # The plan the previous turn held for confirmation: this turn may be the user's answer.
     pending: PendingPlan | None = None
     confirmation_timeout_s: int = 600
+    # The conversation's language so far, for messages too short to tell.
+    language_hint: str | None = None
 
 
 @dataclass
@@ -97,6 +101,10 @@ class PipelineResult:
     error: str | None = None
     # Calls this turn planned but holds until the user confirms them in the next turn.
     pending: PendingPlan | None = None
+    # The language the turn was understood and answered in (ISO 639-1).
+    language: str = "en"
+    # 911 | poison_control | 988 | check_in when the turn escalated.
+    escalation_tier: str | None = None
 
 
 @dataclass
@@ -126,6 +134,10 @@ class SafetyIssue:
 class ScreenInput:
     tenant_id: int
     text: str
+    # The conversation's language so far; a short message keeps it.
+    language_hint: str | None = None
+    # A staff caller with no patient chosen: which of the clinic's patients the text names.
+    find_patients: bool = False
 
 
 @dataclass
@@ -146,6 +158,10 @@ class ScreenOutput:
     redact_for_llm: bool = True
     # The clinic's own staff and site names, addresses and numbers: never redacted.
     public_names: list[str] = field(default_factory=list)
+    language: str = "en"
+    tier: str | None = None  # 911 | poison_control | 988 | check_in, when escalating
+    # Ids of the clinic's patients the text names (only with find_patients); never names.
+    named_patients: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -163,6 +179,8 @@ class ValidateResult:
     issues: list[SafetyIssue] = field(default_factory=list)
     category: str | None = None
     guidance: str = ""
+    tier: str | None = None
+    language: str = "en"
 
 
 @dataclass
@@ -190,6 +208,7 @@ class CheckOutputOutput:
 class ClassifyInput:
     tenant_id: int
     text: str
+    language: str = "en"
 
 
 @dataclass
@@ -201,6 +220,21 @@ class ClassifyOutput:
     runner_up_confidence: float = 0.0
     decided_by: str = "similarity"  # rule | similarity | abstain
     candidates: list[str] = field(default_factory=list)
+    # The name the API reports (one of the product's labels); `intent` may be finer
+    # ("greeting" reports as out_of_scope, "human_handoff" as schedule_callback).
+    label: str = ""
+
+
+@dataclass
+class UnderstandInput:
+    screen: ScreenInput
+
+
+@dataclass
+class UnderstandOutput:
+    screen: ScreenOutput
+    # None when the screen escalated or blocked the message: then nothing is classified.
+    classification: ClassifyOutput | None = None
 
 
 @dataclass
@@ -217,6 +251,9 @@ class ClassifyResult:
     slots: Slots
     redacted_text: str
     requires_escalation: bool = False
+    language: str = "en"
+    escalation_category: str | None = None
+    escalation_tier: str | None = None
 
 
 # ---- retrieval -------------------------------------------------------------------------
@@ -231,6 +268,8 @@ class RetrieveInput:
     mode: str | None = None
     rerank: str | None = None
     context_tokens: int | None = None
+    # The patient's language: an article in it is preferred when nearly as relevant.
+    language: str | None = None
 
 
 @dataclass
@@ -279,6 +318,8 @@ class ToolCall:
     args: ToolArgs = field(default_factory=ToolArgs)
     # planner (deterministic, from intent and slots) | model (proposed by an LLM's tool call)
     source: str = "planner"
+    # What the call acts on, in words, for the confirmation question ("Sertraline 50 mg").
+    subject: str = ""
 
 
 @dataclass
@@ -288,6 +329,9 @@ class PlanInput:
     text: str
     # The turn this plans for: a model call's spend-ledger keys derive from it.
     request_key: str = ""
+    language: str = "en"
+    # Patients a staff member's text named (several: the planner asks which).
+    named_patients: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -317,6 +361,12 @@ class Slots:
     appointment_ids: list[int] = field(default_factory=list)
     appointment_reference: str | None = None  # how the appointment was resolved
     clarification: str | None = None
+    # Said but not on file: a provider the clinic does not have, a drug the patient is not
+    # prescribed. The planner then asks; it never acts on something else instead.
+    unknown_provider: str | None = None
+    medication_not_on_file: str | None = None
+    # Name and strength of each prescription in prescription_ids ("Sertraline 50 mg").
+    medication_labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -393,6 +443,10 @@ class ToolResult:
     replayed: bool = False
     passages: list[Passage] = field(default_factory=list)  # search_knowledge_base
     handoff: HandoffInfo | None = None
+    # What `message` was made from (a core.texts key and its values), so a reply can say it
+    # again in the user's language; empty for results phrased from their data.
+    message_key: str = ""
+    params: dict[str, str] = field(default_factory=dict)
 
 
 # ---- persistence -----------------------------------------------------------------------
@@ -434,3 +488,6 @@ class PendingPlan:
     created_at: float = 0.0
     expires_at: float = 0.0
     status: str = "awaiting"  # awaiting | expired
+    language: str = "en"
+    # The patient a staff member is acting for, when the text named them (else the caller's).
+    acting_patient: int | None = None

@@ -66,7 +66,9 @@ def failed_result(tool: str, recorded: RecordFailureOutput) -> ToolResult:
     if recorded.status != FAILED and recorded.result is not None:
         recorded.result.replayed = True
         return recorded.result
-    return ToolResult(tool, False, ACTION_FAILED_REPLY, ACTION_FAILED)
+    return ToolResult(
+        tool, False, ACTION_FAILED_REPLY, ACTION_FAILED, message_key="tool.action_failed"
+    )
 
 
 @workflow.defn

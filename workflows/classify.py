@@ -6,27 +6,28 @@ API uses the very engine the pipeline uses, and its history shows each step's re
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from temporalio import workflow
 
 from core.payloads import (
-    ClassifyInput,
+    STAFF_ROLES,
     ClassifyOutput,
     ClassifyRequest,
     ClassifyResult,
     PlanInput,
     ScreenInput,
-    ScreenOutput,
     Slots,
+    UnderstandInput,
+    UnderstandOutput,
 )
 
 from .policies import DATABASE, ENGINE, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
-    from activities.intent.activity import IntentActivities
-    from activities.safety.activity import SafetyActivities
     from activities.tools.activity import ToolActivities
+    from activities.understanding.activity import UnderstandingActivities
 
 
 async def _run(fn: Any, arg: Any, opts: ActivityOptions, name: str) -> Any:
@@ -43,18 +44,49 @@ async def _run(fn: Any, arg: Any, opts: ActivityOptions, name: str) -> Any:
 class ClassifyWorkflow:
     @workflow.run
     async def run(self, inp: ClassifyRequest) -> ClassifyResult:
-        tenant = inp.caller.tenant_id
-        screen: ScreenOutput = await _run(
-            SafetyActivities.screen_input, ScreenInput(tenant, inp.text), ENGINE, "safety_input"
+        caller = inp.caller
+        staff_without_patient = caller.role in STAFF_ROLES and caller.patient_id is None
+        # The turn's own first step: screened and classified on the same features.
+        understood: UnderstandOutput = await _run(
+            UnderstandingActivities.understand,
+            UnderstandInput(
+                ScreenInput(caller.tenant_id, inp.text, find_patients=staff_without_patient)
+            ),
+            ENGINE,
+            "understand",
         )
+        screen = understood.screen
         # Slots and classification see the redacted text, as a turn's steps would.
         text = screen.redacted_text
-        cls: ClassifyOutput = await _run(
-            IntentActivities.classify, ClassifyInput(tenant, text), ENGINE, "classify"
-        )
         if screen.requires_escalation:
-            return ClassifyResult(cls, Slots(), text, requires_escalation=True)
-        slots: Slots = await _run(
-            ToolActivities.extract_slots, PlanInput(inp.caller, cls.intent, text), DATABASE, "slots"
+            # As in a turn: an emergency is not classified further; triage decided it.
+            emergency = ClassifyOutput(
+                "emergency", 1.0, "emergency", decided_by="triage", label="emergency"
+            )
+            return ClassifyResult(
+                emergency,
+                Slots(),
+                text,
+                requires_escalation=True,
+                language=screen.language,
+                escalation_category=screen.category,
+                escalation_tier=screen.tier,
+            )
+        cls = understood.classification or ClassifyOutput(
+            "blocked", 0.0, "blocked", decided_by="policy", label="blocked"
         )
-        return ClassifyResult(cls, slots, text)
+        if staff_without_patient and len(screen.named_patients) == 1:
+            caller = dataclasses.replace(caller, patient_id=screen.named_patients[0])
+        slots: Slots = await _run(
+            ToolActivities.extract_slots,
+            PlanInput(
+                caller,
+                cls.intent,
+                text,
+                language=screen.language,
+                named_patients=screen.named_patients,
+            ),
+            DATABASE,
+            "slots",
+        )
+        return ClassifyResult(cls, slots, text, language=screen.language)

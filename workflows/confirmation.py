@@ -21,6 +21,7 @@ from core.confirmation import (
 )
 from core.payloads import (
     AppointmentInfo,
+    Caller,
     ClassifyInput,
     ClassifyOutput,
     ExecuteToolInput,
@@ -34,6 +35,8 @@ from core.payloads import (
     ToolCall,
     ToolResult,
 )
+from core.texts import say
+from core.texts import when as say_when
 
 from .policies import DATABASE, ENGINE, ActivityOptions
 
@@ -42,19 +45,19 @@ with workflow.unsafe.imports_passed_through():
     from activities.llm.grounded import phrase_tool_result
     from activities.tools.activity import ToolActivities
     from activities.tools.registry import tool_spec
-    from store.timeutil import fmt_local
 
 ACTION_PATHS = ("agent", "handoff")
-NO_OPEN_TIME = "I couldn't find an open time then. Would another day or provider work?"
 # A request for a person is never held: waiting for a yes would only delay the help.
 NEVER_HELD = frozenset({"escalate_to_human"})
-_READ_ONLY_STEPS = {
-    "get_appointments": "look up your appointments",
-    "get_availability": "look up open times",
-    "check_insurance": "check your insurance",
-    "get_clinic_contact": "give you the front desk's numbers",
-    "search_knowledge_base": "look that up in our articles",
-}
+_READ_ONLY_STEPS = frozenset(
+    {
+        "get_appointments",
+        "get_availability",
+        "check_insurance",
+        "get_clinic_contact",
+        "search_knowledge_base",
+    }
+)
 
 
 def needs_confirmation(call: ToolCall) -> bool:
@@ -69,48 +72,77 @@ def needs_confirmation(call: ToolCall) -> bool:
     return spec.side_effect and proposed and call.name not in NEVER_HELD
 
 
-def _when(iso: str | None) -> str:
-    return fmt_local(datetime.fromisoformat(iso)) if iso else "a time to be agreed"
+def _when(iso: str | None, lang: str) -> str:
+    return say_when(datetime.fromisoformat(iso), lang) if iso else say(lang, "step.time_tbd")
 
 
 def describe_call(
-    call: ToolCall, known: Mapping[int, AppointmentInfo], names: Mapping[int, str]
+    call: ToolCall,
+    known: Mapping[int, AppointmentInfo],
+    names: Mapping[int, str],
+    lang: str = "en",
+    patient: int | None = None,
 ) -> str:
-    """What the call will change, in the words the confirmation question uses."""
+    """What the call will change, in the words the confirmation question uses. `patient`:
+    the patient a staff member is acting for, named so the staff member can check it."""
     args = call.args
     appt = known.get(args.appointment_id or 0)
-    which = (
-        f"your appointment with {appt.provider_name} on {_when(appt.start_local)}"
-        if appt
-        else f"appointment #{args.appointment_id}"
-    )
+    if appt and patient is not None:
+        which = say(
+            lang,
+            "step.patient_appointment",
+            patient=patient,
+            provider=appt.provider_name,
+            when=_when(appt.start_local, lang),
+        )
+    elif appt:
+        which = say(
+            lang,
+            "step.your_appointment",
+            provider=appt.provider_name,
+            when=_when(appt.start_local, lang),
+        )
+    else:
+        which = say(lang, "step.appointment_id", id=args.appointment_id)
     if call.name == "cancel_appointment":
-        return f"cancel {which}"
+        return say(lang, "step.cancel", which=which)
     if call.name == "reschedule_appointment":
-        return f"move {which} to {_when(args.start_local)}"
+        return say(lang, "step.move", which=which, when=_when(args.start_local, lang))
+    if call.name in _READ_ONLY_STEPS:
+        return say(lang, f"step.{call.name}")
     if call.name == "create_appointment":
         name = names.get(args.staff_id or 0)
-        who = f" with {name}" if name else ""
-        return f"book an appointment{who} on {_when(args.start_local)}"
-    if call.name == "schedule_callback":
-        return f"have the clinic call you on {_when(args.start_local)}"
-    if call.name == "request_prescription_refill":
-        return "request a prescription refill"
-    if call.name == "escalate_to_human":
-        return "hand your request to a person at the clinic"
-    return _READ_ONLY_STEPS.get(call.name, call.name.replace("_", " "))
+        when = _when(args.start_local, lang)
+        step = (
+            say(lang, "step.book_with", provider=name, when=when)
+            if name
+            else say(lang, "step.book", when=when)
+        )
+    elif call.name == "schedule_callback":
+        step = say(lang, "step.callback", when=_when(args.start_local, lang))
+    elif call.name == "request_prescription_refill":
+        step = (
+            say(lang, "step.refill", medication=call.subject)
+            if call.subject
+            else say(lang, "step.refill_unnamed")
+        )
+    elif call.name == "escalate_to_human":
+        step = say(lang, "step.handoff")
+    else:
+        step = call.name.replace("_", " ")
+    return say(lang, "step.for_patient", step=step, patient=patient) if patient else step
 
 
-def outcome_text(steps: list[str], results: list[ToolResult]) -> str:
+def outcome_text(steps: list[str], results: list[ToolResult], lang: str = "en") -> str:
     """The reply after running a plan: one result as the tools phrase it; several as what
     was done, what failed and why, and what was therefore not done."""
     if len(steps) == 1 and len(results) == 1:
-        return phrase_tool_result(results[0])
-    done = [phrase_tool_result(r) for r in results if r.ok]
+        return phrase_tool_result(results[0], lang)
+    done = [phrase_tool_result(r, lang) for r in results if r.ok]
     failed = None
     if results and not results[-1].ok:
-        failed = (steps[len(results) - 1], results[-1].message)
-    return outcome_reply(done, failed, steps[len(results) :])
+        failed = (steps[len(results) - 1], phrase_tool_result(results[-1], lang))
+    return outcome_reply(done, failed, steps[len(results) :], lang)
 
 
 @dataclass
@@ -127,6 +159,9 @@ class PlanSteps:
 
     steps: list[StepRecord]
     events: WorkflowTopicHandle[StreamEvent]
+    # The turn's language, and the patient a staff member is acting for (named in the text).
+    lang: str
+    acting_patient: int | None
 
     if TYPE_CHECKING:
 
@@ -145,6 +180,8 @@ class PlanSteps:
             self, inp: PipelineInput, calls: list[ToolCall], turn_id: str
         ) -> list[ToolResult]: ...
 
+        def _caller(self, inp: PipelineInput) -> Caller: ...
+
     # ---- the answer to a held plan -----------------------------------------------------
 
     async def _answer_pending(
@@ -162,18 +199,22 @@ class PlanSteps:
             self._confirmation("expired" if expired else "dropped", plan)
             return False
         result.intent = plan.intent
+        # A "sí" or "ok" says too little to tell a language: the plan's own language wins.
+        self.lang = result.language = plan.language
+        self.acting_patient = plan.acting_patient
         if expired:
             self._confirmation("expired", plan)
-            self._say(result, expired_reply(plan.steps) if kind == "yes" else "OK.")
+            reply = expired_reply(plan.steps, self.lang) if kind == "yes" else None
+            self._say(result, reply or say(self.lang, "confirm.ok"))
             return True
         if kind == "no":
             self._confirmation("declined", plan)
-            self._say(result, declined_reply(plan.steps))
+            self._say(result, declined_reply(plan.steps, self.lang))
             return True
         self._confirmation("confirmed", plan)
         # The planning turn's id: its keys, so a repeated yes or a replay never runs twice.
         results = await self._execute_plan(inp, plan.calls, plan.turn_id)
-        self._say(result, outcome_text(plan.steps, results))
+        self._say(result, outcome_text(plan.steps, results, self.lang))
         return True
 
     # ---- planning ----------------------------------------------------------------------
@@ -192,8 +233,11 @@ class PlanSteps:
         results = await self._execute_plan(inp, planned.calls, inp.turn.turn_id)
         if len(planned.calls) == 1:
             return planned, results
-        steps = [describe_call(c, {}, planned.names) for c in planned.calls]
-        self._say(result, outcome_text(steps, results))
+        steps = [
+            describe_call(c, {}, planned.names, self.lang, self.acting_patient)
+            for c in planned.calls
+        ]
+        self._say(result, outcome_text(steps, results, self.lang))
         return None
 
     async def _plan_turn(self, inp: PipelineInput, prompt: str, cls: ClassifyOutput) -> Planned:
@@ -212,7 +256,7 @@ class PlanSteps:
             cls: ClassifyOutput = await self._step(
                 "classify",
                 IntentActivities.classify,
-                ClassifyInput(inp.turn.caller.tenant_id, clause),
+                ClassifyInput(inp.turn.caller.tenant_id, clause, self.lang),
                 ENGINE,
             )
             self.steps[-1].output = {
@@ -250,7 +294,12 @@ class PlanSteps:
             # and refused at run time if someone took it in between.
             found = await self._lookup(inp, only, f"earliest{index}")
             if not found.ok or not found.slots:
-                return Planned([], found.message if not found.ok else NO_OPEN_TIME, planned.names)
+                why = (
+                    phrase_tool_result(found, self.lang)
+                    if not found.ok
+                    else say(self.lang, "reply.no_open_time")
+                )
+                return Planned([], why, planned.names)
             slot = found.slots[0]
             planned.names[slot.staff_id] = slot.provider_name
             args = ToolArgs(staff_id=slot.staff_id, start_local=slot.start_local)
@@ -263,7 +312,7 @@ class PlanSteps:
         found: ToolResult = await self._step(
             "lookup",
             ToolActivities.execute_tool,
-            ExecuteToolInput(inp.turn.caller, call, key, workflow.info().workflow_id),
+            ExecuteToolInput(self._caller(inp), call, key, workflow.info().workflow_id),
             DATABASE,
             summary={"tool": call.name},
         )
@@ -287,9 +336,12 @@ class PlanSteps:
                 ask = ToolCall("get_availability", ToolArgs(staff_id=staff, day_local=day))
                 slots = (await self._lookup(inp, ask, f"provider{staff}")).slots
                 planned.names.update({s.staff_id: s.provider_name for s in slots[:1]})
-        steps = [describe_call(c, known, planned.names) for c in planned.calls]
+        steps = [
+            describe_call(c, known, planned.names, self.lang, self.acting_patient)
+            for c in planned.calls
+        ]
         now = workflow.now().timestamp()
-        question = confirmation_question(steps)
+        question = confirmation_question(steps, self.lang)
         result.pending = PendingPlan(
             inp.turn.turn_id,
             intent,
@@ -298,6 +350,8 @@ class PlanSteps:
             question,
             created_at=now,
             expires_at=now + inp.confirmation_timeout_s,
+            language=self.lang,
+            acting_patient=self.acting_patient,
         )
         self._confirmation("awaiting", result.pending)
         self._say(result, question)

@@ -50,6 +50,8 @@ class ConversationWorkflow:
         # A plan a turn held for the user's yes; only the next turn may confirm it.
         self.pending: PendingPlan | None = inp.pending
         self.expiry: asyncio.Task[None] | None = None
+        # The language the patient has been writing in; a bare "ok" or "sí" keeps it.
+        self.language: str | None = inp.language
 
     @workflow.update
     async def send_message(self, turn: TurnInput) -> PipelineResult:
@@ -118,6 +120,7 @@ class ConversationWorkflow:
                 history=self.history[-2 * self.inp.history_turns :],
                 pending=pending,
                 confirmation_timeout_s=self.inp.confirmation_timeout_s,
+                language_hint=self.language,
             ),
             id=child_id,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -136,6 +139,7 @@ class ConversationWorkflow:
             HistoryEntry("assistant", result.final_response),
         ]
         self.history = self.history[-2 * self.inp.history_turns :]
+        self.language = result.language
         self._hold(result.pending)
         return result
 
@@ -175,6 +179,7 @@ class ConversationWorkflow:
                     history_turns=inp.history_turns,
                     pending=self.pending,
                     confirmation_timeout_s=inp.confirmation_timeout_s,
+                    language=self.language,
                 )
             )
         await workflow.wait_condition(workflow.all_handlers_finished)

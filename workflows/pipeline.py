@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -19,8 +20,9 @@ from core.escalation import EscalationInput, escalation_id
 from core.llm_payloads import GenerateInput, GenerateOutput
 from core.llm_report import generate_report
 from core.payloads import (
+    STAFF_ROLES,
+    Caller,
     CheckOutputInput,
-    ClassifyInput,
     ClassifyOutput,
     PersistTurnInput,
     PipelineInput,
@@ -34,7 +36,10 @@ from core.payloads import (
     StreamEvent,
     ToolCall,
     ToolResult,
+    UnderstandInput,
+    UnderstandOutput,
 )
+from core.texts import language_or_default, say
 
 from .actions import action_options, failed_result, record_failed_action
 from .confirmation import PlanSteps
@@ -44,20 +49,15 @@ from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
     from activities.actions.activity import ActionActivities, has_side_effect
-    from activities.intent.activity import IntentActivities
     from activities.llm.activity import LlmActivities, public_sources
     from activities.persist import PersistActivities
     from activities.retrieval.activity import RetrievalActivities
     from activities.safety.activity import SafetyActivities
-    from activities.safety.triage import GUIDANCE
     from activities.tools.activity import ToolActivities
+    from activities.understanding.activity import UnderstandingActivities
 
 
 WITHHELD_PROMPT = "[withheld: the safety screen did not complete]"
-FAILURE_REPLY = (
-    "I'm sorry, something went wrong while handling your request and nothing was changed "
-    "beyond what I've confirmed. Please try again, or call the clinic."
-)
 
 STATUS_MESSAGES = {
     "safety_input": "Checking your message...",
@@ -79,6 +79,16 @@ class PipelineWorkflow(PlanSteps):
         self.stream = WorkflowStream()
         self.events = self.stream.topic("events", type=StreamEvent)
         self.steps: list[StepRecord] = []
+        self.lang = language_or_default(inp.language_hint)
+        self.acting_patient: int | None = None
+        self.named_patients: list[int] = []
+
+    def _caller(self, inp: PipelineInput) -> Caller:
+        """Who the tools act for: the caller, or the patient a staff member named."""
+        caller = inp.turn.caller
+        if self.acting_patient is None or caller.patient_id is not None:
+            return caller
+        return dataclasses.replace(caller, patient_id=self.acting_patient)
 
     @workflow.query
     def get_steps(self) -> list[StepRecord]:
@@ -130,10 +140,11 @@ class PipelineWorkflow(PlanSteps):
         except ActivityError as err:
             # An engine failed for good: the turn still ends with a reply and a record.
             result.error = type(err.cause or err).__name__
-            result.final_response = FAILURE_REPLY
+            result.final_response = say(self.lang, "reply.failure")
             result.prompt = result.prompt or WITHHELD_PROMPT
             self.events.publish(StreamEvent("error", step=self.steps[-1].name, message="failed"))
         result.steps = self.steps
+        result.language = self.lang
         result.updated_at = workflow.now().timestamp()
         # `done` goes out before the last step: items published in a workflow's final task
         # reach subscribers only after it completes.
@@ -161,18 +172,31 @@ class PipelineWorkflow(PlanSteps):
 
     async def _screen_and_answer(self, inp: PipelineInput, result: PipelineResult) -> None:
         caller = inp.turn.caller
-        screen = await self._step(
+        # One activity screens and classifies: both read the same features of the message.
+        understood: UnderstandOutput = await self._step(
             "safety_input",
-            SafetyActivities.screen_input,
-            ScreenInput(caller.tenant_id, inp.turn.prompt),
+            UnderstandingActivities.understand,
+            UnderstandInput(
+                ScreenInput(
+                    caller.tenant_id,
+                    inp.turn.prompt,
+                    inp.language_hint,
+                    find_patients=caller.role in STAFF_ROLES and caller.patient_id is None,
+                )
+            ),
             ENGINE,
         )
+        screen = understood.screen
+        self.lang = result.language = screen.language
         self.steps[-1].output = {
             "requires_escalation": screen.requires_escalation,
             "category": screen.category,
             "severity": screen.severity,
             "blocked": screen.blocked,
             "injection": screen.injection,
+            "language": screen.language,
+            "tier": screen.tier,
+            "named_patients": screen.named_patients,
             # Types and categories only: a finding's detail never repeats the text.
             "issues": [i.category for i in screen.issues],
             "findings": [
@@ -191,7 +215,8 @@ class PipelineWorkflow(PlanSteps):
             )
             return
         if not screen.requires_escalation:
-            await self._answer(inp, result.prompt, result, screen)
+            assert understood.classification is not None
+            await self._answer(inp, result.prompt, result, screen, understood.classification)
             return
         # Emergencies skip classification and tools: guidance goes out immediately.
         await self._escalate(
@@ -201,6 +226,7 @@ class PipelineWorkflow(PlanSteps):
             screen.guidance,
             screen.severity,
             screen.reason,
+            screen.tier or "911",
         )
 
     async def _escalate(
@@ -211,10 +237,12 @@ class PipelineWorkflow(PlanSteps):
         guidance: str,
         severity: float,
         reason: str,
+        tier: str,
     ) -> None:
         result.intent = "emergency"
         result.requires_escalation = True
         result.escalation_category = category
+        result.escalation_tier = tier
         result.final_response = guidance
         workflow.upsert_search_attributes([sa.INTENT.value_set("emergency")])
         # Guidance first: the person in danger must not wait for the paging to start.
@@ -240,19 +268,31 @@ class PipelineWorkflow(PlanSteps):
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
         now = workflow.now().timestamp()
-        output = {"escalation_id": escalation, "category": category, "severity": severity}
+        output = {
+            "escalation_id": escalation,
+            "category": category,
+            "tier": tier,
+            "severity": severity,
+        }
         self.steps.append(StepRecord("escalation", "success", None, output, None, now, now))
 
     async def _answer(
-        self, inp: PipelineInput, prompt: str, result: PipelineResult, screen: ScreenOutput
+        self,
+        inp: PipelineInput,
+        prompt: str,
+        result: PipelineResult,
+        screen: ScreenOutput,
+        cls: ClassifyOutput,
     ) -> None:
         caller = inp.turn.caller
-        # A reply to the plan the last turn held is answered before anything is classified.
+        # A reply to the plan the last turn held is answered before the classification is used.
         if inp.pending is not None and await self._answer_pending(inp, prompt, result):
             return
-        cls: ClassifyOutput = await self._step(
-            "classify", IntentActivities.classify, ClassifyInput(caller.tenant_id, prompt), ENGINE
-        )
+        self._act_for(screen.named_patients, caller)
+        # Classified within the screening activity: recorded as its own step for the UI.
+        done = self.steps[-1].end_time
+        self.steps.append(StepRecord("classify", "success", None, None, None, done, done))
+        self.events.publish(StreamEvent("step", step="classify", status="success"))
         self.steps[-1].output = {
             "intent": cls.intent,
             "confidence": cls.confidence,
@@ -261,9 +301,11 @@ class PipelineWorkflow(PlanSteps):
             "runner_up_confidence": cls.runner_up_confidence,
             "decided_by": cls.decided_by,
             "candidates": cls.candidates,
+            "label": cls.label,
+            "acting_for_patient": self.acting_patient,
         }
-        result.intent = cls.intent
-        workflow.upsert_search_attributes([sa.INTENT.value_set(cls.intent)])
+        result.intent = cls.label or cls.intent
+        workflow.upsert_search_attributes([sa.INTENT.value_set(result.intent)])
         gen = GenerateInput(
             caller.tenant_id,
             prompt,
@@ -275,12 +317,13 @@ class PipelineWorkflow(PlanSteps):
             redact_for_provider=screen.redact_for_llm,
             public_names=screen.public_names,
             request_key=f"{caller.tenant_id}:{inp.turn.turn_id}",
+            language=self.lang,
         )
         if cls.path == "knowledge":
             found = await self._step(
                 "retrieve",
                 RetrievalActivities.retrieve,
-                RetrieveInput(caller.tenant_id, prompt),
+                RetrieveInput(caller.tenant_id, prompt, language=self.lang),
                 ENGINE,
             )
             self.steps[-1].output = {
@@ -300,8 +343,9 @@ class PipelineWorkflow(PlanSteps):
             }
             gen.passages, gen.covered = found.passages, found.covered
         elif cls.path == "emergency":
+            guidance = say(self.lang, "guidance.default")
             await self._escalate(
-                inp, result, "unspecified", GUIDANCE["default"], 0.8, "classified as emergency"
+                inp, result, "unspecified", guidance, 0.8, "classified as emergency", "911"
             )
             return
         elif cls.path in ("agent", "handoff"):
@@ -330,10 +374,12 @@ class PipelineWorkflow(PlanSteps):
             "plan_tools",
             ToolActivities.plan_tools,
             PlanInput(
-                inp.turn.caller,
+                self._caller(inp),
                 intent,
                 prompt,
                 request_key=f"{inp.turn.caller.tenant_id}:{inp.turn.turn_id}",
+                language=self.lang,
+                named_patients=self.named_patients,
             ),
             DATABASE,
         )
@@ -351,7 +397,7 @@ class PipelineWorkflow(PlanSteps):
     ) -> list[ToolResult]:
         """Runs the calls in order and stops at the first that fails: later steps depended
         on it. `turn_id` is the turn that planned them, so their keys never change."""
-        caller = inp.turn.caller
+        caller = self._caller(inp)
         results: list[ToolResult] = []
         for index, call in enumerate(calls):
             # Business keys, not randomness: a replay or retry of this step reuses the key.
@@ -386,6 +432,14 @@ class PipelineWorkflow(PlanSteps):
                 break
             await after_tool(caller, res)
         return results
+
+    def _act_for(self, named: list[int], caller: Caller) -> None:
+        """A staff member who names one patient of the clinic acts for that patient (the
+        registry still decides which tools their role may run); several names: the planner
+        asks which."""
+        self.named_patients = named
+        if caller.role in STAFF_ROLES and caller.patient_id is None and len(named) == 1:
+            self.acting_patient = named[0]
 
 
 PIPELINE_RUN_TIMEOUT = timedelta(minutes=10)

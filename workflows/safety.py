@@ -46,4 +46,6 @@ class SafetyValidateWorkflow:
             screen.issues,
             screen.category,
             screen.guidance,
+            screen.tier,
+            screen.language,
         )

@@ -16,6 +16,7 @@ from temporalio.exceptions import ApplicationError
 from core.llm_payloads import BudgetReport, GenerateInput, GenerateOutput, RouteInput, RouteOutput
 from core.payloads import StreamEvent
 from core.policy import LLM_MAX_ATTEMPTS
+from core.texts import say
 
 from .errors import LlmRejected, LlmUnavailable
 from .gateway import Delta, GatewayRequest, GatewayResult, LlmGateway, Reset
@@ -91,16 +92,10 @@ def for_provider(inp: GenerateInput, safety: SafetyEngine) -> GenerateInput:
     )
 
 
-BUDGET_REFUSAL = (
-    "The clinic's assistant has reached its monthly usage limit, so I can't write a full "
-    "answer right now. Please call the clinic and our staff will help you."
-)
-
-
 def refusal_text(inp: GenerateInput) -> str:
     # Actions already taken this turn are confirmed even when no model may be called.
-    done = [phrase_tool_result(r) for r in inp.tool_results]
-    return "\n".join([*done, BUDGET_REFUSAL])
+    done = [phrase_tool_result(r, inp.language) for r in inp.tool_results]
+    return "\n".join([*done, say(inp.language, "reply.budget_refusal")])
 
 
 class _Streamer:

@@ -8,31 +8,10 @@ from datetime import datetime
 from activities.retrieval.text import tokenize
 from core.llm_payloads import GenerateInput
 from core.payloads import Citation, Passage, ToolResult
-from store.timeutil import fmt_local
+from core.texts import DEFAULT_LANGUAGE, either, say, texts
+from core.texts import when as say_when
 
-NOT_COVERED = (
-    "I'm sorry, our knowledge base doesn't cover that question, so I won't guess. "
-    "You can ask me about opening hours, locations, insurance, refills or appointments, "
-    "or call the clinic to speak with our staff."
-)
-CAPABILITIES = (
-    "I can book, cancel or look up your appointments, check open times, check your "
-    "insurance, request prescription refills, and answer questions about the clinic."
-)
-INTENT_PHRASES = {
-    "book_appointment": "book an appointment",
-    "cancel_appointment": "cancel an appointment",
-    "list_appointments": "see your appointments",
-    "availability": "find open appointment times",
-    "insurance": "check your insurance",
-    "prescription_refill": "request a prescription refill",
-    "knowledge_question": "ask a question about the clinic",
-    "greeting": "just say hello",
-    "reschedule_appointment": "move an appointment",
-    "callback": "have someone call you back",
-    "human_handoff": "talk to a person",
-}
-OUT_OF_SCOPE_REPLY = f"Sorry, that's not something I can help with here. {CAPABILITIES}"
+NOT_COVERED = say(DEFAULT_LANGUAGE, "reply.not_covered")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _MARKUP = re.compile(r"\*\*|__|`")
 # What kind of fact a question asks for, and how such a fact looks in a line.
@@ -56,8 +35,8 @@ _ASKS = {
 }
 
 
-def _when(iso: str) -> str:
-    return fmt_local(datetime.fromisoformat(iso))
+def _when(iso: str, lang: str) -> str:
+    return say_when(datetime.fromisoformat(iso), lang)
 
 
 def _lines(passage: Passage) -> list[tuple[str, str]]:
@@ -75,7 +54,9 @@ def _lines(passage: Passage) -> list[tuple[str, str]]:
     return out
 
 
-def answer_from_passages(question: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
+def answer_from_passages(
+    question: str, passages: list[Passage], lang: str = DEFAULT_LANGUAGE
+) -> tuple[str, list[Citation]]:
     """Pick the statements that share the most terms with the question (and look like the
     kind of fact it asks for), kept verbatim so numbers and times stay exact, and cite the
     articles they came from."""
@@ -91,7 +72,7 @@ def answer_from_passages(question: str, passages: list[Passage]) -> tuple[str, l
             score -= 1.0 * p_rank + 0.01 * l_rank
             scored.append((score, p_rank, l_rank, label, line, passage))
     if not scored:
-        return NOT_COVERED, []
+        return say(lang, "reply.not_covered"), []
     top = max(row[0] for row in scored)
     chosen = (
         sorted((row for row in scored if row[0] > 0 and row[0] >= top - 1.5), key=lambda r: -r[0])[
@@ -125,70 +106,110 @@ def answer_from_passages(question: str, passages: list[Passage]) -> tuple[str, l
         if cite not in citations:
             citations.append(cite)
     sources = "; ".join(c.title for c in citations)
-    return f"{text}\n\nSource: {sources}", citations
+    return f"{text}\n\n{say(lang, 'reply.source')}: {sources}", citations
 
 
-def phrase_tool_result(result: ToolResult) -> str:
-    if not result.ok:
+def phrase_tool_result(result: ToolResult, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A tool's outcome in the user's language: from its data, or from the text key and
+    values its message was made from (refusals)."""
+    if not result.ok or not _phrased_from_data(result):
+        if result.message_key and result.message_key in texts(DEFAULT_LANGUAGE):
+            return say(lang, result.message_key, **result.params)
         return result.message
-    if result.tool == "create_appointment" and result.appointments:
+    if result.tool in ("create_appointment", "cancel_appointment", "reschedule_appointment"):
         a = result.appointments[0]
-        where = f" at {a.site_name}" if a.site_name else ""
-        return f"You're booked with {a.provider_name}{where} on {_when(a.start_local)}."
-    if result.tool == "cancel_appointment" and result.appointments:
-        a = result.appointments[0]
-        return f"Your appointment with {a.provider_name} on {_when(a.start_local)} is cancelled."
-    if result.tool == "reschedule_appointment" and result.appointments:
-        a = result.appointments[0]
-        return f"Done: your appointment with {a.provider_name} is now on {_when(a.start_local)}."
+        at = {"provider": a.provider_name, "when": _when(a.start_local, lang)}
+        if result.tool == "cancel_appointment":
+            return say(lang, "tool.cancelled", **at)
+        if result.tool == "reschedule_appointment":
+            return say(lang, "tool.moved", **at)
+        if a.site_name:
+            return say(lang, "tool.booked_at", site=a.site_name, **at)
+        return say(lang, "tool.booked", **at)
     if result.tool == "schedule_callback" and result.callback:
-        return f"Done: the clinic will call you on {_when(result.callback.due_local)}."
+        return say(lang, "tool.callback_done", when=_when(result.callback.due_local, lang))
     if result.tool == "get_appointments":
         if not result.appointments:
-            return "You have no upcoming appointments."
-        lines = [f"- {_when(a.start_local)} with {a.provider_name}" for a in result.appointments]
-        return "Your upcoming appointments:\n" + "\n".join(lines)
+            return say(lang, "tool.no_upcoming")
+        lines = [
+            say(
+                lang,
+                "tool.upcoming_line",
+                when=_when(a.start_local, lang),
+                provider=a.provider_name,
+            )
+            for a in result.appointments
+        ]
+        return say(lang, "tool.upcoming") + "\n" + "\n".join(lines)
     if result.tool == "get_availability":
         if not result.slots:
-            return "I couldn't find open times then. Would another day work?"
-        lines = [f"- {s.provider_name}: {_when(s.start_local)}" for s in result.slots]
-        return "Here are the next open times:\n" + "\n".join(lines) + "\nWhich would you like?"
+            return say(lang, "tool.no_slots")
+        lines = [
+            say(lang, "tool.slots_line", provider=s.provider_name, when=_when(s.start_local, lang))
+            for s in result.slots
+        ]
+        return "\n".join([say(lang, "tool.slots"), *lines, say(lang, "tool.slots_pick")])
     if result.tool == "check_insurance":
         if not result.insurance:
-            return "I don't see any insurance on file for you."
-        parts = [
-            f"{i.plan_name} ({i.payer or 'payer unknown'}), member ID ending {i.member_id_last4}: "
-            f"{i.status}, copay {i.copay}"
+            return say(lang, "tool.no_insurance")
+        plans = "; ".join(
+            say(
+                lang,
+                "tool.insurance_line",
+                plan=i.plan_name,
+                payer=i.payer or say(lang, "tool.payer_unknown"),
+                last4=i.member_id_last4,
+                status=say(lang, f"tool.status_{i.status}")
+                if f"tool.status_{i.status}" in texts(DEFAULT_LANGUAGE)
+                else i.status,
+                copay=i.copay,
+            )
             for i in result.insurance
-        ]
-        return "Insurance on file: " + "; ".join(parts) + "."
+        )
+        return say(lang, "tool.insurance", plans=plans)
     if result.tool == "request_prescription_refill" and result.refill:
         r = result.refill
-        return (
-            f"I've requested a refill of {r.medication_name}. {r.message} "
-            f"Refills remaining after this one: {r.refills_remaining}."
+        return say(
+            lang, "tool.refilled", medication=r.medication_name, remaining=r.refills_remaining
         )
     return result.message
 
 
+def _phrased_from_data(result: ToolResult) -> bool:
+    if result.tool in ("create_appointment", "cancel_appointment", "reschedule_appointment"):
+        return bool(result.appointments)
+    if result.tool == "schedule_callback":
+        return result.callback is not None
+    if result.tool == "request_prescription_refill":
+        return result.refill is not None
+    return result.tool in ("get_appointments", "get_availability", "check_insurance")
+
+
 def compose(inp: GenerateInput) -> tuple[str, list[Citation]]:
+    lang = inp.language
     if inp.clarification:
         return inp.clarification, []
+    capabilities = say(lang, "reply.capabilities")
     if inp.path == "smalltalk":
-        if re.search(r"\b(thank|thanks)\b", inp.prompt, re.I):
-            return "You're welcome! Is there anything else I can help with?", []
-        if re.search(r"\bbye\b", inp.prompt, re.I):
-            return "Goodbye, and take care!", []
-        return f"Hello! {CAPABILITIES}", []
+        if re.search(r"\b(thank|thanks|thx|ty|gracias|grax)\b", inp.prompt, re.I):
+            return say(lang, "reply.welcome"), []
+        if re.search(r"\b(bye|goodbye|adios|adiós|hasta luego|chao|chau)\b", inp.prompt, re.I):
+            return say(lang, "reply.goodbye"), []
+        return say(lang, "reply.hello", capabilities=capabilities), []
     if inp.path == "out_of_scope":
-        return OUT_OF_SCOPE_REPLY, []
+        return say(lang, "reply.out_of_scope", capabilities=capabilities), []
     if inp.path == "clarify":
-        options = [INTENT_PHRASES.get(c, c.replace("_", " ")) for c in inp.candidates]
-        return f"Just to be sure: did you want to {' or '.join(options)}?", []
+        options = [
+            say(lang, f"intent.{c}")
+            if f"intent.{c}" in texts(DEFAULT_LANGUAGE)
+            else c.replace("_", " ")
+            for c in inp.candidates
+        ]
+        return say(lang, "reply.clarify", options=either(options, lang)), []
     if inp.path in ("agent", "handoff"):
         if not inp.tool_results:
-            return "I couldn't complete that request. Could you rephrase it?", []
-        return "\n".join(phrase_tool_result(r) for r in inp.tool_results), []
+            return say(lang, "reply.couldnt_complete"), []
+        return "\n".join(phrase_tool_result(r, lang) for r in inp.tool_results), []
     if not inp.covered or not inp.passages:
-        return NOT_COVERED, []
-    return answer_from_passages(inp.prompt, inp.passages)
+        return say(lang, "reply.not_covered"), []
+    return answer_from_passages(inp.prompt, inp.passages, lang)

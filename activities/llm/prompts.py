@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from activities.llm.grounded import phrase_tool_result
 from core.llm_payloads import GenerateInput
+from core.texts import DEFAULT_LANGUAGE, LANGUAGE_NAMES
 
 SYSTEM = (
     "You are the assistant of a medical clinic. Answer only from the CONTEXT below. "
@@ -20,12 +21,16 @@ def build_messages(inp: GenerateInput) -> list[dict[str, str]]:
         label = f"{p.title} > {p.heading}" if p.heading else p.title
         context.append(f"[{label}] {p.excerpt or p.text}")
     for r in inp.tool_results:
-        context.append(f"[tool {r.tool}] {phrase_tool_result(r)}")
+        context.append(f"[tool {r.tool}] {phrase_tool_result(r, inp.language)}")
     if inp.clarification:
         context.append(f"[planner] Ask the user: {inp.clarification}")
     if inp.path == "knowledge" and not inp.covered:
         context.append("[retrieval] No relevant article was found.")
-    system = SYSTEM + "\n\nCONTEXT:\n" + ("\n".join(context) if context else "(none)")
+    system = SYSTEM
+    if inp.language != DEFAULT_LANGUAGE:
+        name = LANGUAGE_NAMES.get(inp.language, inp.language)
+        system += f" The patient writes in {name}: reply in {name}."
+    system += "\n\nCONTEXT:\n" + ("\n".join(context) if context else "(none)")
     messages = [{"role": "system", "content": system}]
     messages += [{"role": h.role, "content": h.content} for h in inp.history]
     messages.append({"role": "user", "content": inp.prompt})

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities.tools.patients import named_patients
 from core.payloads import CheckOutputInput, CheckOutputOutput, ScreenInput, ScreenOutput
 
-from .policy_store import load_policy, public_names
+from .policy_store import load_policy, patient_names, public_names
 
 if TYPE_CHECKING:
     from .engine import SafetyEngine
@@ -26,9 +27,16 @@ class SafetyActivities:
         # Read on every call (one indexed row): an admin's change applies to the next turn.
         policy = await load_policy(self.sessions, inp.tenant_id)
         clinic = await public_names(self.sessions, inp.tenant_id)
-        screened = await asyncio.to_thread(self.engine.screen, inp.text, policy, clinic)
+        screened = await asyncio.to_thread(
+            self.engine.screen, inp.text, policy, clinic, language_hint=inp.language_hint
+        )
         screened.redact_for_llm = policy.redact_for_llm
         screened.public_names = clinic
+        if inp.find_patients:
+            # Read from the raw text before it leaves the screen; only ids go downstream.
+            screened.named_patients = named_patients(
+                inp.text, await patient_names(self.sessions, inp.tenant_id)
+            )
         return screened
 
     @activity.defn(name="check_output")

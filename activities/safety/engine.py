@@ -11,9 +11,11 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from activities.language.detector import LanguageDetector
 from core.payloads import CheckOutputOutput, SafetyIssue, ScreenOutput
 from core.pii import find_pii
 from core.safety_policy import SafetyPolicy
+from core.texts import DEFAULT_LANGUAGE
 
 from .injection.detector import InjectionDetector
 from .pii.engine import PiiEngine, PiiFinding
@@ -56,11 +58,13 @@ class SafetyEngine:
         triage: TriageEngine,
         injection: InjectionDetector,
         embedder: TextEmbedder | None,
+        language: LanguageDetector | None = None,
     ) -> None:
         self.pii = pii
         self.triage = triage
         self.injection = injection
         self.embedder = embedder
+        self.language = language
         self._topics: dict[str, NDArray[np.float32]] = {}
         self._lock = threading.Lock()
 
@@ -73,15 +77,27 @@ class SafetyEngine:
                 self._topics.update(zip(missing, self.embedder.embed(missing), strict=True))
             return np.stack([self._topics[t] for t in topics])
 
+    def detect_language(self, text: str, hint: str | None = None) -> str:
+        if self.language is None:
+            return hint or DEFAULT_LANGUAGE
+        return self.language.detect(text, hint).code
+
     def screen(
-        self, text: str, policy: SafetyPolicy | None = None, allow: list[str] | None = None
+        self,
+        text: str,
+        policy: SafetyPolicy | None = None,
+        allow: list[str] | None = None,
+        *,
+        language_hint: str | None = None,
     ) -> ScreenOutput:
-        """`allow`: the clinic's own names, addresses and numbers, which are not redacted."""
+        """`allow`: the clinic's own names, addresses and numbers, which are not redacted;
+        `language_hint`: the conversation's language so far."""
         policy = policy or SafetyPolicy()
+        lang = self.detect_language(text, language_hint)
         vector = self.embedder.embed([text])[0] if self.embedder is not None else None
         issues: list[SafetyIssue] = []
         # Triage reads the raw text: redaction must not remove the words that signal danger.
-        tri = self.triage.assess(text, embedding=vector)
+        tri = self.triage.assess(text, embedding=vector, lang=lang)
         if tri.requires_escalation:
             issues.append(
                 SafetyIssue("emergency", tri.category or "unspecified", tri.severity, tri.reason)
@@ -125,6 +141,8 @@ class SafetyEngine:
             blocked=blocked,
             blocked_reply=policy.blocked_reply if blocked else "",
             injection=found.flagged,
+            language=lang,
+            tier=tri.tier if tri.requires_escalation else None,
         )
 
     def redact_for_provider(self, text: str, allowed: list[str] | None = None) -> str:

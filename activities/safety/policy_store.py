@@ -7,8 +7,9 @@ import json
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
+from activities.tools.patients import PatientName
 from core.safety_policy import POLICY_KEY, SafetyPolicy
-from store.models import PlatformConfig, Site, Staff
+from store.models import Patient, PlatformConfig, Site, Staff
 
 
 async def load_policy(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> SafetyPolicy:
@@ -35,3 +36,14 @@ async def public_names(sessions: async_sessionmaker[AsyncSession], tenant_id: in
         for site in await session.scalars(select(Site).where(Site.tenant_id == tenant_id)):
             names += [site.name, site.address, site.phone or ""]
     return [n for n in names if n]
+
+
+async def patient_names(
+    sessions: async_sessionmaker[AsyncSession], tenant_id: int
+) -> list[PatientName]:
+    """The tenant's patients, for a staff member's message that names one."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Patient.id, Patient.full_name).where(Patient.tenant_id == tenant_id)
+        )
+        return [PatientName(pid or 0, name) for pid, name in rows]

@@ -31,7 +31,13 @@ class ToolActivities:
     @activity.defn(name="plan_tools")
     async def plan_tools(self, inp: PlanInput) -> PlanOutput:
         if self.model_planner is None:
-            return await self.planner.plan(inp.caller, inp.intent, inp.text)
+            return await self.planner.plan(
+                inp.caller,
+                inp.intent,
+                inp.text,
+                lang=inp.language,
+                named_patients=inp.named_patients,
+            )
         info = activity.info()
         return await self.model_planner.plan(
             inp.caller,
@@ -41,6 +47,8 @@ class ToolActivities:
             attempt=info.attempt,
             # The activity id is fixed by the workflow's history: a retry keeps its slot.
             slot=f"plan{info.activity_id}",
+            lang=inp.language,
+            named_patients=inp.named_patients,
         )
 
     @activity.defn(name="execute_tool")
@@ -49,4 +57,4 @@ class ToolActivities:
 
     @activity.defn(name="extract_slots")
     async def extract_slots(self, inp: PlanInput) -> Slots:
-        return await self.planner.extractor.extract(inp.caller, inp.intent, inp.text)
+        return await self.planner.extractor.extract(inp.caller, inp.intent, inp.text, inp.language)

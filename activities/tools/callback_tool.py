@@ -22,14 +22,14 @@ async def schedule_callback(
     """Writes the callbacks row inside the tool's ledger transaction; the turn's workflow then
     starts the callback's own workflow, which keeps the row (insert-or-keep by id)."""
     if not call.args.start_local:
-        raise ToolRefused("time_required", "When should we call you back?")
+        raise ToolRefused("time_required", key="ask.callback_time")
     local = datetime.fromisoformat(call.args.start_local)
     due = to_utc_naive(local, tz)  # a naive time is the clinic's wall clock
     now = now_local(tz)
     if utc_naive_to_local(due, tz) <= now:
-        raise ToolRefused("in_the_past", "That time has already passed. When should we call?")
+        raise ToolRefused("in_the_past", key="tool.callback_in_the_past")
     if utc_naive_to_local(due, tz) > now + MAX_AHEAD:
-        raise ToolRefused("too_far_ahead", "I can schedule a callback up to a year ahead.")
+        raise ToolRefused("too_far_ahead")
     inp = CallbackInput(
         callback_id,
         caller.tenant_id,

@@ -25,6 +25,7 @@ from core.payloads import (
     ToolCall,
     ToolResult,
 )
+from core.texts import DEFAULT_LANGUAGE, say
 from store.models import (
     ActionExecution,
     Appointment,
@@ -76,12 +77,15 @@ class ToolExecutor:
         # caller comes from credentials, so no planner can widen it.
         spec = tool_spec(call.name)
         if spec is None:
-            return ToolResult(call.name, False, "That action is not available.", "unknown_tool")
+            key = "tool.unknown_tool"
+            return ToolResult(
+                call.name, False, say(DEFAULT_LANGUAGE, key), "unknown_tool", message_key=key
+            )
         try:
             if not spec.allows(caller.role):
-                raise ToolRefused("forbidden_role", "Your role can't do that here.")
+                raise ToolRefused("forbidden_role")
             if spec.needs_patient and caller.patient_id is None:
-                raise ToolRefused("patient_required", "Tell me which patient this is for.")
+                raise ToolRefused("patient_required")
             if not spec.side_effect:
                 async with self.sessions() as session:
                     return await getattr(self, f"_{call.name}")(session, caller, call)
@@ -96,7 +100,14 @@ class ToolExecutor:
                         **dataclasses.asdict(call.args),
                     }
                     session.add(_audit(caller, f"{call.name}_refused", details, "warning"))
-            return ToolResult(call.name, False, refused.message, refused.code)
+            return ToolResult(
+                call.name,
+                False,
+                refused.message,
+                refused.code,
+                message_key=refused.key,
+                params=refused.params,
+            )
 
     async def _once(self, caller: Caller, call: ToolCall, key: str) -> ToolResult:
         try:
@@ -115,7 +126,7 @@ class ToolExecutor:
         if prior is not None and prior.status == SUCCEEDED:
             return _replayed(prior)
         if prior is not None and prior.status != FAILED:
-            raise ToolRefused("action_abandoned", _ABANDONED)
+            raise ToolRefused("action_abandoned")
         attempt, workflow_id = attempt_context()
         try:
             async with self.sessions() as session, session.begin():
@@ -163,15 +174,13 @@ class ToolExecutor:
             if latest is not None and latest.status == SUCCEEDED:
                 return _replayed(latest)
             if latest is not None and latest.status != FAILED:
-                raise ToolRefused("action_abandoned", _ABANDONED) from None
+                raise ToolRefused("action_abandoned") from None
             if latest is not None and (prior is None or isinstance(clash, _LostClaim)):
                 # A failure was recorded while this attempt ran: the next attempt claims it.
                 raise ApplicationError(
                     "the action's ledger row changed", type=ACTION_TRANSIENT
                 ) from None
-            raise ToolRefused(
-                "slot_taken", "That time was just taken. Please pick another."
-            ) from None
+            raise ToolRefused("slot_taken") from None
         if self.after_commit is not None:
             await self.after_commit(call.name, key)
         return result
@@ -213,11 +222,17 @@ class ToolExecutor:
         )
         numbers = "; ".join(f"{s.name}: {s.phone}" for s in sites if s.phone)
         if not numbers:
+            key = "tool.contact_none"
             return ToolResult(
-                "get_clinic_contact", True, "To reach a person, please call the clinic."
+                "get_clinic_contact", True, say(DEFAULT_LANGUAGE, key), message_key=key
             )
+        params = {"numbers": numbers}
         return ToolResult(
-            "get_clinic_contact", True, f"To reach a person, call our front desk: {numbers}."
+            "get_clinic_contact",
+            True,
+            say(DEFAULT_LANGUAGE, "tool.contact", **params),
+            message_key="tool.contact",
+            params=params,
         )
 
     async def _get_availability(
@@ -229,7 +244,7 @@ class ToolExecutor:
             query = query.where(Staff.id == call.args.staff_id)
         providers = list(await session.scalars(query.order_by(col(Staff.id))))
         if not providers:
-            raise ToolRefused("provider_not_found", "I couldn't find that provider.")
+            raise ToolRefused("provider_not_found")
         now = now_local(tz)
         first = date.fromisoformat(call.args.day_local) if call.args.day_local else now.date()
         span = min(max(call.args.span_days, 1), 31) if call.args.day_local else 14
@@ -290,8 +305,8 @@ class ToolExecutor:
         tz = await _tenant_tz(session, caller.tenant_id)
         staff = await session.get(Staff, call.args.staff_id) if call.args.staff_id else None
         if staff is None or staff.tenant_id != caller.tenant_id or not staff.is_provider:
-            raise ToolRefused("provider_not_found", "I couldn't find that provider.")
-        ask = "What day and time would you like?"
+            raise ToolRefused("provider_not_found")
+        ask = "tool.time_required"
         begin = _bookable_start(staff, call.args.start_local, tz, ask)
         appt = Appointment(
             tenant_id=caller.tenant_id,
@@ -314,7 +329,7 @@ class ToolExecutor:
         tz = await _tenant_tz(session, caller.tenant_id)
         appt = await _own_appointment(session, caller, call.args.appointment_id)
         if appt.status == "cancelled":
-            raise ToolRefused("already_cancelled", "That appointment is already cancelled.")
+            raise ToolRefused("already_cancelled")
         appt.status = "cancelled"
         appt.updated_at = utcnow()
         info = await _appt_info(session, appt, tz)
@@ -326,11 +341,11 @@ class ToolExecutor:
         tz = await _tenant_tz(session, caller.tenant_id)
         appt = await _own_appointment(session, caller, call.args.appointment_id)
         if appt.status != "confirmed":
-            raise ToolRefused("not_confirmed", "Only a confirmed appointment can be moved.")
+            raise ToolRefused("not_confirmed")
         staff = await session.get(Staff, appt.staff_id)
         if staff is None:
-            raise ToolRefused("provider_not_found", "I couldn't find that provider.")
-        ask = "What day and time should I move it to?"
+            raise ToolRefused("provider_not_found")
+        ask = "tool.time_required_move"
         # Moved in place: the partial unique index on (provider, start) still refuses a
         # slot someone else holds, and the appointment keeps its id and history.
         appt.start_time = _bookable_start(staff, call.args.start_local, tz, ask)
@@ -347,20 +362,20 @@ async def _own_appointment(
     appt = await session.get(Appointment, appointment_id or 0)
     # Another patient's or tenant's appointment looks exactly like a missing one.
     if appt is None or appt.tenant_id != caller.tenant_id or appt.patient_id != caller.patient_id:
-        raise ToolRefused("appointment_not_found", "I couldn't find that appointment of yours.")
+        raise ToolRefused("appointment_not_found")
     return appt
 
 
 def _bookable_start(staff: Staff, start_local: str | None, tz: str, ask: str) -> datetime:
     """The requested start as naive UTC, if it is a future slot of the provider's hours."""
     if not start_local:
-        raise ToolRefused("time_required", ask)
+        raise ToolRefused("time_required", key=ask)
     start = datetime.fromisoformat(start_local)
     start = start if start.tzinfo else utc_naive_to_local(to_utc_naive(start, tz), tz)
     if start <= now_local(tz):
-        raise ToolRefused("in_the_past", "That time has already passed.")
+        raise ToolRefused("in_the_past")
     if not is_bookable_start(staff, start, tz):
-        raise ToolRefused("outside_hours", f"{staff.full_name} doesn't have a slot starting then.")
+        raise ToolRefused("outside_hours", provider=staff.full_name)
     return to_utc_naive(start, tz)
 
 
@@ -370,9 +385,6 @@ async def _find_action(session: AsyncSession, tenant_id: int, key: str) -> Actio
             ActionExecution.tenant_id == tenant_id, ActionExecution.idempotency_key == key
         )
     )
-
-
-_ABANDONED = "The clinic closed this request unfinished; nothing was changed."
 
 
 class _LostClaim(Exception):

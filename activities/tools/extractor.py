@@ -1,7 +1,9 @@
 """Slot extraction against the tenant's data: the one place text becomes dates and ids.
 
 The planner and POST /api/v1/classify both use it, so what the playground shows is what a
-turn would do. Ambiguity becomes a clarifying question, never a guess.
+turn would do. Ambiguity, and anything named that is not on the patient's own records (a
+drug, a provider, an appointment), becomes a clarifying question that lists what is on
+file: never a guess, never a substitute.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from core.payloads import Caller, Slots
+from core.texts import DEFAULT_LANGUAGE, either, say
+from core.texts import when as say_when
 from store.models import Prescription, Staff, Tenant
-from store.timeutil import fmt_local, now_local, utc_naive_to_local
+from store.timeutil import now_local, utc_naive_to_local
 
+from .drugs import Prescribed, match_medication
 from .queries import upcoming_appointments
 from .slots import (
     AppointmentRef,
@@ -25,8 +30,9 @@ from .slots import (
     resolve_appointment,
     resolve_name,
 )
+from .when_es import to_english_dates
 
-PROVIDER_INTENTS = frozenset({"book_appointment", "availability"})
+PROVIDER_INTENTS = frozenset({"book_appointment", "check_availability"})
 APPOINTMENT_INTENTS = frozenset({"cancel_appointment", "reschedule_appointment"})
 # "move my Thursday appointment to Friday at 3": the part after "to" is the new time.
 _RESCHEDULE_TARGET = re.compile(
@@ -34,7 +40,53 @@ _RESCHEDULE_TARGET = re.compile(
     r"|evening|week|month|mon|tue|wed|thu|fri|sat|sun))",
     re.IGNORECASE,
 )
-_VERB = {"cancel_appointment": "cancel", "reschedule_appointment": "move"}
+_VERB = {"cancel_appointment": "verb.cancel", "reschedule_appointment": "verb.move"}
+# A person named with a title: "Dr. Smith", "dra lopez", "Doctor Patel", or "Dr. <PERSON>"
+# when the safety screen redacted a name that is not the clinic's.
+REDACTED = "<PERSON>"
+_TITLED = re.compile(
+    r"\b(?:dr|dra|doc|doctor|doctora|nurse|enfermera)\.?\s+"
+    r"(?P<name>[A-Za-zÀ-ÿ'\-]{2,}|<PERSON>)",
+    re.IGNORECASE,
+)
+_NOT_A_SURNAME = frozenset(
+    [
+        "appointment",
+        "appt",
+        "visit",
+        "today",
+        "tomorrow",
+        "who",
+        "that",
+        "for",
+        "at",
+        "on",
+        "in",
+        "please",
+        "asap",
+        "soon",
+        "next",
+        "this",
+        "my",
+        "the",
+        "a",
+        "an",
+        "visit",
+        "office",
+        "para",
+        "en",
+        "el",
+        "la",
+        "que",
+        "de",
+        "con",
+        "por",
+        "hoy",
+        "manana",
+        "cita",
+        "consulta",
+    ]
+)
 
 
 def split_reschedule(text: str) -> tuple[str, str]:
@@ -43,17 +95,31 @@ def split_reschedule(text: str) -> tuple[str, str]:
     return (text[: m.start()], text[m.end() :]) if m else (text, "")
 
 
+def titled_names(text: str) -> list[str]:
+    """Surnames said after a title, as written ("Smith" in "book with Dr. Smith")."""
+    out = []
+    for m in _TITLED.finditer(text):
+        name = m.group("name")
+        if name.lower() not in _NOT_A_SURNAME:
+            out.append(name)
+    return out
+
+
 class SlotExtractor:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def extract(self, caller: Caller, intent: str, text: str) -> Slots:
+    async def extract(
+        self, caller: Caller, intent: str, text: str, lang: str = DEFAULT_LANGUAGE
+    ) -> Slots:
+        # Spanish dates become the English phrases the date parser reads; names are untouched.
+        dated = to_english_dates(text)
         async with self.sessions() as session:
             tenant = await session.get(Tenant, caller.tenant_id)
             tz = tenant.timezone if tenant else "UTC"
             now = now_local(tz)
             reference, target = (
-                split_reschedule(text) if intent == "reschedule_appointment" else (text, text)
+                split_reschedule(dated) if intent == "reschedule_appointment" else (dated, dated)
             )
             slots = Slots()
             when = parse_when(target, now)
@@ -62,15 +128,21 @@ class SlotExtractor:
                 slots.time = when.at.strftime("%H:%M") if when.at else None
                 slots.part_of_day = when.part
                 slots.span_days = when.span_days
-            await self._providers(session, caller, intent, target, slots)
+            await self._providers(session, caller, intent, target, slots, lang)
             if caller.patient_id is not None and intent in APPOINTMENT_INTENTS:
-                await self._appointment(session, caller, intent, reference, tz, now, slots)
+                await self._appointment(session, caller, intent, reference, tz, now, slots, lang)
             if caller.patient_id is not None and intent == "prescription_refill":
-                await self._medication(session, caller, text, slots)
+                await self._medication(session, caller, text, slots, lang)
         return slots
 
     async def _providers(
-        self, session: AsyncSession, caller: Caller, intent: str, text: str, slots: Slots
+        self,
+        session: AsyncSession,
+        caller: Caller,
+        intent: str,
+        text: str,
+        slots: Slots,
+        lang: str,
     ) -> None:
         providers = list(
             await session.scalars(
@@ -83,7 +155,23 @@ class SlotExtractor:
         slots.provider_ids = named.ids
         slots.provider_names = [p.full_name for p in providers if p.id in named.ids]
         if named.ambiguous and intent in PROVIDER_INTENTS:
-            slots.clarification = f"Did you mean {' or '.join(slots.provider_names)}?"
+            slots.clarification = say(
+                lang, "ask.did_you_mean", options=either(slots.provider_names, lang)
+            )
+            return
+        unknown = [
+            n
+            for n in titled_names(text)
+            if n == REDACTED or not resolve_name(f"Dr. {n}", _entities(providers)).ids
+        ]
+        if unknown and not named.ids:
+            said = (
+                say(lang, "word.that_provider") if unknown[0] == REDACTED else f"Dr. {unknown[0]}"
+            )
+            slots.unknown_provider = said
+            if intent in PROVIDER_INTENTS:
+                names = ", ".join(p.full_name for p in providers)
+                slots.clarification = say(lang, "ask.provider_unknown", said=said, names=names)
 
     async def _appointment(
         self,
@@ -94,12 +182,35 @@ class SlotExtractor:
         tz: str,
         now: datetime,
         slots: Slots,
+        lang: str,
     ) -> None:
         upcoming = await upcoming_appointments(session, caller.tenant_id, caller.patient_id)
         refs = [
             AppointmentRef(a.id or 0, utc_naive_to_local(a.start_time, tz), a.provider_name)
             for a in upcoming
         ]
+        verb = say(lang, _VERB.get(intent, "verb.change"))
+        listing = "; ".join(
+            say(
+                lang,
+                "ask.listing_item",
+                id=r.id,
+                provider=r.provider_name,
+                when=say_when(r.start_local, lang),
+            )
+            for r in refs
+        )
+        # A provider named who is on none of the patient's appointments: ask, never pick
+        # the other appointment.
+        said = slots.unknown_provider or (slots.provider_names[0] if slots.provider_names else None)
+        if said and refs:
+            on_file = resolve_name(text, [NamedEntity(r.id, r.provider_name) for r in refs])
+            if not on_file.ids:
+                slots.appointment_reference = "no_match:provider"
+                slots.clarification = say(
+                    lang, "ask.appt_provider_not_found", said=said, listing=listing, verb=verb
+                )
+                return
         match = resolve_appointment(text, refs, now)
         slots.appointment_ids = match.ids
         slots.appointment_reference = match.reason
@@ -110,27 +221,29 @@ class SlotExtractor:
             return
         if slots.clarification or len(match.ids) == 1:
             return
-        verb = _VERB.get(intent, "change")
         if not refs:
-            slots.clarification = f"You have no upcoming appointments to {verb}."
+            slots.clarification = say(lang, "ask.no_upcoming", verb=verb)
             return
-        listing = "; ".join(
-            f"#{r.id} with {r.provider_name} on {fmt_local(r.start_local)}"
-            for r in refs
-            if not match.ids or r.id in match.ids
-        )
         if not match.ids:
-            slots.clarification = (
-                f"I couldn't find an upcoming appointment like that. You have: {listing}. "
-                f"Which one should I {verb}?"
-            )
+            slots.clarification = say(lang, "ask.appt_not_found", listing=listing, verb=verb)
         else:
-            slots.clarification = f"Which appointment should I {verb}? {listing}"
+            narrowed = "; ".join(
+                say(
+                    lang,
+                    "ask.listing_item",
+                    id=r.id,
+                    provider=r.provider_name,
+                    when=say_when(r.start_local, lang),
+                )
+                for r in refs
+                if r.id in match.ids
+            )
+            slots.clarification = say(lang, "ask.which_appt", verb=verb, listing=narrowed)
 
     async def _medication(
-        self, session: AsyncSession, caller: Caller, text: str, slots: Slots
+        self, session: AsyncSession, caller: Caller, text: str, slots: Slots, lang: str
     ) -> None:
-        rxs = list(
+        rows = list(
             await session.scalars(
                 select(Prescription)
                 .where(
@@ -141,12 +254,29 @@ class SlotExtractor:
                 .order_by(col(Prescription.id))
             )
         )
-        named = resolve_name(text, [NamedEntity(r.id or 0, r.medication_name) for r in rxs])
-        ids = named.ids or ([rxs[0].id or 0] if len(rxs) == 1 else [])
-        slots.prescription_ids = ids
-        slots.medication_names = [r.medication_name for r in rxs if r.id in ids]
-        if not rxs:
-            slots.clarification = "I don't see an active prescription on your file."
-        elif len(ids) != 1:
-            options = [r.medication_name for r in rxs if not named.ids or r.id in named.ids]
-            slots.clarification = f"Which medication should I refill: {', '.join(options)}?"
+        on_file = [Prescribed(r.id or 0, r.medication_name, r.dosage or "") for r in rows]
+        if not on_file:
+            slots.clarification = say(lang, "ask.no_rx")
+            return
+        found = match_medication(text, on_file)
+        options = either([rx.label for rx in on_file], lang)
+        if found.not_on_file:
+            # Never a substitute: the patient hears what is on file and chooses.
+            slots.medication_not_on_file = found.said
+            slots.clarification = say(lang, "ask.rx_not_on_file", said=found.said, options=options)
+            return
+        # Nothing named and one prescription: that one, and the confirmation names it.
+        ids = found.ids or ([on_file[0].id] if len(on_file) == 1 else [])
+        chosen = [rx for rx in on_file if rx.id in ids]
+        slots.prescription_ids = [rx.id for rx in chosen]
+        slots.medication_names = [rx.name for rx in chosen]
+        slots.medication_labels = [rx.label for rx in chosen]
+        if len(chosen) != 1:
+            listed = chosen or on_file
+            slots.clarification = say(
+                lang, "ask.refill_which", options=either([rx.label for rx in listed], lang)
+            )
+
+
+def _entities(providers: list[Staff]) -> list[NamedEntity]:
+    return [NamedEntity(p.id or 0, p.full_name) for p in providers]

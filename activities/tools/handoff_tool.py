@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.payloads import Caller, HandoffInfo, ToolCall, ToolResult
+from core.texts import DEFAULT_LANGUAGE, say
 from store.models import StaffNotification, StaffTask, utcnow
 
 HANDOFF_RECIPIENTS = ("reception",)
@@ -57,5 +58,7 @@ async def escalate_to_human(
     info = await add_staff_task(
         session, caller, "handoff", ref, f"{who} asked to talk to a person", HANDOFF_RECIPIENTS
     )
-    message = "I've asked a member of the clinic's staff to contact you."
-    return ToolResult("escalate_to_human", True, message, handoff=info)
+    key = "tool.handoff_done"
+    return ToolResult(
+        "escalate_to_human", True, say(DEFAULT_LANGUAGE, key), handoff=info, message_key=key
+    )

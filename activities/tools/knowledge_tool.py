@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.retrieval.versions import current_version
 from core.payloads import Caller, RetrieveOutput, ToolCall, ToolResult
+from core.texts import DEFAULT_LANGUAGE, say
 
 from .errors import ToolRefused
 
@@ -37,12 +38,21 @@ async def search_knowledge_base(
 ) -> ToolResult:
     query = (call.args.query or "").strip()
     if not query:
-        raise ToolRefused("query_required", "What should I look up?")
+        raise ToolRefused("query_required")
     if search is None:
-        raise ToolRefused("unavailable", "The clinic's articles can't be searched right now.")
+        raise ToolRefused("unavailable")
     found = await search.search(caller.tenant_id, query)
     if not found.covered or not found.passages:
-        return ToolResult("search_knowledge_base", True, "No article covers that.")
-    titles = list(dict.fromkeys(p.title for p in found.passages))
-    message = f"Found in: {'; '.join(titles)}."
-    return ToolResult("search_knowledge_base", True, message, passages=found.passages)
+        key = "tool.kb_none"
+        return ToolResult(
+            "search_knowledge_base", True, say(DEFAULT_LANGUAGE, key), message_key=key
+        )
+    params = {"titles": "; ".join(dict.fromkeys(p.title for p in found.passages))}
+    return ToolResult(
+        "search_knowledge_base",
+        True,
+        say(DEFAULT_LANGUAGE, "tool.kb_found", **params),
+        passages=found.passages,
+        message_key="tool.kb_found",
+        params=params,
+    )

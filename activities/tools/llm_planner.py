@@ -6,9 +6,12 @@ role, the declared arguments) and runs as the caller, whatever the text or the m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from activities.llm.errors import ProviderFailure
 from activities.llm.tool_calls import ToolCalling, ToolCallRequest
 from core.payloads import Caller, PlanOutput, ToolCall
+from core.texts import DEFAULT_LANGUAGE
 from store.models import Tenant
 from store.timeutil import now_local
 
@@ -40,10 +43,18 @@ class LlmToolPlanner:
         request_key: str,
         attempt: int = 1,
         slot: str = "plan",
+        lang: str = DEFAULT_LANGUAGE,
+        named_patients: Sequence[int] = (),
     ) -> PlanOutput:
         d = await self.calling.deployment(caller.tenant_id)
+
+        async def by_rules() -> PlanOutput:
+            return await self.rules.plan(
+                caller, intent, text, lang=lang, named_patients=named_patients
+            )
+
         if d is None:  # the offline default: no tools-capable model configured
-            return await self.rules.plan(caller, intent, text)
+            return await by_rules()
         offered = [t for t in tools_for(caller.role) if caller.patient_id or not t.needs_patient]
         req = ToolCallRequest(
             caller.tenant_id,
@@ -56,7 +67,7 @@ class LlmToolPlanner:
         try:
             reply = await self.calling.propose(req, d)
         except ProviderFailure as failure:
-            fallback = await self.rules.plan(caller, intent, text)
+            fallback = await by_rules()
             fallback.reasoning.append(f"{d.name}: {failure.kind}; planned by rules")
             return fallback
         reasoning = [f"proposed by {d.name}"]
@@ -71,9 +82,13 @@ class LlmToolPlanner:
             except ArgumentError as err:
                 reasoning.append(f"dropped {spec.name}: {err}")
                 continue
-            calls.append(ToolCall(spec.name, args, source="model"))
+            subject = ""
+            if spec.name == "request_prescription_refill" and args.prescription_id:
+                # The confirmation names the drug and strength, whoever planned the refill.
+                subject = await self.rules.describe_prescription(caller, args.prescription_id)
+            calls.append(ToolCall(spec.name, args, source="model", subject=subject))
         if not calls:
-            fallback = await self.rules.plan(caller, intent, text)
+            fallback = await by_rules()
             fallback.reasoning = [*reasoning, "no usable tool call; planned by rules"]
             return fallback
         return PlanOutput(calls, planner="model", reasoning=reasoning)

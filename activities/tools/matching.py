@@ -61,6 +61,7 @@ class NameMatch:
 
 _TITLES = frozenset(
     {"dr", "doctor", "doc", "nurse", "prof", "professor", "mr", "mrs", "ms", "miss", "mx"}
+    | {"dra", "doctora", "sr", "sra", "srta", "enfermera", "enfermero"}
 )
 _CREDENTIALS = frozenset(
     {"md", "do", "np", "pa", "rn", "phd", "dds", "dmd", "pharmd", "dnp", "fnp", "aprn", "mbbs"}

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from core.payloads import Caller, PlanOutput, Slots, ToolArgs, ToolCall
-from store.models import Appointment, Staff
+from core.texts import DEFAULT_LANGUAGE, either, say
+from store.models import Appointment, Prescription, Staff
 
 from .callback_tool import REASON_CHARS
+from .drugs import Prescribed
 from .extractor import SlotExtractor
 
 PATIENT_TOOLS = {
     "list_appointments": "get_appointments",
-    "insurance": "check_insurance",
+    "check_insurance": "check_insurance",
 }
 # Asking for a person gets the front desk's numbers; asking to be called back books a call.
 CONTACT_INTENTS = frozenset({"human_handoff"})
-ASK_CALLBACK_TIME = "When should we call you back? For example: tomorrow at 10am."
+# Intents that need no patient: a staff member may ask them for the clinic as a whole.
+NO_PATIENT_INTENTS = frozenset({"check_availability"})
 
 
 def _start(slots: Slots) -> str | None:
@@ -39,16 +44,22 @@ class ToolPlanner:
         self.sessions = sessions
         self.extractor = SlotExtractor(sessions)
 
-    async def plan(self, caller: Caller, intent: str, text: str) -> PlanOutput:
+    async def plan(
+        self,
+        caller: Caller,
+        intent: str,
+        text: str,
+        *,
+        lang: str = DEFAULT_LANGUAGE,
+        named_patients: Sequence[int] = (),
+    ) -> PlanOutput:
         if intent in CONTACT_INTENTS:
             return PlanOutput([ToolCall("get_clinic_contact", ToolArgs(reason=intent))])
-        if caller.patient_id is None and intent != "availability":
-            return PlanOutput(
-                clarification="Which patient is this for? Staff requests need a patient_id."
-            )
+        if caller.patient_id is None and intent not in NO_PATIENT_INTENTS:
+            return PlanOutput(clarification=_which_patient(named_patients, lang))
         if intent in PATIENT_TOOLS:
             return PlanOutput([ToolCall(PATIENT_TOOLS[intent])])
-        slots = await self.extractor.extract(caller, intent, text)
+        slots = await self.extractor.extract(caller, intent, text, lang)
         if slots.clarification:
             return PlanOutput(clarification=slots.clarification)
         staff_id = slots.provider_ids[0] if slots.provider_ids else None
@@ -58,14 +69,14 @@ class ToolPlanner:
                 args = ToolArgs(staff_id=staff_id, start_local=start)
                 return PlanOutput([ToolCall("create_appointment", args)])
             if start:
-                return PlanOutput(clarification=await self._which_provider(caller))
+                return PlanOutput(clarification=await self._which_provider(caller, lang))
             # Without a provider and an exact time, show what is open so the patient can choose.
             return _availability(slots, staff_id)
-        if intent == "availability":
+        if intent == "check_availability":
             return _availability(slots, staff_id)
-        if intent == "callback":
+        if intent == "schedule_callback":
             if not start:  # a day or a part of day is not a time someone can be called at
-                return PlanOutput(clarification=ASK_CALLBACK_TIME)
+                return PlanOutput(clarification=say(lang, "ask.callback_time"))
             # The caller's own patient id is used by the executor; the (already redacted)
             # words become the note staff see.
             args = ToolArgs(start_local=start, reason=text[:REASON_CHARS])
@@ -81,17 +92,27 @@ class ToolPlanner:
             # No new time yet: offer the same provider's open times for the day said, if any.
             return _availability(slots, await self._provider_of(caller, appointment_id))
         if intent == "prescription_refill" and slots.prescription_ids:
+            # Confirmed before it runs, naming the drug and strength (the registry holds it).
             args = ToolArgs(prescription_id=slots.prescription_ids[0])
-            return PlanOutput([ToolCall("request_prescription_refill", args)])
-        return PlanOutput(clarification="I'm not sure which action you need. Could you rephrase?")
+            subject = slots.medication_labels[0] if slots.medication_labels else ""
+            return PlanOutput([ToolCall("request_prescription_refill", args, subject=subject)])
+        return PlanOutput(clarification=say(lang, "ask.rephrase"))
 
-    async def _which_provider(self, caller: Caller) -> str:
+    async def describe_prescription(self, caller: Caller, prescription_id: int) -> str:
+        """Name and strength of one of the caller's prescriptions (for a model's proposal)."""
+        async with self.sessions() as session:
+            rx = await session.get(Prescription, prescription_id)
+        if rx is None or rx.tenant_id != caller.tenant_id or rx.patient_id != caller.patient_id:
+            return ""
+        return Prescribed(rx.id or 0, rx.medication_name, rx.dosage or "").label
+
+    async def _which_provider(self, caller: Caller, lang: str) -> str:
         async with self.sessions() as session:
             providers = await session.scalars(
                 select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
             )
-            names = ", ".join(p.full_name for p in providers)
-        return f"Which provider would you like to see: {names}?"
+            names = either([p.full_name for p in providers], lang)
+        return say(lang, "ask.which_provider", names=names)
 
     async def _provider_of(self, caller: Caller, appointment_id: int) -> int | None:
         async with self.sessions() as session:
@@ -99,3 +120,9 @@ class ToolPlanner:
         if appt is None or appt.patient_id != caller.patient_id:
             return None
         return appt.staff_id
+
+
+def _which_patient(named: Sequence[int], lang: str) -> str:
+    if len(named) > 1:
+        return say(lang, "ask.which_patient_of", options=either([f"#{p}" for p in named], lang))
+    return say(lang, "ask.which_patient")

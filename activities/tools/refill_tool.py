@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.payloads import Caller, RefillInfo, ToolCall, ToolResult
+from core.texts import DEFAULT_LANGUAGE, say
 from store.models import Prescription, utcnow
 
 from .errors import ToolRefused
@@ -24,12 +25,10 @@ async def request_refill(
 ) -> ToolResult:
     rx = await session.get(Prescription, call.args.prescription_id or 0)
     if rx is None or rx.tenant_id != caller.tenant_id or rx.patient_id != caller.patient_id:
-        raise ToolRefused("prescription_not_found", "I couldn't find that prescription.")
+        raise ToolRefused("prescription_not_found")
     now = utcnow()
     if rx.refill_requested_at and now - rx.refill_requested_at < REFILL_MIN_INTERVAL:
-        raise ToolRefused(
-            "already_requested", f"A refill of {rx.medication_name} is already in progress."
-        )
+        raise ToolRefused("already_requested", medication=rx.medication_name)
     if rx.controlled:
         # Not refused: routed. A clinician reviews every controlled refill, so the request
         # becomes their task; the result stays not-ok because nothing was refilled.
@@ -38,20 +37,25 @@ async def request_refill(
             session, caller, "refill_review", ref, title, REVIEW_RECIPIENTS
         )
         rx.refill_requested_at = rx.updated_at = now
-        note = "a clinician will review the request and contact you."
+        params = {"medication": rx.medication_name}
+        message = say(DEFAULT_LANGUAGE, "tool.needs_review", **params)
         info = RefillInfo(
-            rx.id or 0, rx.medication_name, "needs_review", rx.refills_remaining, note
+            rx.id or 0, rx.medication_name, "needs_review", rx.refills_remaining, message
         )
-        message = f"{rx.medication_name} is a controlled medication: {note}"
-        return ToolResult(TOOL, False, message, "needs_review", refill=info, handoff=handoff)
+        return ToolResult(
+            TOOL,
+            False,
+            message,
+            "needs_review",
+            refill=info,
+            handoff=handoff,
+            message_key="tool.needs_review",
+            params=params,
+        )
     if rx.refills_remaining <= 0:
-        raise ToolRefused("no_refills", f"There are no refills left on {rx.medication_name}.")
+        raise ToolRefused("no_refills", medication=rx.medication_name)
     if rx.last_filled_at and now - rx.last_filled_at < MIN_SINCE_LAST_FILL:
-        raise ToolRefused(
-            "too_soon",
-            f"{rx.medication_name} was filled less than {MIN_SINCE_LAST_FILL.days} days ago; "
-            "please ask the clinic if you need it early.",
-        )
+        raise ToolRefused("too_soon", medication=rx.medication_name, days=MIN_SINCE_LAST_FILL.days)
     rx.refills_remaining -= 1
     rx.refill_requested_at = now
     rx.updated_at = now

@@ -173,6 +173,9 @@ TOOLS: tuple[ToolSpec, ...] = (
         (Param("prescription_id", "integer", "The prescription's id.", True, minimum=1),),
         CLINICAL,
         side_effect=True,
+        # Confirmed by name and strength first: a refill of the wrong drug is worse than a
+        # question (the patient may mean a drug that is not on file).
+        confirm=True,
     ),
     ToolSpec(
         "schedule_callback",

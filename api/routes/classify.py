@@ -27,7 +27,10 @@ class ClassifyBody(BaseModel):
 
 
 class ClassifyResponse(BaseModel):
+    # One of the product's labels (or a tenant's own intent); `detail` is the finer intent
+    # the pipeline acts on (greeting, human_handoff, clarify).
     intent: str
+    detail: str
     confidence: float
     path: str
     runner_up: str | None
@@ -35,6 +38,9 @@ class ClassifyResponse(BaseModel):
     decided_by: str
     candidates: list[str]
     requires_escalation: bool
+    escalation_category: str | None
+    escalation_tier: str | None
+    language: str
     slots: dict[str, Any]
     clarification: str | None
     text: str  # as classified: PII already redacted
@@ -64,7 +70,8 @@ async def classify(
     cls, slots = result.classification, result.slots
     slot_values = {k: v for k, v in vars(slots).items() if k != "clarification"}
     return ClassifyResponse(
-        intent=cls.intent,
+        intent=cls.label or cls.intent,
+        detail=cls.intent,
         confidence=cls.confidence,
         path=cls.path,
         runner_up=cls.runner_up,
@@ -72,6 +79,9 @@ async def classify(
         decided_by=cls.decided_by,
         candidates=cls.candidates,
         requires_escalation=result.requires_escalation,
+        escalation_category=result.escalation_category,
+        escalation_tier=result.escalation_tier,
+        language=result.language,
         slots=slot_values,
         clarification=slots.clarification,
         text=result.redacted_text,

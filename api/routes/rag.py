@@ -28,6 +28,8 @@ class RetrieveBody(BaseModel):
     mode: Literal["hybrid", "weighted", "bm25", "dense"] | None = None
     rerank: Literal["none", "keyword", "mmr", "keyword+mmr"] | None = None
     context_tokens: int | None = Field(default=None, ge=0, le=2000)
+    # Prefer articles in this language when nearly as relevant (ISO 639-1).
+    language: Literal["en", "es"] | None = None
 
 
 class PassageOut(BaseModel):
@@ -77,6 +79,7 @@ async def retrieve(
         body.mode,
         body.rerank,
         body.context_tokens,
+        body.language,
     )
     try:
         result: RetrieveOutput = await client.execute_workflow(

@@ -38,7 +38,10 @@ class ValidateResponse(BaseModel):
     validated_text: str
     issues: list[IssueOut]
     category: str | None
+    # 911 | poison_control | 988 | check_in when requires_escalation
+    tier: str | None = None
     guidance: str
+    language: str = "en"
     workflow_id: str
 
 
@@ -69,6 +72,8 @@ async def validate(
             for i in result.issues
         ],
         category=result.category,
+        tier=result.tier,
         guidance=result.guidance,
+        language=result.language,
         workflow_id=workflow_id,
     )
