@@ -16,22 +16,39 @@ PHONE = re.compile(
 # Clinic identifiers have no shape of their own (an MRN is just digits), so they are only
 # recognised after the words that label them; the value alone is the match (group "v").
 # Between a label and its value: "MRN: 123", "member ID is 123", "policy number # 123".
-ID_FILLER = r"(?:\s*(?:is|was|are|:|#|=|-|number|num|no\.?)\s*){0,3}\s*"
+ID_FILLER = r"(?:\s*(?:is|was|are|to|as|:|#|=|-|number|num|no\.?|es|son|era|:)\s*){0,3}\s*"
 # Letters, digits and inner dashes, dots or spaces ("XJH123456789", "HV-004512", "W12 345 678"),
 # opening with a digit or a short capitalised prefix so that "MRN pending" never matches; a
 # space-separated group must hold a digit. `id_ok` then asks for four digits in all.
 ID_VALUE = (
     r"(?P<v>(?:(?-i:[A-Z]{1,4})[\s-])?[A-Z]*\d[A-Z0-9]*"
-    r"(?:[-.][A-Z0-9]+|\s(?=[A-Z]{0,3}\d)[A-Z0-9]{3,}){0,4})(?![\w-])"
+    r"(?:[-.][A-Z0-9]+|\s(?=[A-Z]{0,3}\d)[A-Z0-9]{2,}){0,4})(?![\w-])"
 )
 _NO = r"(?:number|num\.?|no\.?|#|id)"
+_NUM_ES = r"(?:n[uú]mero|n[uú]m\.?|no\.?|#|id)"
 MRN_LABEL = (
     rf"\b(?:MRN|MR\s?#|med(?:ical)?\.?\s+rec(?:ord)?s?\.?(?:\s*{_NO})?"
-    rf"|(?:patient|chart|hospital|record)\s*{_NO})"
+    rf"|(?:patient|chart|hospital|record|account|acct)\s*{_NO}"
+    rf"|(?:chart|account|acct)(?=\s*:?\s*\d)|exp\.(?=\s*:?\s*\d)"
+    # Spanish: "expediente", "historia clínica", "número de paciente".
+    rf"|expediente(?:\s+m[eé]dico)?(?:\s+en\s+la\s+cl[ií]nica)?(?:\s*{_NUM_ES})?"
+    rf"|historia\s+cl[ií]nica(?:\s*{_NUM_ES})?"
+    rf"|{_NUM_ES}\s+de\s+(?:paciente|expediente|registro|historia))"
+)
+_PAYER = (
+    r"(?:aetna|cigna|bcbs|blue\s+cross(?:\s+blue\s+shield)?|united(?:healthcare)?|uhc|humana|"
+    r"medicare|medicaid|masshealth|medi-cal|tufts|harvard\s+pilgrim|kaiser|anthem|tricare|"
+    r"ambetter|molina|oscar|insurance|plan|health\s+plan|seguro|aseguranza)"
 )
 MEMBER_LABEL = (
     rf"\b(?:(?:member|subscriber|policy|insurance|beneficiary|medicaid|medicare|insured)(?:'s)?"
-    rf"\s*(?:id(?:entification)?\s*)?{_NO}|(?:insurance|id)\s+card\s*{_NO}?)"
+    rf"\s*(?:id(?:entification)?\s*)?{_NO}|(?:insurance|id|member)\s+card\s*{_NO}?"
+    rf"|{_PAYER}\s+(?:member\s+)?(?:id|number|#|no\.?)"
+    rf"|(?:member|subscriber|afiliad[oa])(?=\s*:?\s*[A-Z]*\d)|{_PAYER}(?=\s+(?:es|is|:)\s+[A-Z]*\d)"
+    # Spanish: "número de afiliado", "póliza", "ID de miembro".
+    rf"|{_NUM_ES}\s+de\s+(?:afiliad[oa]|miembro|socio|asegurad[oa]|p[oó]liza|seguro|"
+    rf"beneficiari[oa]|credencial)|p[oó]liza(?:\s+de\s+(?:mi|su)\s+\w+)?(?:\s*{_NUM_ES})?"
+    rf"|afiliaci[oó]n(?:\s*{_NUM_ES})?)"
 )
 MRN = re.compile(rf"(?i){MRN_LABEL}{ID_FILLER}{ID_VALUE}")
 MEMBER_ID = re.compile(rf"(?i){MEMBER_LABEL}{ID_FILLER}{ID_VALUE}")
@@ -39,17 +56,25 @@ MEMBER_ID = re.compile(rf"(?i){MEMBER_LABEL}{ID_FILLER}{ID_VALUE}")
 # A date of birth is a date next to a birth word; other dates (appointments) are not PII here.
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    # Spanish months and their abbreviations ("12-abr-1988", "3 de mayo de 1985").
+    r"|enero|ene|febrero|marzo|abril|abr|mayo|junio|julio|agosto|ago|septiembre|setiembre|"
+    r"octubre|noviembre|diciembre|dic)(?![a-z])"
 )
 DATE_TEXT = (
     rf"(?:\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?(?:,?\s+\d{{4}})?)(?![\d/])"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?{_MONTH}\.?(?:,?\s+(?:de(?:l)?\s+)?\d{{4}})?"
+    rf"|\d{{1,2}}[/.\s-]{_MONTH}\.?[/.\s-]\d{{2,4}})(?![\d/])"
 )
-DOB_CONTEXT = r"(?:DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s?date|birthday|b-?day|born(?:\s+on)?)"
+DOB_CONTEXT = (
+    r"(?:DOB|D\.O\.B\.?|date\s+of\s+birth|birth\s?date|birthday|b-?day|born(?:\s+on)?"
+    r"|fecha\s+de\s+(?:nacimiento|nac\.?)|f\.?\s?(?:de\s+)?nac\.?|\bFN\b|nac[ií](?:ó|o|mos)?"
+    r"(?:\s+el)?|nacid[oa](?:\s+el)?|nacimiento|cumplea[ñn]os)"
+)
 DOB = re.compile(
     rf"(?i)\b{DOB_CONTEXT}(?:\s*(?:is|was|:|-|=|on|the|of|i\s+was|it'?s|as|me|mine|him|her|"
-    rf"hers|his|same|,)\s*){{0,4}}\s*"
+    rf"hers|his|same|,|es|el|fue|del|de|mi|su|which\s+is|correct\s+one\s+is)\s*){{0,4}}\s*"
     rf"(?P<v>{DATE_TEXT})"
 )
 DOB_AFTER = re.compile(

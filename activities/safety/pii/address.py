@@ -114,7 +114,7 @@ class StreetAddressRecognizer(RegexRecognizer):
         return last
 
     def _address_line(self, line: str, lower: bool, blank: bool) -> bool:
-        # Up to where a sentence ends: "AAPAJÄRVI, LL 34736. Please call me when you're here."
+        # Up to where a sentence ends: "OULUNSALO, FI 90460. Call me on arrival."
         line = re.split(r"[?!]|(?<=[^\W\d_]{5})\.\s|(?<=\d)\.\s+(?=[A-Z][a-z])", line)[0]
         words = line.replace(",", " ").split()
         if not words or len(words) > 8 or re.search(r"[:@]", line) or PHONE_LINE.search(line):

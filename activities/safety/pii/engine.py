@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .analyzer import PII_ENTITIES, build_analyzer
 from .operators import operator_configs, salt_bytes
-from .vocab import DRUG_BRANDS, DRUG_STEM, NOT_NAMES
+from .vocab import DRUG_BRANDS, DRUG_STEM, NOT_IN_NAMES, NOT_NAME_START, NOT_NAMES
 
 # Where two findings overlap the lower tier wins: checksummed or labelled identifiers over
 # loose shapes, and anything over a person name (names turn up inside emails and addresses).
@@ -58,9 +58,24 @@ def plausible(entity: str, value: str, *, from_ner: bool, text_has_capitals: boo
     words = value.lower().split()
     if all(w in NOT_NAMES or w in STOP_WORDS for w in words):
         return False
+    if any(w.strip(".,:") in NOT_IN_NAMES for w in words):
+        return False
     if any(w in DRUG_BRANDS or DRUG_STEM.search(w) for w in words):
         return False
     return not (from_ner and text_has_capitals and value == value.lower())
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drops the words a name does not start with ("Soy", "Paciente", "Buenas") from the front
+    of a person span: spaCy's English model often takes them in with a Spanish name."""
+    for m in _TOKEN.finditer(text, start, end):
+        word = m.group().lower().strip(".,:;")
+        if word not in NOT_NAME_START:
+            return m.start(), end
+    return end, end
 
 
 def resolve_overlaps(findings: Iterable[PiiFinding]) -> list[PiiFinding]:
@@ -135,16 +150,19 @@ class PiiEngine:
         with self._lock:
             results = self._analyzer.analyze(text=text, language="en", entities=self.entities)
         capitals = any(c.isupper() for c in text)
-        return resolve_overlaps(
-            PiiFinding(r.entity_type, r.start, r.end, r.score)
-            for r in results
-            if plausible(
+        findings = []
+        for r in results:
+            start, end = (r.start, r.end)
+            if r.entity_type == "PERSON":
+                start, end = trim_person(text, start, end)
+            if end > start and plausible(
                 r.entity_type,
-                text[r.start : r.end],
+                text[start:end],
                 from_ner=(r.recognition_metadata or {}).get("recognizer_name") == "SpacyRecognizer",
                 text_has_capitals=capitals,
-            )
-        )
+            ):
+                findings.append(PiiFinding(r.entity_type, start, end, r.score))
+        return resolve_overlaps(findings)
 
     def anonymize(
         self,

@@ -112,7 +112,7 @@ class PersonContextRecognizer(LocalRecognizer):
             take(m.end(), False, True, 0.6)
         for ent in doc.ents if "org" in rules else ():
             # The small model calls many unfamiliar full names an organisation; company names
-            # are mostly made of English words ("Credit Karma"), full names mostly not.
+            # are mostly made of English words ("Harbor Bank"), full names mostly not.
             words = [t for t in ent if len(t.text.rstrip(".")) > 1]
             if (
                 ent.label_ == "ORG"
@@ -139,7 +139,7 @@ class PersonContextRecognizer(LocalRecognizer):
 
     @staticmethod
     def _take(doc: Doc, k: int, lowercase_ok: bool) -> Span | None:
-        """Up to four name tokens from token k: "Ella H. Snider", "Willemine ten Pas"."""
+        """Up to four name tokens from token k: "Mara J. Quill", "Joost van Dam"."""
         j, last = k, -1
         while j < len(doc) and j - k < 6:
             t = doc[j]
@@ -153,8 +153,8 @@ class PersonContextRecognizer(LocalRecognizer):
         return doc[k : last + 1] if last >= k else None
 
     def _subjects(self, text: str, doc: Doc, lower_text: bool) -> list[tuple[int, int, float]]:
-        """The name before a verb only people do ("Jacob lives on", "Ley began writing"), or
-        addressed at the start of a sentence ("Danial, can I please speak to your boss?")."""
+        """The name before a verb only people do ("Tobin lives nearby", "Osei began teaching"), or
+        addressed at the start of a sentence ("Renata, could you check my file?")."""
         out: list[tuple[int, int, float]] = []
         starts = [t.idx for t in doc]
         for m in PERSON_VERB.finditer(text):
@@ -196,7 +196,7 @@ class PersonContextRecognizer(LocalRecognizer):
                     if hi - lo not in (1, 2, 3) or doc[lo].pos_ != "PROPN":
                         break
                     if hi < len(doc) and doc[hi].lower_ in ORG_WORDS:
-                        break  # "Clark, Romero and Hall Orchestra" is a band
+                        break  # "Reyes, Tran and Holt Quartet" is a band
                     out.append((doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]), 0.6))
                     i = lo if step < 0 else hi
         return out

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from core.pii import DOB, DOB_AFTER, MEMBER_ID, MRN, id_ok, luhn_ok
+from core.pii import DATE_TEXT, DOB, DOB_AFTER, MEMBER_ID, MRN, id_ok, luhn_ok
 
 # A finding's value is the named group "v" when the pattern has one (the context words that
 # made it a match are not part of the value), otherwise the whole match.
@@ -67,12 +68,45 @@ def near(text: str, start: int, end: int, words: re.Pattern[str], before: int, a
     )
 
 
+def _shape(value: str) -> str:
+    """ "HV-004512" -> "AA-999999": what a second id of the same kind looks like."""
+    return re.sub(r"\d", "9", re.sub(r"[A-Za-z]", "A", value))
+
+
+_ID_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9 -]{3,22}[A-Za-z0-9](?![\w-])")
+
+
 class MedicalRecordNumberRecognizer(RegexRecognizer):
     ENTITY = "MEDICAL_RECORD_NUMBER"
     PATTERNS = ((MRN, 0.9),)
 
     def score(self, text: str, start: int, end: int, base: float) -> float | None:
         return base if id_ok(text[start:end]) else None
+
+    def spans(self, text: str) -> Iterable[tuple[int, int, float]]:
+        """Labelled ids, and a second id of the same shape said right after one ("mine is
+        H7162, my wife's is H7163"; "la mía es MX-77 y la de él MX-78")."""
+        found = list(super().spans(text))
+        yield from found
+        taken = [(a, b) for a, b, _ in found]
+        for start, end, _ in found:
+            shape = _shape(text[start:end])
+            for m in _ID_TOKEN.finditer(text, end, min(len(text), end + 80)):
+                for value_start in (
+                    m.start(),
+                    *[m.start() + i + 1 for i, c in enumerate(m.group()) if c == " "],
+                ):
+                    value_end = value_start + len(shape)
+                    value = text[value_start:value_end]
+                    if (
+                        value_end <= len(text)
+                        and _shape(value) == shape
+                        and id_ok(value)
+                        and not any(a < value_end and value_start < b for a, b in taken)
+                        and (value_end == len(text) or not text[value_end].isalnum())
+                    ):
+                        taken.append((value_start, value_end))
+                        yield value_start, value_end, 0.8
 
 
 class InsuranceMemberIdRecognizer(MedicalRecordNumberRecognizer):
@@ -81,10 +115,24 @@ class InsuranceMemberIdRecognizer(MedicalRecordNumberRecognizer):
 
 
 class DateOfBirthRecognizer(RegexRecognizer):
-    """A date next to a birth word: appointment dates and other dates are not PII here."""
+    """A date next to a birth word; and, in a clinic chat where appointments lie ahead, a full
+    date at least two years past ("Jean Lafleur, 11/30/1952, needs a form")."""
 
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = ((DOB, 0.9), (DOB_AFTER, 0.9))
+    OLD = re.compile(rf"(?i)(?<![\w/.-])(?P<v>{DATE_TEXT})")
+    YEAR = re.compile(r"(?:19|20)\d\d")
+
+    def spans(self, text: str) -> Iterable[tuple[int, int, float]]:
+        found = list(super().spans(text))
+        yield from found
+        last_year = datetime.date.today().year - 2
+        for m in self.OLD.finditer(text):
+            start, end = m.span(_VALUE)
+            year = self.YEAR.search(text[start:end])
+            old = year is not None and int(year.group()) <= last_year
+            if old and not any(a < end and start < b for a, b, _ in found):
+                yield start, end, 0.55
 
 
 class SsnRecognizer(RegexRecognizer):
@@ -100,6 +148,23 @@ class SsnRecognizer(RegexRecognizer):
             re.compile(
                 r"(?i)\b(?:ssn|social(?:\s+security)?(?:\s+number)?)[^.\n\d]{0,24}?"
                 r"(?:last\s*(?:4|four)(?:\s*digits)?|ending\s*(?:in|with))\s*(?:is|are|:)?\s*"
+                r"(?P<v>\d{4})\b"
+            ),
+            0.8,
+        ),
+        # "last 4 of my SSN are 1234", "últimos cuatro de mi seguro social: 1234".
+        (
+            re.compile(
+                r"(?i)\b(?:last\s*(?:4|four)(?:\s*digits)?|[uú]ltimos\s*(?:4|cuatro)(?:\s*d[ií]gitos)?)"
+                r"\s*(?:of|de(?:l)?)?\s*(?:my|mi|el|his|her|su)?\s*(?:ssn|social(?:\s+security)?|"
+                r"seguro\s+social)(?:\s+(?:number|n[uú]mero))?\s*(?:are|is|son|es|:)?\s*"
+                r"(?P<v>\d{4})\b"
+            ),
+            0.8,
+        ),
+        (
+            re.compile(
+                r"(?i)\bseguro\s+social[^.\n\d]{0,24}?(?:termina(?:do)?\s+en|acaba\s+en)\s*"
                 r"(?P<v>\d{4})\b"
             ),
             0.8,
@@ -143,7 +208,8 @@ class CardNumberRecognizer(RegexRecognizer):
 _PHONE_CONTEXT = re.compile(
     r"(?i)\b(?:phone|tel|telephone|mobile|cell|cellphone|fax|desk|office|call(?:ed|ing)?"
     r"|text|sms|reach|contact|dial|ring|answering|messages?|whats\s?app|landline|voicemail"
-    r"|number|home|work)\b"
+    r"|number|home|work|tel[eé]fono|celular|cel|llamar|ll[aá]me(?:me|nme)?|marcar|m[oó]vil"
+    r"|n[uú]mero|whatsapp)\b"
 )
 _EXT = r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?"
 

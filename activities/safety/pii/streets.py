@@ -75,12 +75,12 @@ class StreetCores:
         return word in self.known_words or (word.endswith("s") and word[:-1] in self.known_words)
 
     def at(self, toks: list[Tok], i: int, lower: bool) -> Core | None:
-        """A street at token i: "12 Main St", "Koskikatu 25", "Via Roma 131", "20789 Allika 46"."""
+        """A street at token i: "12 Main St", "Hämeenkatu 8", "Via Dante 40", "11820 Pikk 3"."""
         tok = toks[i]
         if tok.kind == "num" and len(tok.text) <= 6:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.low in LEADING_WORDS:
-                # "26 rue des Lilas", "31 Rue tachkent St.": the street word leads the name.
+                # "26 rue des Lilas", "9 Rue Verdi St.": the street word leads the name.
                 return i, self._street_name_end(toks, i + 1, lower), 0.85
             # Number first: up to five name words ending in a street word, or followed by a
             # second number (European "house-number street number").
@@ -98,7 +98,7 @@ class StreetCores:
                 return i, end, 0.85
         if tok.kind == "word" and (tok.low in INTL_WORDS or COMPOUND_END.search(tok.low)):
             # A street word of another language or a compound street name, a number within
-            # three more words ("Rua Igreja 25", "Villacher Strasse 89", "Király u. 15").
+            # three more words ("Rua Flores 7", "Linzer Strasse 12", "Petőfi u. 3").
             if not (lower or tok.text[0].isupper() or tok.text.endswith(".")):
                 return None
             j = i + 1
@@ -152,7 +152,7 @@ class StreetCores:
 
     def _street_name_end(self, toks: list[Tok], k: int, lower: bool) -> int:
         """Last token of a street named after its street word: name words (lower-case ones
-        too: "rue de la Hulotais"), then the number if one follows."""
+        too: "rue de la Fontaine"), then the number if one follows."""
         j = k + 1
         while j < len(toks) and j - k <= 4:
             t = toks[j]

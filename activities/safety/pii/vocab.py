@@ -22,7 +22,7 @@ US_SUFFIXES = (
     "|mill|mills|estates|harbor|haven|lodge|station|pines|springs|valley|village|ville|path|oval"
     "|dam|dale|hills|islands|island|isle|flats|fort"
 )
-# Street words of other languages, alone ("Rua Igreja 25") or ending a compound ("Koskikatu").
+# Street words of other languages, alone ("Rua Flores 7") or ending a compound ("Koskikatu").
 INTL = (
     "rue|rua|via|viale|vicolo|piazza|piazzetta|strada|largo|corso|avenida|avenue|travessa|calle"
     "|camino|carrer|paseo|plaza|ul|ulica|u|utca|út|tér|körút|rkp|strasse|straße|str|gasse|weg|allee"
@@ -79,7 +79,7 @@ MILITARY_ADDRESS = re.compile(
     r"\s*\n?[\s>?]*(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b"
 )
 PO_BOX = re.compile(r"(?i)\b(?:P\.?\s?O\.?\s*Box|Post(?:al)?\s*(?:Office\s*)?Box|Postbox)\s*\d+")
-# A street named without a number after "on", "at": "shows on Marina Fort Street".
+# A street named without a number after "on", "at": "lives on Quarry Mill Road".
 NAMED_STREET = re.compile(
     r"\b(?:on|at|off|near)\s+(?P<v>(?:[A-Z][\w'-]+\s+){1,3}(?:Street|Avenue|Road|Boulevard|Lane|Drive))\b"
 )
@@ -88,11 +88,13 @@ PHONE_LINE = re.compile(r"\d{2,4}[ .-]\d{2,4}[ .-]\d{2,4}|\d{7,}|\(\d+\)")
 
 # Names.
 
-# Words that introduce a name whatever its case ("my name is vitoria", "Name: Åsa Laine").
+# Words that introduce a name whatever its case ("my name is odalys", "Name: Ivo Berg").
 NAME_INTRO = re.compile(
     r"(?i)\b(?:(?:first|last|middle|maiden|full|sur|family|given|legal|patient'?s?)\s*)?name"
     r"(?:\s+on\s+the\s+\w+)?\s*(?:is|was|:|-|\?)\s*(?:(?:user|patient|me|answer)\s*:\s*)?"
     r"|\bcalls?\s+me\s+|\bgoes\s+by\s+"
+    # Spanish: "me llamo", "mi nombre es", "soy", "de parte de", "a nombre de".
+    r"|\bme\s+llamo\s+|\bmi\s+nombre\s+es\s+|\b(?:de\s+parte|a\s+nombre)\s+de\s+"
 )
 # Words that introduce a capitalised name: honorifics, greetings, relatives, "named", "called".
 NAME_INTRO_CAPITALISED = re.compile(
@@ -103,11 +105,15 @@ NAME_INTRO_CAPITALISED = re.compile(
     r"|sister|brother|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle"
     r"|niece|nephew|friend|boyfriend|girlfriend|fianc[eé]e?|caregiver|guardian|baby|twin)\s+"
     r"|\b(?:patient|pt)\.?:?\s+"
+    r"|\b(?:sr|sra|srta|dra|don|doña|dona)\.?\s+|\b(?:paciente|pte)\.?:?\s+"
+    r"|\bmi\s+(?:hijo|hija|esposo|esposa|mam[aá]|pap[aá]|madre|padre|hermano|hermana|abuelo|"
+    r"abuela|nieto|nieta|t[ií]o|t[ií]a|sobrino|sobrina|novio|novia|beb[eé]|pareja)\s+"
 )
 # Words after which a proper noun is usually a person, but could be a place or a company: the
 # candidate must be tagged a proper noun and not look like an organisation.
 NAME_INTRO_WEAK = re.compile(
-    r"(?i)\b(?:this\s+is|i\s+am|i'm|under(?:\s+my\s+\w+'s\s+name)?|add|remove|with|see|saw"
+    r"(?i)\b(?:this\s+is|i\s+am|i'm|soy|habla|under(?:\s+my\s+\w+'s\s+name)?|add|remove|with|"
+    r"see|saw|con\s+(?:el|la)\s+(?:dr|dra|doctor|doctora)\.?"
     r"|ask\s+for|speak\s+(?:to|with)|talk\s+(?:to|with)|follow\s+up\s+with|appointment\s+with"
     r"|refer(?:red)?\s+(?:me\s+)?to|by|said|told|asked|tell|and)\s+"
 )
@@ -137,6 +143,19 @@ NOT_NAMES = words(
     "doctor nurse patient sir madam team everyone all there here thanks thank please hello hi "
     "dear regards best yes no okay ok sorry fine good great well morning afternoon evening "
     "street road avenue apt suite unit box name phone email address mobile fax desk website"
+)
+# Words that open no name, and words no name holds: what spaCy's English model calls a person
+# in Spanish text ("Buenas tardes", "Historia clínica", "mi número de afiliado").
+NOT_NAME_START = words(
+    "buenas buenos hola tienen nuevo nueva nuevos historia paciente pacientes numero número lo "
+    "la las los el mi mis su sus tu tus ultimos últimos fecha favor gracias cita citas receta "
+    "clinica clínica tarjeta escribo soy de del al por para con en que y o account patient "
+    "member anthem id no int paciente pte sr sra srta dr dra doctor doctora doña"
+)
+NOT_IN_NAMES = words(
+    "numero número afiliado afiliada miembro fecha nacimiento expediente seguro social escuela "
+    "medico médico whatsapp medicare medicaid medi-cal republica república cambio perdi perdí "
+    "historia id account"
 )
 NAME_PARTICLES = words("van von de da di del della der den ten ter la le bin al el mac st")
 # Transcript labels and form fields that end in a colon like a speaker's name does.
