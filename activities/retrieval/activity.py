@@ -39,6 +39,7 @@ class RetrievalActivities:
             mode=inp.mode,
             rerank=inp.rerank,
             context_tokens=inp.context_tokens,
+            language=inp.language,
         )
 
     @activity.defn(name="embed_texts")

@@ -242,9 +242,11 @@ class RetrievalEngine:
         mode: str | None = None,
         rerank: str | None = None,
         context_tokens: int | None = None,
+        language: str | None = None,
     ) -> RetrieveOutput:
         """What a turn or /rag/retrieve gets: top passages with sources and excerpts, or
-        covered=False when nothing is relevant enough to answer from."""
+        covered=False when nothing is relevant enough to answer from. `language`: the
+        patient's; an article in it goes first when it is nearly as relevant as the best."""
         mode = mode or self.config.fusion
         how = rerank or self.config.rerank
         index = self._index(tenant_id, version)
@@ -253,7 +255,10 @@ class RetrievalEngine:
         if not self.covered(index, query, dense, sparse):
             return RetrieveOutput(passages=[], covered=False)
         fused = fuse(mode, dense, sparse, rrf_k=self.config.rrf_k, alpha=self.config.fusion_alpha)
-        ranked = self.rerank(index, query, fused, top_k, how)[:top_k]
+        ranked = self.rerank(index, query, fused, top_k, how)
+        if language:
+            ranked = prefer_language(ranked, index.languages, language)
+        ranked = ranked[:top_k]
         texts = [c.text for c, _, _ in ranked]
         budget = context_tokens if context_tokens is not None else self.config.context_tokens
         keep = select(query, texts, budget, self._count, self._idf(index))
@@ -283,3 +288,21 @@ class RetrievalEngine:
 
     def close(self) -> None:
         self.store.close()
+
+
+# A passage in the patient's language goes first when its score is at least this share of
+# the best one: the clinic's Spanish article on hours answers a Spanish question about hours,
+# but an unrelated Spanish article never outranks the English answer.
+LANGUAGE_SHARE = 0.5
+
+
+def prefer_language(ranked: Ranked, languages: dict[int, str], language: str) -> Ranked:
+    if not ranked:
+        return ranked
+    best = ranked[0][1]
+    first = [
+        r
+        for r in ranked
+        if languages.get(r[0].article_id) == language and r[1] >= best * LANGUAGE_SHARE
+    ]
+    return first + [r for r in ranked if r not in first]

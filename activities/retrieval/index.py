@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .bm25 import Bm25Index
 from .chunking import Chunk
-from .text import tokenize
+from .text import guess_language, tokenize
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class TenantIndex:
             else np.empty((0, 384), dtype=np.float32)
         )
         self.bm25 = Bm25Index([tokenize(c.text) for c in self.chunks]) if stored else None
+        # Each article's language, from all its chunks: a short chunk alone says too little.
+        texts: dict[int, list[str]] = {}
+        for c in self.chunks:
+            texts.setdefault(c.article_id, []).append(c.text)
+        self.languages = {aid: guess_language(" ".join(parts)) for aid, parts in texts.items()}
 
     def __len__(self) -> int:
         return len(self.chunks)

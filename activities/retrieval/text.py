@@ -1,8 +1,10 @@
-"""The BM25 tokenizer: lower-cased words, English stop words removed, Snowball stems."""
+"""The BM25 tokenizer: lower-cased words without accents, English and Spanish stop words
+removed, Snowball stems; and a cheap guess at a passage's language."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -137,6 +139,14 @@ STOP_WORDS = frozenset(
         "yourselves",
     ]
 )
+# Spanish function words: removed like English ones, and counted to tell a passage's language.
+_SPANISH = """de la que el en y los del se las por un para con no una su al lo como mas pero sus
+    le ya o este si porque esta entre cuando muy sin sobre tambien me hasta hay donde quien desde
+    todo nos durante todos uno les ni contra otros ese eso ante ellos e esto mi antes algunos
+    que unos yo otro otras otra tanto esa estos mucho quienes nada muchos cual poco ella estar
+    estas algunas algo nosotros mis tu te ti tus ellas nosotras vosotros os es son fue ser
+    puede pueden debe tiene tienen usted ustedes"""
+SPANISH_STOP_WORDS = frozenset(_SPANISH.split())
 _WORD = re.compile(r"[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -148,5 +158,24 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+def fold(text: str) -> str:
+    """Lower case without accents: "sábados" and "sabados" are one word."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def tokenize(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+    return [
+        stem(w)
+        for w in _WORD.findall(fold(text))
+        if w not in STOP_WORDS and w not in SPANISH_STOP_WORDS
+    ]
+
+
+def guess_language(text: str) -> str:
+    """ "es" when Spanish function words outnumber English ones, else "en". A passage is
+    long enough for this; a chat message goes through the language detector instead."""
+    words = _WORD.findall(fold(text))
+    spanish = sum(w in SPANISH_STOP_WORDS for w in words)
+    english = sum(w in STOP_WORDS for w in words)
+    return "es" if spanish > english else "en"
