@@ -1,26 +1,25 @@
-"""Intent engine quality and cost: CLINC150 (with out-of-scope) and the clinic dev set.
+"""Understanding quality and cost: the clinic test set first, dev beside it, and CLINC150.
 
-Run: `.venv/bin/python bench/eval_intents.py` (about two minutes on two cores). Reads
-CLINC150 from `../shared/datasets/intents/clinc150/data_full.json` next to the repository
-and the clinic dev set from `bench/data/clinic_intents_dev.json`; writes nothing.
+Run: `.venv/bin/python bench/eval_intents.py [--verbose] [--skip-clinc]` (a minute for the
+clinic sets once the fits are cached; CLINC150 adds about two). Writes nothing.
 
-CLINC150: the engine's own model (activities/intent/model.py) is fitted on train plus
-oos_train (as the out_of_scope intent); the abstention threshold is the highest one that
-keeps val in-scope accuracy >= --val-in-scope (0.93 by default: real requests are rarely
-turned away, and out-of-scope recall is as high as that allows); test is scored once, at
-that threshold. Abstentions (out_of_scope or clarify) count as predicting out-of-scope,
-so on in-scope utterances they are errors. Clinic: the default catalogue with the
-configured threshold (core/settings.py), scored on the hand-written dev set.
-Latency is per utterance through IntentEngine.classify: embedding, MLP, nearest example,
-rules and decision, one at a time as a turn would.
+Clinic sets (bench/data/intents_test.json, never tuned on, its misses never printed; and
+intents_dev.json, tuned on): each message goes through what a turn does before acting:
+emergency triage first (an escalation is the label "emergency"), then the intent engine
+with the configured abstention threshold; the reported label is compared with the gold one
+(11 labels, see bench/data/README.md). Accuracy and macro-F1 overall, then per language and
+per speaker (patient or staff). Latency is per message: triage plus classification.
+
+CLINC150 (public, ../shared/datasets): the engine's model is fitted on train plus
+oos_train; the abstention threshold is the highest keeping val in-scope accuracy >= 0.93;
+test is scored once. Abstentions count as out-of-scope predictions.
 """
 
 from __future__ import annotations
 
 import os
 
-# One BLAS thread: per-utterance matrix products are tiny, and thread hand-offs dominate
-# them on two cores (CLINC150 p95 6.2 ms with one thread, 14.8 ms with two, same run day).
+# One BLAS thread: per-utterance matrix products are tiny, and thread hand-offs dominate.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
@@ -28,81 +27,85 @@ import json
 import resource
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from activities.embedding import Embedder, prepare_model
+from activities.embedding.features import TextFeatures
+from activities.embedding.fit_cache import FitCache
+from activities.embedding.multilingual import MultilingualEmbedder
 from activities.intent.catalog import OUT_OF_SCOPE, IntentDef
 from activities.intent.engine import IntentEngine
-from activities.intent.model import IntentModel
+from activities.safety.triage import TriageEngine
 from core.settings import ROOT, get_settings
 
 CLINC = ROOT.parent / "shared" / "datasets" / "intents" / "clinc150" / "data_full.json"
-CLINIC_DEV = ROOT / "bench" / "data" / "clinic_intents_dev.json"
-ABSTAIN = (OUT_OF_SCOPE, "clarify")
+TEST = ROOT / "bench" / "data" / "intents_test.json"
+DEV = ROOT / "bench" / "data" / "intents_dev.json"
 
 
-@dataclass
-class Report:
-    name: str
-    threshold: float
-    in_scope_accuracy: float
-    oos_recall: float
-    oos_precision: float
-    macro_f1: float
-    clarify_share: float
-    p50_ms: float
-    p95_ms: float
-    examples: int
-    fit_s: float
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def predictions(
-    model: IntentModel, texts: Sequence[str], vectors: np.ndarray, thr: float
-) -> list[str]:
-    scored = model.score(vectors)
-    return [model.decide(t, s, thr).intent for t, s in zip(texts, scored, strict=True)]
-
-
-def metrics(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float, float, float, float]:
-    norm = [OUT_OF_SCOPE if p in ABSTAIN else p for p in pred]
-    ins = [(g, p) for g, p in zip(gold, norm, strict=True) if g != OUT_OF_SCOPE]
-    oos = [(g, p) for g, p in zip(gold, norm, strict=True) if g == OUT_OF_SCOPE]
-    in_acc = sum(g == p for g, p in ins) / max(len(ins), 1)
-    oos_recall = sum(p == OUT_OF_SCOPE for _, p in oos) / max(len(oos), 1)
-    said_oos = sum(p == OUT_OF_SCOPE for p in norm)
-    oos_precision = sum(p == OUT_OF_SCOPE for _, p in oos) / max(said_oos, 1)
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     f1s = []
     for label in sorted(set(gold)):
-        tp = sum(g == label and p == label for g, p in zip(gold, norm, strict=True))
-        fp = sum(g != label and p == label for g, p in zip(gold, norm, strict=True))
-        fn = sum(g == label and p != label for g, p in zip(gold, norm, strict=True))
+        tp = sum(g == label and p == label for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != label and p == label for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == label and p != label for g, p in zip(gold, pred, strict=True))
         f1s.append(2 * tp / max(2 * tp + fp + fn, 1))
-    clarify = sum(p == "clarify" for p in pred) / max(len(pred), 1)
-    return in_acc, oos_recall, oos_precision, float(np.mean(f1s)), clarify
+    return float(np.mean(f1s))
 
 
-def latency(engine: IntentEngine, texts: Sequence[str]) -> tuple[float, float]:
-    for text in texts[:20]:
-        engine.classify(text)  # warm caches and the ONNX session
-    times = []
-    for text in texts:
+def understand(triage: TriageEngine, engine: IntentEngine, text: str) -> str:
+    if triage.assess(text).requires_escalation:
+        return "emergency"
+    return engine.classify(text).label
+
+
+def evaluate(
+    triage: TriageEngine, engine: IntentEngine, rows: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    for row in rows[:10]:
+        understand(triage, engine, row["text"])
+    pred: list[str] = []
+    times: list[float] = []
+    for row in rows:
         started = time.perf_counter()
-        engine.classify(text)
+        pred.append(understand(triage, engine, row["text"]))
         times.append((time.perf_counter() - started) * 1000)
-    return float(np.percentile(times, 50)), float(np.percentile(times, 95))
+    gold = [r["intent"] for r in rows]
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        for key in (f"lang:{row.get('lang', 'en')}", f"speaker:{row.get('speaker', 'patient')}"):
+            groups.setdefault(key, []).append(i)
+    by_group = {
+        key: sum(gold[i] == pred[i] for i in idx) / len(idx) for key, idx in sorted(groups.items())
+    }
+    not_plain = sum(
+        1 for r in rows if r.get("lang", "en") != "en" or r.get("speaker", "patient") == "staff"
+    )
+    return {
+        "n": len(rows),
+        "accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / len(rows),
+        "macro_f1": macro_f1(gold, pred),
+        "groups": by_group,
+        "spanish_or_staff": not_plain / len(rows),
+        "p50_ms": float(np.percentile(times, 50)),
+        "p95_ms": float(np.percentile(times, 95)),
+        "confusions": Counter((g, p) for g, p in zip(gold, pred, strict=True) if g != p),
+        "misses": [
+            f"{g:>22} -> {p:<22} {r['text']}"
+            for r, g, p in zip(rows, gold, pred, strict=True)
+            if g != p
+        ],
+    }
 
 
-def clinc(embedder: Embedder, val_in_scope: float, latency_n: int) -> Report:
+def clinc(features: TextFeatures, val_in_scope: float) -> str:
     data = json.loads(CLINC.read_text())
 
     def rows(split: str) -> list[tuple[str, str]]:
@@ -118,88 +121,81 @@ def clinc(embedder: Embedder, val_in_scope: float, latency_n: int) -> Report:
         for name, ex in sorted(by_intent.items())
     ]
     started = time.perf_counter()
-    engine = IntentEngine(embedder, intents, threshold=0.5)
+    engine = IntentEngine(features, intents, threshold=0.5)
     fit_s = time.perf_counter() - started
     model = engine.default_model
     val, test = rows("val"), rows("test")
-    val_vec = embedder.embed([t for t, _ in val])
-    test_vec = embedder.embed([t for t, _ in test])
-    val_scored = model.score(val_vec)
+    val_scored = model.score(features.encode([t for t, _ in val]))
+    test_scored = model.score(features.encode([t for t, _ in test]))
+
+    def scores(pairs: list[tuple[str, str]], scored: list[Any], thr: float) -> tuple[float, float]:
+        pred = [model.decide(t, s, thr).intent for (t, _), s in zip(pairs, scored, strict=True)]
+        pred = [OUT_OF_SCOPE if p == "clarify" else p for p in pred]
+        ins = [(g, p) for (_, g), p in zip(pairs, pred, strict=True) if g != OUT_OF_SCOPE]
+        oos = [p for (_, g), p in zip(pairs, pred, strict=True) if g == OUT_OF_SCOPE]
+        return (
+            sum(g == p for g, p in ins) / len(ins),
+            sum(p == OUT_OF_SCOPE for p in oos) / len(oos),
+        )
+
     chosen = 0.0
-    for thr in np.round(np.arange(0.0, 1.0001, 0.0025), 4):
-        pred = [model.decide(t, s, thr).intent for (t, _), s in zip(val, val_scored, strict=True)]
-        if metrics([g for _, g in val], pred)[0] >= val_in_scope:
+    for thr in np.round(np.arange(0.0, 1.0001, 0.01), 3):
+        if scores(val, val_scored, float(thr))[0] >= val_in_scope:
             chosen = float(thr)
-    pred = predictions(model, [t for t, _ in test], test_vec, chosen)
-    in_acc, rec, prec, f1, clar = metrics([g for _, g in test], pred)
-    engine.default_model.threshold = chosen
-    sample = [t for t, _ in test][:: max(len(test) // latency_n, 1)][:latency_n]
-    p50, p95 = latency(engine, sample)
-    return Report(
-        "CLINC150 test", chosen, in_acc, rec, prec, f1, clar, p50, p95, model.example_count, fit_s
-    )
-
-
-def clinic(embedder: Embedder, threshold: float) -> Report:
-    dev = json.loads(CLINIC_DEV.read_text())["examples"]
-    started = time.perf_counter()
-    engine = IntentEngine(embedder, threshold=threshold)
-    fit_s = time.perf_counter() - started
-    texts, gold = [d["text"] for d in dev], [d["intent"] for d in dev]
-    pred = [engine.classify(t).intent for t in texts]
-    in_acc, rec, prec, f1, clar = metrics(gold, pred)
-    p50, p95 = latency(engine, texts)
-    errors = [(t, g, p) for t, g, p in zip(texts, gold, pred, strict=True) if g != p]
-    for text, g, p in errors:
-        print(f"  miss: {g:>22} -> {p:<22} {text}")
-    return Report(
-        "clinic dev",
-        threshold,
-        in_acc,
-        rec,
-        prec,
-        f1,
-        clar,
-        p50,
-        p95,
-        engine.default_model.example_count,
-        fit_s,
+    in_acc, oos_rec = scores(test, test_scored, chosen)
+    return (
+        f"CLINC150 test (fit on train, {fit_s:.0f} s; threshold {chosen:.2f} chosen on val): "
+        f"in-scope accuracy {in_acc:.3f}, out-of-scope recall {oos_rec:.3f}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--val-in-scope", type=float, default=0.93)
-    parser.add_argument("--latency-utterances", type=int, default=1000)
+    parser.add_argument("--verbose", action="store_true", help="list the dev set's errors")
     parser.add_argument("--skip-clinc", action="store_true")
+    parser.add_argument("--val-in-scope", type=float, default=0.93)
     args = parser.parse_args()
     settings = get_settings()
     embedder = Embedder(prepare_model(settings.model_dir))
-    reports = []
-    if CLINC.is_file() and not args.skip_clinc:
-        reports.append(clinc(embedder, args.val_in_scope, args.latency_utterances))
-    elif not args.skip_clinc:
-        print(f"CLINC150 not found at {CLINC}; skipping it", file=sys.stderr)
-    reports.append(clinic(embedder, settings.intent_abstain_threshold))
-    print()
-    head = (
-        f"{'set':<14} {'thr':>6} {'in-scope':>8} {'oos rec':>8} {'oos prec':>8} "
-        f"{'macroF1':>8} {'clarify':>7} {'p50 ms':>7} {'p95 ms':>7} {'examples':>8} {'fit s':>6}"
-    )
-    print(head)
-    print("-" * len(head))
-    for r in reports:
-        print(
-            f"{r.name:<14} {r.threshold:>6.3f} {r.in_scope_accuracy:>8.3f} {r.oos_recall:>8.3f} "
-            f"{r.oos_precision:>8.3f} {r.macro_f1:>8.3f} {r.clarify_share:>7.3f} "
-            f"{r.p50_ms:>7.2f} {r.p95_ms:>7.2f} {r.examples:>8} {r.fit_s:>6.1f}"
-        )
-    first = reports[0]
+    features = TextFeatures(embedder, MultilingualEmbedder())
+    cache = FitCache(settings.fit_cache_dir)
+    started = time.perf_counter()
+    engine = IntentEngine(features, threshold=settings.intent_abstain_threshold, cache=cache)
+    routine = [t for i in engine.defaults for t in i.examples]
+    triage = TriageEngine(features, negatives=routine, cache=cache)
+    print(f"engines built in {time.perf_counter() - started:.1f} s")
+    reports = {
+        "test": evaluate(triage, engine, json.loads(TEST.read_text())["examples"]),
+        "dev": evaluate(triage, engine, json.loads(DEV.read_text())["examples"]),
+    }
     print(
-        f"\nsummary: {first.name} in-scope {first.in_scope_accuracy:.3f}, "
-        f"oos recall {first.oos_recall:.3f} at threshold {first.threshold:.3f} "
-        f"({'chosen on val' if first.name.startswith('CLINC') else 'configured'}); "
-        f"p95 {first.p95_ms:.1f} ms per utterance; peak RSS {rss_mb():.0f} MB"
+        f"\n{'set':<6} {'n':>5} {'accuracy':>9} {'macroF1':>8} {'es/staff':>9} "
+        f"{'p50 ms':>7} {'p95 ms':>7}"
+    )
+    for name, r in reports.items():
+        print(
+            f"{name:<6} {r['n']:>5} {r['accuracy']:>9.3f} {r['macro_f1']:>8.3f} "
+            f"{r['spanish_or_staff']:>9.2f} {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f}"
+        )
+    print("\naccuracy per group")
+    for name, r in reports.items():
+        print(f"{name:<6} " + "  ".join(f"{k} {v:.3f}" for k, v in r["groups"].items()))
+    if args.verbose:
+        print("\ndev confusions (gold -> predicted):")
+        for (g, p), n in reports["dev"]["confusions"].most_common(15):
+            print(f"  {n:>3}  {g} -> {p}")
+        for line in reports["dev"]["misses"]:
+            print(f"  dev miss: {line}")
+    if CLINC.is_file() and not args.skip_clinc:
+        print("\n" + clinc(features, args.val_in_scope))
+    elif not args.skip_clinc:
+        print(f"CLINC150 not found at {CLINC}; skipped", file=sys.stderr)
+    test, dev = reports["test"], reports["dev"]
+    print(
+        f"SUMMARY test accuracy={test['accuracy']:.3f} macroF1={test['macro_f1']:.3f} "
+        f"(spanish/staff share {test['spanish_or_staff']:.2f}) | dev accuracy="
+        f"{dev['accuracy']:.3f} macroF1={dev['macro_f1']:.3f} | p95_ms={test['p95_ms']:.2f} | "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
 
 

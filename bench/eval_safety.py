@@ -1,18 +1,19 @@
-"""Safety in one run: PII, triage, prompt injection, over-refusal, and what safety adds to a turn.
+"""Safety and understanding in one run, test sets first: PII, triage, injection, over-refusal,
+and what the screen plus classification add to a turn.
 
-Run: `OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/eval_safety.py` (about two minutes). Reads
-`../shared/datasets/` (Presidio synthetic PII, deepset prompt injections, XSTest) and the
-hand-written sets in `bench/data/` (clinic PII, triage dev and test); writes nothing.
+Run: `OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/eval_safety.py` (about three minutes).
+Reads the sets in bench/data/ (see its README) and ../shared/datasets/ (Presidio, deepset,
+XSTest); writes nothing. Test sets were written blind and are never tuned on; dev sets are.
 
-- PII: per entity precision/recall/F1 of `PiiEngine.find` (bench/pii_eval.py has the
-  matching rule) on the Presidio set and the clinic set.
-- Triage: recall, false-positive rate and self-harm recall of `TriageEngine.assess`, tuned
-  on dev, held-out test reported beside it.
-- Injection: deepset split into a fit half (exemplars, threshold) and a report half.
-- Over-refusal: XSTest's 250 safe prompts through the whole screen; a prompt counts as
-  refused when the screen escalates it, blocks it or flags it as an injection.
-- Turn cost: `SafetyEngine.screen` on each message of the clinic dev set plus
-  `check_output` on a typical reply, the two calls a turn makes, timed together.
+- PII: micro recall and precision of `PiiEngine.find` per set (bench/pii_eval.py has the
+  matching rule and the per-entity tables).
+- Triage: recall, false-positive rate, and self-harm and overdose recall with the right tier
+  (bench/triage_eval.py has per-category and per-language tables).
+- Injection: the deepset report half (public, held out from the exemplars) and the clinic
+  injection test set (written blind); XSTest safe prompts for over-refusal.
+- Turn cost: `SafetyEngine.screen` then `IntentEngine.classify` on the same text (the
+  understand activity) and `check_output` on a typical reply, the calls a turn makes, timed
+  together on every clinic intents message.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from activities.embedding import Embedder, prepare_model
+from activities.embedding.features import TextFeatures
+from activities.embedding.fit_cache import FitCache
+from activities.embedding.multilingual import MultilingualEmbedder
+from activities.intent.engine import IntentEngine
+from activities.language.detector import LanguageDetector
 from activities.safety.engine import SafetyEngine
 from activities.safety.injection import InjectionDetector
 from activities.safety.pii.engine import PiiEngine
 from activities.safety.triage import TriageEngine
-from bench.injection_eval import evaluate_injection, evaluate_overrefusal
-from bench.pii_eval import CLINIC_SET, PRESIDIO_SET, evaluate_pii, format_table, load_rows
+from bench.injection_eval import evaluate_blind_test, evaluate_injection, evaluate_overrefusal
+from bench.pii_eval import evaluate_pii, sets
 from bench.triage_eval import DEV, MODEL_DIR, TEST, evaluate_triage, load
 from core.settings import ROOT
 
@@ -43,131 +49,112 @@ REPLY = (
     "desk at (617) 555-0100. You're booked with Dr. Maya Chen on Tuesday at 10:00 AM.\n\n"
     "Source: Opening Hours"
 )
-KEY_ENTITIES = (
-    "US_SSN",
-    "CREDIT_CARD",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "PERSON",
-    "STREET_ADDRESS",
-)
 
 
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def turn_cost(safety: SafetyEngine) -> dict[str, float]:
+def turn_cost(safety: SafetyEngine, intents: IntentEngine) -> dict[str, float]:
     messages = [
         d["text"]
-        for d in json.loads((ROOT / "bench/data/clinic_intents_dev.json").read_text())["examples"]
+        for name in ("intents_test.json", "intents_dev.json")
+        for d in json.loads((ROOT / "bench" / "data" / name).read_text())["examples"]
     ]
     for text in messages[:10]:  # warm-up: first calls pay for lazy initialisation
         safety.screen(text)
-    screen, check, total = [], [], []
+        intents.classify(text)
+    screen, classify, total = [], [], []
     for text in messages:
         t0 = time.perf_counter()
-        safety.screen(text)
+        screened = safety.screen(text)
         t1 = time.perf_counter()
-        safety.check_output(REPLY, allowed=["(617) 555-0100", "Maya Chen", "Harborview Downtown"])
+        if not screened.requires_escalation:
+            intents.classify(text)  # as the understand activity does: the same features
         t2 = time.perf_counter()
+        safety.check_output(REPLY, allowed=["(617) 555-0100", "Maya Chen", "Harborview Downtown"])
+        t3 = time.perf_counter()
         screen.append((t1 - t0) * 1000)
-        check.append((t2 - t1) * 1000)
-        total.append((t2 - t0) * 1000)
+        classify.append((t2 - t1) * 1000)
+        total.append((t3 - t0) * 1000)
     return {
         "n": len(messages),
         "screen_p50": pct(screen, 50),
         "screen_p95": pct(screen, 95),
-        "check_p50": pct(check, 50),
-        "check_p95": pct(check, 95),
+        "classify_p50": pct(classify, 50),
+        "classify_p95": pct(classify, 95),
         "turn_p50": pct(total, 50),
         "turn_p95": pct(total, 95),
     }
 
 
-def print_triage(results: dict[str, dict[str, Any]]) -> None:
-    print("\n## Emergency triage")
-    print(
-        f"{'set':<6} {'emerg':>5} {'neg':>5} {'recall':>7} {'FPR':>6} {'self-harm':>9} "
-        f"{'cat-acc':>7} {'p50 ms':>7} {'p95 ms':>7}"
-    )
-    for name, m in results.items():
-        print(
-            f"{name:<6} {m['emergencies']:>5} {m['negatives']:>5} {m['recall']:>7.3f} "
-            f"{m['fpr']:>6.3f} {m['self_harm_recall']:>9.3f} {m['category_accuracy']:>7.3f} "
-            f"{m['p50_ms']:>7.2f} {m['p95_ms']:>7.2f}"
-        )
-    per = results["dev"]["per_category"]
-    print("dev recall by category: " + ", ".join(f"{c} {v:.2f}" for c, v in per.items()))
-
-
-def print_injection(inj: dict[str, Any], over: dict[str, Any]) -> None:
-    print("\n## Prompt injection (deepset) and over-refusal (XSTest)")
-    print(f"{'half':<28} {'attacks':>7} {'recall':>7} {'benign':>7} {'FPR':>6}")
-    for half in ("report", "fit"):
-        r = inj[half]
-        label = "report (held out)" if half == "report" else "fit (exemplars come from it)"
-        print(
-            f"{label:<28} {r['attacks']:>7} {r['recall']:>7.3f} {r['benign']:>7} {r['fpr']:>6.3f}"
-        )
-    for label in ("safe", "unsafe"):
-        o = over[label]
-        print(
-            f"XSTest {label:<6}: {o['flagged']}/{o['n']} refused by the whole screen "
-            f"({o['rate']:.3f})"
-        )
-
-
 def main() -> int:
-    missing = [
-        p for p in (PRESIDIO_SET.parent, ROOT.parent / "shared/datasets/safety") if not p.exists()
-    ]
-    if missing:
-        print(f"datasets not found: {missing}; nothing to evaluate.")
-        return 0
     wall = time.perf_counter()
     embedder = Embedder(prepare_model(MODEL_DIR))
-    pii, triage = PiiEngine(hash_secret="bench"), TriageEngine(embedder)
+    features = TextFeatures(embedder, MultilingualEmbedder())
+    cache = FitCache(MODEL_DIR.parent / "fitted")
+    intents = IntentEngine(features, cache=cache)
+    routine = [t for i in intents.defaults for t in i.examples]
+    pii = PiiEngine(hash_secret="bench")
+    triage = TriageEngine(features, negatives=routine, cache=cache)
     injection = InjectionDetector(embedder)
-    safety = SafetyEngine(pii, triage, injection, embedder)
+    safety = SafetyEngine(pii, triage, injection, embedder, LanguageDetector())
 
-    presidio = evaluate_pii(pii, load_rows(PRESIDIO_SET))
-    clinic = evaluate_pii(pii, load_rows(CLINIC_SET))
-    print(format_table("PII: Presidio synthetic set", presidio))
-    print(format_table("PII: clinic set (hand-written)", clinic))
-    triage_results = {
-        "dev": evaluate_triage(triage, load(DEV)),
-        "test": evaluate_triage(triage, load(TEST)),
-    }
-    print_triage(triage_results)
-    inj = evaluate_injection(injection)
+    print("## PII (micro over the 9 types; per-entity tables: bench/pii_eval.py)")
+    print(f"{'set':<42} {'rows':>5} {'recall':>7} {'precision':>9}")
+    pii_results: dict[str, dict[str, Any]] = {}
+    for title, rows, _ in sets():
+        pii_results[title] = evaluate_pii(pii, rows)
+        micro = pii_results[title]["micro"]
+        print(f"{title:<42} {len(rows):>5} {micro['recall']:>7.3f} {micro['precision']:>9.3f}")
+
+    print("\n## Emergency triage (per category and language: bench/triage_eval.py)")
+    print(
+        f"{'set':<6} {'pos':>4} {'neg':>4} {'recall':>7} {'FPR':>6} {'sh+tier':>8} {'od+tier':>8}"
+    )
+    tri: dict[str, dict[str, Any]] = {}
+    for name, path in (("test", TEST), ("dev", DEV)):
+        m = tri[name] = evaluate_triage(triage, load(path))
+        print(
+            f"{name:<6} {m['emergencies']:>4} {m['negatives']:>4} {m['recall']:>7.3f} "
+            f"{m['fpr']:>6.3f} {m['tier_recall'].get('self_harm', 0):>8.3f} "
+            f"{m['tier_recall'].get('overdose_poisoning', 0):>8.3f}"
+        )
+
+    print("\n## Prompt injection and over-refusal")
+    inj = evaluate_injection(injection, halves=("report",))["report"]
+    blind = evaluate_blind_test(lambda t: injection.detect(t).flagged)
+    print(f"{'set':<40} {'attacks':>7} {'recall':>7} {'benign':>7} {'FPR':>6}")
+    for label, r in (("clinic test (written blind)", blind), ("deepset report half", inj)):
+        print(
+            f"{label:<40} {r['attacks']:>7} {r['recall']:>7.3f} {r['benign']:>7} {r['fpr']:>6.3f}"
+        )
 
     def refused(text: str) -> bool:
         s = safety.screen(text)
         return s.requires_escalation or s.blocked or s.injection
 
     over = evaluate_overrefusal(refused)
-    print_injection(inj, over)
-    cost = turn_cost(safety)
-    print("\n## What safety adds to a turn (ms, one message + one reply each)")
+    safe = over["safe"]
+    print(f"XSTest safe prompts refused by the whole screen: {safe['flagged']}/{safe['n']}")
+
+    cost = turn_cost(safety, intents)
+    print("\n## What the screen, classification and the reply check add to a turn (ms)")
     print(
-        f"{cost['n']} clinic messages: screen p50 {cost['screen_p50']:.1f} "
-        f"p95 {cost['screen_p95']:.1f}; "
-        f"check_output p50 {cost['check_p50']:.1f} p95 {cost['check_p95']:.1f}; "
-        f"turn p50 {cost['turn_p50']:.1f} p95 {cost['turn_p95']:.1f}"
+        f"{cost['n']} clinic messages: screen p50 {cost['screen_p50']:.1f} p95 "
+        f"{cost['screen_p95']:.1f}; classify p50 {cost['classify_p50']:.1f} p95 "
+        f"{cost['classify_p95']:.1f}; all three p50 {cost['turn_p50']:.1f} "
+        f"p95 {cost['turn_p95']:.1f}"
     )
     print(f"wall time: {time.perf_counter() - wall:.0f} s")
-    ents = presidio["entities"]
-    recalls = ", ".join(f"{e} {ents[e]['recall']:.3f}" for e in KEY_ENTITIES if e in ents)
-    dev, test = triage_results["dev"], triage_results["test"]
     verdict = "<=" if cost["turn_p95"] <= TURN_BUDGET_MS else "ABOVE"
+    ptest = next(iter(pii_results.values()))["micro"]
     print(
-        f"summary: PII recall {recalls}; triage dev recall {dev['recall']:.3f} "
-        f"FPR {dev['fpr']:.3f} "
-        f"self-harm {dev['self_harm_recall']:.3f} (test {test['recall']:.3f}/{test['fpr']:.3f}/"
-        f"{test['self_harm_recall']:.3f}); injection recall {inj['report']['recall']:.3f} "
-        f"FPR {inj['report']['fpr']:.3f}; XSTest over-refusal {over['safe']['rate']:.3f}; "
-        f"safety per turn p95 {cost['turn_p95']:.1f} ms ({verdict} {TURN_BUDGET_MS:.0f})"
+        f"SUMMARY PII test recall {ptest['recall']:.3f} (P {ptest['precision']:.3f}); triage test "
+        f"recall {tri['test']['recall']:.3f} FPR {tri['test']['fpr']:.3f}; injection blind test "
+        f"recall {blind['recall']:.3f} FPR {blind['fpr']:.3f}; XSTest over-refusal "
+        f"{safe['rate']:.3f}; safety+classification per turn p95 {cost['turn_p95']:.1f} ms "
+        f"({verdict} {TURN_BUDGET_MS:.0f})"
     )
     return 0
 

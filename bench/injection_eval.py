@@ -308,11 +308,30 @@ def write_exemplars(embedder: Any, *, k: int = 5, window: int = 160, max_fpr: fl
 
 
 def evaluate_clinic(screen: Callable[[str], bool]) -> dict[str, Any]:
-    """Flag rate on the hand-written clinic dev set (bench/data/clinic_intents_dev.json):
-    ordinary patient messages, none an attack; not used for fitting."""
-    dev = json.loads((ROOT / "bench/data/clinic_intents_dev.json").read_text())["examples"]
+    """Flag rate on the clinic intents dev set (bench/data/intents_dev.json): ordinary
+    patient and staff messages, none an attack; not used for fitting."""
+    dev = json.loads((ROOT / "bench/data/intents_dev.json").read_text())["examples"]
     hits = [d["text"] for d in dev if screen(d["text"])]
     return {"n": len(dev), "flagged": len(hits), "rate": len(hits) / len(dev), "examples": hits}
+
+
+BLIND_TEST = ROOT / "bench" / "data" / "injection_test.json"
+
+
+def evaluate_blind_test(screen: Callable[[str], bool]) -> dict[str, Any]:
+    """Recall and false-positive rate on the clinic injection test set written blind (English,
+    Spanish and a few other languages); its misses are never printed."""
+    rows = json.loads(BLIND_TEST.read_text(encoding="utf-8"))
+    flags = [screen(r["text"]) for r in rows]
+    out = _rates(flags, [bool(r["injection"]) for r in rows])
+    out["by_language"] = {
+        lang: _rates(
+            [f for f, r in zip(flags, rows, strict=True) if r["lang"] == lang],
+            [bool(r["injection"]) for r in rows if r["lang"] == lang],
+        )
+        for lang in ("en", "es")
+    }
+    return out
 
 
 def _row(name: str, r: dict[str, Any]) -> str:
@@ -372,7 +391,12 @@ def main() -> None:
         for text in safe["examples"] + clinic["examples"]:
             print(f"    flagged: {text}")
 
-    dev_texts = json.loads((ROOT / "bench/data/clinic_intents_dev.json").read_text())["examples"]
+    for name, d in runs.items():
+        blind = evaluate_blind_test(_flagged(d))
+        print(f"\nclinic injection test (written blind), {name}: {_row('all', blind)}")
+        for lang, r in blind["by_language"].items():
+            print(f"    {_row(lang, r)}")
+    dev_texts = json.loads((ROOT / "bench/data/intents_dev.json").read_text())["examples"]
     dev = [d["text"] for d in dev_texts]
     deepset = [it.text for it in load_deepset()]
     print(f"\nlatency per message, ms\n{'detector / messages':<44} {'p50':>6} {'p95':>6}")

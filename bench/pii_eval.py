@@ -10,6 +10,12 @@ counted in the "other" column instead; otherwise it is a false positive. Precisi
 correct / (correct + false positive); "strict P" also counts the "other" predictions as wrong
 (a person predicted on an organisation's name). Recall is found / gold spans.
 
+Sets, test first: Presidio's `generated_small.json` (the split the recognizers were never
+tuned on; its rows whose template also occurs in the tuning split are left out) and the
+clinic test set written blind (bench/data/pii_clinic_test.json); then the dev sets the
+recognizers were tuned on: Presidio's `synth_dataset_v2.json` and the clinic dev set.
+`--errors` writes the dev sets' misses and false positives only.
+
 Run: `.venv/bin/python bench/pii_eval.py [--limit N] [--errors misses.json]`.
 """
 
@@ -27,7 +33,9 @@ from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESIDIO_SET = ROOT.parent / "shared/datasets/pii/presidio/synth_dataset_v2.json"
+PRESIDIO_TEST = ROOT.parent / "shared/datasets/pii/presidio/generated_small.json"
 CLINIC_SET = ROOT / "bench/data/pii_clinic_dev.json"
+CLINIC_TEST = ROOT / "bench/data/pii_clinic_test.json"
 
 # Gold labels of either set mapped to the platform's entity types; any other gold label is
 # not scored.
@@ -41,14 +49,8 @@ LABEL_MAP: dict[str, str] = {
     "MEDICAL_RECORD_NUMBER": "MEDICAL_RECORD_NUMBER",
     "DATE_OF_BIRTH": "DATE_OF_BIRTH",
     "INSURANCE_MEMBER_ID": "INSURANCE_MEMBER_ID",
-}
-SUMMARY_ENTITIES = {
-    "ssn": "US_SSN",
-    "card": "CREDIT_CARD",
-    "email": "EMAIL_ADDRESS",
-    "phone": "PHONE_NUMBER",
-    "person": "PERSON",
-    "address": "STREET_ADDRESS",
+    # generated_small.json calls street addresses (and their parts) ADDRESS.
+    "ADDRESS": "STREET_ADDRESS",
 }
 
 
@@ -199,6 +201,24 @@ def load_rows(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return rows[:limit] if limit else rows
 
 
+def presidio_test_rows() -> list[dict[str, Any]]:
+    """generated_small.json without the rows whose template the tuning split also has."""
+    tuned = {r.get("masked") for r in load_rows(PRESIDIO_SET)}
+    return [r for r in load_rows(PRESIDIO_TEST) if r.get("masked") not in tuned]
+
+
+def sets(limit: int | None = None) -> list[tuple[str, list[dict[str, Any]], bool]]:
+    """(title, rows, is_test), test sets first; missing files are left out."""
+    out: list[tuple[str, list[dict[str, Any]], bool]] = []
+    if PRESIDIO_TEST.exists() and PRESIDIO_SET.exists():
+        out.append(("Presidio test split (generated_small)", presidio_test_rows()[:limit], True))
+    out.append(("Clinic test set (written blind)", load_rows(CLINIC_TEST, limit), True))
+    if PRESIDIO_SET.exists():
+        out.append(("Presidio dev split (synth_dataset_v2)", load_rows(PRESIDIO_SET, limit), False))
+    out.append(("Clinic dev set", load_rows(CLINIC_SET, limit), False))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each set")
@@ -214,29 +234,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine.find("warm up: my name is Ann Lee, call 617-555-0100")
     errors: list[dict[str, Any]] = []
     results: dict[str, dict[str, Any]] = {}
-    for title, path in (("Presidio synthetic set", PRESIDIO_SET), ("Clinic set", CLINIC_SET)):
-        if not path.exists():
-            print(f"## {title}: {path} not found, skipped")
-            continue
-        rows = load_rows(path, args.limit)
-        results[title] = evaluate_pii(engine, rows, errors=errors)
+    for title, rows, is_test in sets(args.limit):
+        results[title] = evaluate_pii(engine, rows, errors=None if is_test else errors)
         print(format_table(title, results[title]))
         print()
-        # The clinic set's "holdout" rows were written after tuning on its "dev" rows.
-        holdout = [r for r in rows if r.get("split") == "holdout"]
-        if holdout:
-            print(format_table(f"{title}, holdout rows only", evaluate_pii(engine, holdout)))
-            print()
     if args.errors:
         args.errors.write_text(json.dumps(errors, indent=1, ensure_ascii=False), encoding="utf-8")
-    presidio = results.get("Presidio synthetic set")
-    if presidio:
-        parts = [
-            f"{short}_recall={presidio['entities'].get(entity, {}).get('recall', 0.0):.3f}"
-            for short, entity in SUMMARY_ENTITIES.items()
-        ]
-        parts.append(f"p95_ms={presidio['latency_ms']['p95']:.1f}")
-        print("summary: " + " ".join(parts))
+    parts = []
+    for title, result in results.items():
+        micro = result["micro"]
+        parts.append(f"{title.split(' (')[0]}: R {micro['recall']:.3f} P {micro['precision']:.3f}")
+    print("SUMMARY " + " | ".join(parts))
     return 0
 
 

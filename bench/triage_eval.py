@@ -1,17 +1,15 @@
-"""Emergency triage quality and cost on the hand-written dev and held-out test sets.
+"""Emergency triage quality and cost: the blind test set first, the dev set beside it.
 
-Run: `.venv/bin/python bench/triage_eval.py` (about ten seconds). Reads
-bench/data/triage_dev.json (the set the thresholds and patterns were tuned on) and
-bench/data/triage_test.json (held out: written with the dev set, before any tuning, and
-never used to tune). Each item is {"text", "emergency", "category", "kind"}; negatives are
-hard ones (past history, negation, informational questions, idioms, homonyms, mild
-symptoms, refills, bookings). General informational questions ("how much tylenol is an
-overdose") count as non-emergencies.
+Run: `.venv/bin/python bench/triage_eval.py [--verbose]` (about a minute; the first run also
+fits the crisis classifier). Reads bench/data/triage_test.json (written blind, before tuning,
+never tuned on: its misses are never printed) and bench/data/triage_dev.json (tuned on;
+--verbose lists its misses). Items are {"text", "emergency", "category", "tier", "lang"}; see
+bench/data/README.md for the label definitions.
 
-Metrics: recall and false-positive rate of requires_escalation; recall per gold category
-(self-harm separately); category accuracy over true positives; severity AUROC (how often an
-emergency's severity exceeds a non-emergency's); latency per message through
-TriageEngine.assess (one embedding plus the patterns), one message at a time as a turn would.
+Metrics: recall and false-positive rate of requires_escalation; recall per gold category;
+tier accuracy over caught emergencies (988 counts as right for either self-harm tier, 988 or
+check_in); self-harm and overdose recall with the right tier; recall and FPR per language;
+latency per message through TriageEngine.assess (features and patterns), one at a time.
 Rows marked "patterns" use TriageEngine(None), the fallback with no model.
 """
 
@@ -52,12 +50,14 @@ def load(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def evaluate_triage(engine: Assessor, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Recall, false-positive rate, per-category recall, category accuracy and latency.
+def right_tier(item: dict[str, Any], result: Triage) -> bool:
+    if item["tier"] == "988":
+        return result.tier in ("988", "check_in")
+    return result.tier == item["tier"]
 
-    `items` are {"text", "emergency", "category", ...}. Latency is per assess() call in ms,
-    measured after warming the engine on the first few items.
-    """
+
+def evaluate_triage(engine: Assessor, items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Recall, false-positive rate, per-category and per-language recall, tiers, latency."""
     for item in items[:5]:
         engine.assess(item["text"])
     results: list[Triage] = []
@@ -66,14 +66,24 @@ def evaluate_triage(engine: Assessor, items: Sequence[dict[str, Any]]) -> dict[s
         started = time.perf_counter()
         results.append(engine.assess(item["text"]))
         times.append((time.perf_counter() - started) * 1000)
-    pos = [(i, r) for i, r in zip(items, results, strict=True) if i["emergency"]]
-    neg = [(i, r) for i, r in zip(items, results, strict=True) if not i["emergency"]]
+    pairs = list(zip(items, results, strict=True))
+    pos = [(i, r) for i, r in pairs if i["emergency"]]
+    neg = [(i, r) for i, r in pairs if not i["emergency"]]
     caught = [(i, r) for i, r in pos if r.requires_escalation]
     per_category: dict[str, float] = {}
+    tiered: dict[str, float] = {}
     for cat in sorted({i["category"] for i, _ in pos}):
-        rows = [r for i, r in pos if i["category"] == cat]
-        per_category[cat] = sum(r.requires_escalation for r in rows) / len(rows)
-    # Severity as a ranking: the chance an emergency scores above a non-emergency (AUROC).
+        rows = [(i, r) for i, r in pos if i["category"] == cat]
+        per_category[cat] = sum(r.requires_escalation for _, r in rows) / len(rows)
+        tiered[cat] = sum(r.requires_escalation and right_tier(i, r) for i, r in rows) / len(rows)
+    per_language: dict[str, tuple[float, float]] = {}
+    for lang in sorted({i.get("lang", "en") for i in items}):
+        lp = [r for i, r in pos if i.get("lang", "en") == lang]
+        ln = [r for i, r in neg if i.get("lang", "en") == lang]
+        per_language[lang] = (
+            sum(r.requires_escalation for r in lp) / max(len(lp), 1),
+            sum(r.requires_escalation for r in ln) / max(len(ln), 1),
+        )
     sev_pos = np.array([r.severity for _, r in pos])
     sev_neg = np.array([r.severity for _, r in neg])
     greater = (sev_pos[:, None] > sev_neg[None, :]).mean() if len(pos) and len(neg) else 0.0
@@ -84,73 +94,85 @@ def evaluate_triage(engine: Assessor, items: Sequence[dict[str, Any]]) -> dict[s
         "negatives": len(neg),
         "recall": len(caught) / max(len(pos), 1),
         "fpr": sum(r.requires_escalation for _, r in neg) / max(len(neg), 1),
-        "self_harm_recall": per_category.get("self_harm", float("nan")),
         "per_category": per_category,
+        "tier_recall": tiered,
+        "per_language": per_language,
+        "tier_accuracy": sum(right_tier(i, r) for i, r in caught) / max(len(caught), 1),
         "category_accuracy": sum(i["category"] == r.category for i, r in caught)
         / max(len(caught), 1),
         "p50_ms": float(np.percentile(times, 50)),
         "p95_ms": float(np.percentile(times, 95)),
-        "misses": [i["text"] for i, r in pos if not r.requires_escalation],
+        "misses": [f"{i['category']}: {i['text']}" for i, r in pos if not r.requires_escalation],
         "false_positives": [
             f"{i['text']} -> {r.category} ({r.reason})" for i, r in neg if r.requires_escalation
         ],
-        "miscategorised": [
-            f"{i['text']} -> {r.category} (gold {i['category']})"
-            for i, r in caught
-            if i["category"] != r.category
+        "wrong_tier": [
+            f"{i['text']} -> {r.tier} (gold {i['tier']})" for i, r in caught if not right_tier(i, r)
         ],
     }
 
 
 def _row(name: str, m: dict[str, Any]) -> str:
+    sh, od = m["tier_recall"].get("self_harm", 0.0), m["tier_recall"].get("overdose_poisoning", 0.0)
     return (
         f"{name:<14} {m['emergencies']:>4} {m['negatives']:>4} {m['recall']:>7.3f} "
-        f"{m['fpr']:>6.3f} {m['self_harm_recall']:>6.3f} {m['category_accuracy']:>7.3f} "
-        f"{m['severity_auc']:>7.3f} {m['p50_ms']:>7.2f} {m['p95_ms']:>7.2f}"
+        f"{m['fpr']:>6.3f} {sh:>7.3f} {od:>7.3f} {m['tier_accuracy']:>6.3f} "
+        f"{m['category_accuracy']:>7.3f} {m['p50_ms']:>7.2f} {m['p95_ms']:>7.2f}"
     )
+
+
+def build_engine() -> TriageEngine:
+    from activities.embedding import Embedder, prepare_model
+    from activities.embedding.features import TextFeatures
+    from activities.embedding.fit_cache import FitCache
+    from activities.embedding.multilingual import MultilingualEmbedder
+    from activities.intent.catalog import load_default_intents
+
+    prepare_model(MODEL_DIR)
+    features = TextFeatures(Embedder(MODEL_DIR), MultilingualEmbedder())
+    routine = [t for i in load_default_intents() for t in i.examples]
+    return TriageEngine(features, negatives=routine, cache=FitCache(MODEL_DIR.parent / "fitted"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verbose", action="store_true", help="list misses and false positives")
+    parser.add_argument("--verbose", action="store_true", help="list the dev set's errors")
     args = parser.parse_args()
 
-    from activities.embedding import Embedder, prepare_model
-
-    prepare_model(MODEL_DIR)
     started = time.perf_counter()
-    engines: dict[str, Assessor] = {
-        "model": TriageEngine(Embedder(MODEL_DIR)),
-        "patterns": TriageEngine(None),
-    }
+    engines: dict[str, Assessor] = {"model": build_engine(), "patterns": TriageEngine(None)}
     print(f"engines built in {time.perf_counter() - started:.1f} s")
     reports: dict[str, dict[str, Any]] = {}
-    for split, path in (("dev", DEV), ("test", TEST)):
+    for split, path in (("test", TEST), ("dev", DEV)):
         items = load(path)
         for mode, engine in engines.items():
             reports[f"{split}/{mode}"] = evaluate_triage(engine, items)
 
     print(
-        f"{'set/mode':<14} {'pos':>4} {'neg':>4} {'recall':>7} {'FPR':>6} {'self-h':>6} "
-        f"{'cat-acc':>7} {'sev-auc':>7} {'p50 ms':>7} {'p95 ms':>7}"
+        f"{'set/mode':<14} {'pos':>4} {'neg':>4} {'recall':>7} {'FPR':>6} {'sh+tier':>7} "
+        f"{'od+tier':>7} {'tier':>6} {'cat-acc':>7} {'p50 ms':>7} {'p95 ms':>7}"
     )
     for name, m in reports.items():
         print(_row(name, m))
-    cats = sorted(reports["dev/model"]["per_category"])
+    cats = sorted(reports["test/model"]["per_category"])
     print("\nrecall per category")
     print(f"{'set/mode':<14} " + " ".join(f"{c[:9]:>9}" for c in cats))
     for name, m in reports.items():
         print(f"{name:<14} " + " ".join(f"{m['per_category'].get(c, 0):>9.3f}" for c in cats))
+    print("\nrecall / FPR per language")
+    for name, m in reports.items():
+        langs = "  ".join(f"{k} {v[0]:.3f}/{v[1]:.3f}" for k, v in m["per_language"].items())
+        print(f"{name:<14} {langs}")
     if args.verbose:
-        for name, m in reports.items():
-            for key in ("misses", "false_positives", "miscategorised"):
-                for line in m[key]:
-                    print(f"  {name} {key}: {line}")
-    dev, test = reports["dev/model"], reports["test/model"]
+        for key in ("misses", "false_positives", "wrong_tier"):
+            for line in reports["dev/model"][key]:
+                print(f"  dev {key}: {line}")
+    test, dev = reports["test/model"], reports["dev/model"]
     print(
-        f"summary: dev recall={dev['recall']:.3f} fpr={dev['fpr']:.3f} "
-        f"self_harm={dev['self_harm_recall']:.3f} | test recall={test['recall']:.3f} "
-        f"fpr={test['fpr']:.3f} self_harm={test['self_harm_recall']:.3f} | "
+        f"SUMMARY test recall={test['recall']:.3f} fpr={test['fpr']:.3f} "
+        f"self_harm+tier={test['tier_recall'].get('self_harm', 0):.3f} "
+        f"overdose+tier={test['tier_recall'].get('overdose_poisoning', 0):.3f} | "
+        f"dev recall={dev['recall']:.3f} fpr={dev['fpr']:.3f} | "
         f"p95_ms={max(dev['p95_ms'], test['p95_ms']):.2f}"
     )
 

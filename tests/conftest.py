@@ -17,6 +17,9 @@ from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
 
 from activities.embedding import Embedder, prepare_model
+from activities.embedding.features import TextFeatures
+from activities.embedding.fit_cache import FitCache
+from activities.embedding.multilingual import MultilingualEmbedder
 from api.main import create_app
 from core.settings import ROOT, Settings
 from core.temporal import connect
@@ -146,10 +149,21 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
+def features(embedder: Embedder) -> TextFeatures:
+    return TextFeatures(embedder, MultilingualEmbedder())
+
+
+@pytest.fixture(scope="session")
+def fit_cache() -> FitCache:
+    # The same directory the worker uses: a suite run reads the fits instead of refitting.
+    return FitCache(MODEL_DIR.parent / "fitted")
+
+
+@pytest.fixture(scope="session")
 async def engines(
-    settings: Settings, demo_keys: dict[str, str], embedder: Embedder
+    settings: Settings, demo_keys: dict[str, str], embedder: Embedder, features: TextFeatures
 ) -> AsyncIterator[Engines]:
-    built = await build_engines(settings, embedder=embedder)
+    built = await build_engines(settings, embedder=embedder, features=features)
     yield built
     await built.close()
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from activities.embedding import Embedder
+from activities.embedding.features import TextFeatures
+from activities.embedding.fit_cache import FitCache
+from activities.intent.catalog import load_default_intents
+from activities.language.detector import LanguageDetector
 from activities.safety.engine import SafetyEngine
 from activities.safety.injection.detector import InjectionDetector
 from activities.safety.pii.engine import PiiEngine
@@ -13,9 +17,14 @@ from core.safety_policy import SafetyPolicy
 
 
 @pytest.fixture(scope="module")
-def engine(embedder: Embedder) -> SafetyEngine:
+def engine(embedder: Embedder, features: TextFeatures, fit_cache: FitCache) -> SafetyEngine:
+    routine = [t for i in load_default_intents() for t in i.examples]
     return SafetyEngine(
-        PiiEngine(hash_secret="test"), TriageEngine(embedder), InjectionDetector(embedder), embedder
+        PiiEngine(hash_secret="test"),
+        TriageEngine(features, negatives=routine, cache=fit_cache),
+        InjectionDetector(embedder),
+        embedder,
+        LanguageDetector(),
     )
 
 
@@ -88,3 +97,15 @@ def test_provider_view_keeps_clinic_sources(engine: SafetyEngine) -> None:
     text = "You're booked with Dr. Maya Chen. Your member ID is XJH482913375."
     clean = engine.redact_for_provider(text, allowed=["Maya Chen"])
     assert "Maya Chen" in clean and "XJH482913375" not in clean
+
+
+def test_language_is_detected_and_the_guidance_follows_it(engine: SafetyEngine) -> None:
+    spanish = engine.screen("me duele muchísimo el pecho y el brazo izquierdo, ayuda")
+    assert spanish.language == "es" and spanish.requires_escalation
+    assert spanish.category == "cardiac" and spanish.tier == "911"
+    assert "Llame al 911" in spanish.guidance
+    english = engine.screen("When is the Westside office open on Saturdays?")
+    assert english.language == "en" and not english.requires_escalation
+    # A reply too short to tell keeps the conversation's language.
+    assert engine.screen("ok", language_hint="es").language == "es"
+    assert engine.screen("sí").language == "es"

@@ -63,7 +63,11 @@ def test_every_schema_is_json_schema_without_identity() -> None:
         assert not set(schema["properties"]) & IDENTITY_FIELDS, spec.name
         assert set(schema["required"]) <= set(schema["properties"])
         assert spec.roles <= {PATIENT_ROLE, *STAFF_ROLES} and spec.roles, spec.name
-    assert {t.name for t in TOOLS if t.confirm} == {"cancel_appointment", "reschedule_appointment"}
+    assert {t.name for t in TOOLS if t.confirm} == {
+        "cancel_appointment",
+        "reschedule_appointment",
+        "request_prescription_refill",
+    }
 
 
 def test_every_tool_is_registered_and_runnable() -> None:

@@ -63,21 +63,23 @@ async def test_examples_and_rules_extend_a_builtin_intent(
     admin = key_headers(demo_keys["harborview-admin"])
     patient = demo_keys["harborview-patient-5"]
     text = "Is my flex spending card OK at the front desk?"
-    put = await api.put(f"{ADMIN}/insurance", json={"rules": [r"\bflex spending\b"]}, headers=admin)
+    put = await api.put(
+        f"{ADMIN}/check_insurance", json={"rules": [r"\bflex spending\b"]}, headers=admin
+    )
     assert put.status_code == 200, put.text
     assert put.json()["source"] == "extended"
     try:
-        assert await _intent(api, patient, text) == "insurance"
+        assert await _intent(api, patient, text) == "check_insurance"
         resp = await api.post(CLASSIFY, json={"text": text}, headers=key_headers(patient))
         assert resp.json()["decided_by"] == "rule"
         added = await api.post(
-            f"{ADMIN}/insurance/examples",
+            f"{ADMIN}/check_insurance/examples",
             json={"examples": ["Do you take HSA cards?"]},
             headers=admin,
         )
         assert added.json()["tenant_examples"] == ["Do you take HSA cards?"]
     finally:
-        assert (await api.delete(f"{ADMIN}/insurance", headers=admin)).status_code == 204
+        assert (await api.delete(f"{ADMIN}/check_insurance", headers=admin)).status_code == 204
     resp = await api.post(CLASSIFY, json={"text": text}, headers=key_headers(patient))
     assert resp.json()["decided_by"] != "rule"
 
@@ -91,13 +93,15 @@ async def test_only_admins_change_intents_and_bad_rules_are_refused(
     assert (await api.get(ADMIN, headers=patient)).status_code == 403
     assert (await api.get(ADMIN, headers=reception)).status_code == 200
     body = {"examples": ["Do you take HSA cards?"]}
-    denied = await api.post(f"{ADMIN}/insurance/examples", json=body, headers=reception)
+    denied = await api.post(f"{ADMIN}/check_insurance/examples", json=body, headers=reception)
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
     for rule in ("(unclosed", "(a+)+$"):
-        bad = await api.put(f"{ADMIN}/insurance", json={"rules": [rule]}, headers=admin)
+        bad = await api.put(f"{ADMIN}/check_insurance", json={"rules": [rule]}, headers=admin)
         assert bad.status_code == 422, bad.text
         assert bad.json()["error"]["code"] == "validation_error"
-    wrong_path = await api.put(f"{ADMIN}/insurance", json={"path": "smalltalk"}, headers=admin)
+    wrong_path = await api.put(
+        f"{ADMIN}/check_insurance", json={"path": "smalltalk"}, headers=admin
+    )
     assert wrong_path.status_code == 422
     agent = await api.post(
         ADMIN,

@@ -188,7 +188,7 @@ async def test_chat_turn_schedules_a_callback(
     )
     assert resp.status_code == 200, resp.text
     body = resp.json()
-    assert body["intent"] == "callback"
+    assert body["intent"] == "schedule_callback"
     assert "will call you on" in body["final_response"], body["final_response"]
     step = next(s for s in body["steps"] if s["name"] == "execute_tool")
     assert step["output"]["tool"] == "schedule_callback" and step["output"]["ok"] is True
@@ -209,7 +209,7 @@ async def test_chat_turn_schedules_a_callback(
 
     # Without a time there is nothing to schedule: the assistant asks when.
     vague = await api.post(PIPELINES, json={"prompt": "can someone call me back?"}, headers=me)
-    assert vague.json()["intent"] == "callback"
+    assert vague.json()["intent"] == "schedule_callback"
     assert "When should we call you back" in vague.json()["final_response"]
 
 

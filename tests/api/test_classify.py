@@ -105,7 +105,7 @@ async def test_pii_is_redacted_before_classification(
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert "123-45-6789" not in body["text"]
-    assert body["intent"] == "insurance"
+    assert body["intent"] == "check_insurance"
 
 
 async def test_bad_input_gets_typed_errors(

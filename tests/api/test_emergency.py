@@ -76,9 +76,11 @@ async def test_unresponsive_person_escalates_at_the_screen(
     assert resp.status_code == 200, resp.text
     body = resp.json()
     screen = next(s for s in body["steps"] if s["name"] == "safety_input")
-    # Triage (patterns plus similarity to crisis exemplars) catches it before classification.
+    # Triage (patterns plus the crisis classifier) catches it before classification; the
+    # label set reports an unresponsive person as cardiac, with guidance for the unconscious.
     assert screen["output"]["requires_escalation"] is True
-    assert screen["output"]["category"] == "unconscious"
+    assert screen["output"]["category"] == "cardiac" and screen["output"]["tier"] == "911"
+    assert "cannot be woken" in body["final_response"]
     assert body["intent"] == "emergency" and body["requires_escalation"] is True
     assert "911" in body["final_response"]
     names = [s["name"] for s in body["steps"]]

@@ -26,7 +26,9 @@ async def test_stream_order_and_done(api: httpx.AsyncClient, demo_keys: dict[str
     assert kinds[0] == "status"
     assert kinds[-1] == "done" and kinds.count("done") == 1
     steps_running = [e["step"] for e in events if e["event"] == "status"]
-    assert {"classify", "retrieve", "generate"} <= set(steps_running)
+    assert {"safety_input", "retrieve", "generate"} <= set(steps_running)
+    steps_done = [e["step"] for e in events if e["event"] == "step"]
+    assert {"safety_input", "classify", "retrieve", "generate"} <= set(steps_done)
     text = "".join(str(e["delta"]) for e in events if e["event"] == "text_delta")
     done = events[-1]
     assert text.strip() == done["final_response"]

@@ -13,11 +13,13 @@ from activities.retrieval.engine import RetrievalEngine
 from api.main import create_app
 from core.payloads import RetrieveOutput
 from core.settings import Settings
+from core.texts import say
 from store.models import ConversationTurn
 from tests.conftest import key_headers
 from tests.helpers import rows
 from worker import Engines, create_worker
-from workflows.pipeline import FAILURE_REPLY
+
+FAILURE_REPLY = say("en", "reply.failure")
 
 
 class BrokenRetrieval(RetrievalEngine):
