@@ -46,6 +46,7 @@ bench: $(SYNCED)
 	$(VENV)/bin/python -m activities.embedding.prepare
 	$(VENV)/bin/python bench/turn_latency.py
 	$(VENV)/bin/python bench/llm_overhead.py
+	OPENBLAS_NUM_THREADS=1 $(VENV)/bin/python bench/eval_safety.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

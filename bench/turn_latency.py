@@ -45,7 +45,7 @@ from workflows.conversation import conversation_workflow_id
 PROMPT = "What are your opening hours?"
 
 
-ACTIVITIES_PER_TURN = 6  # screen, classify, retrieve, generate, check, persist
+ACTIVITIES_PER_TURN = 5  # understand (screen + classify), retrieve, generate, check, persist
 
 
 def pct(values: list[float], q: float) -> float:
