@@ -76,6 +76,13 @@ def test_emergencies_escalate_with_category_and_tier(
         "my phone isn't responding, can you call me",
         "our cat had a seizure this morning, which vet is open?",
         "What are your opening hours?",
+        # Hypotheticals, explanations, paperwork, figures of speech and people in care.
+        "what would happen if I took my allergy pill twice by mistake? I haven't",
+        "could you explain what a seizure is? my daughter asked me",
+        "I need to file the incident report for the fainting patient from Monday",
+        "the blue dye keeps bleeding into the white laundry, which detergent works?",
+        "my aunt had a heart attack on vacation, she's admitted and stable, please move my visit",
+        "he bumped his knee on the desk, small bump, now playing normally",
         "",
     ],
 )
@@ -127,6 +134,41 @@ def test_resolved_self_harm_history_is_not_an_emergency(engine: TriageEngine) ->
     result = engine.assess("I used to self-harm as a teenager, now I'm doing well")
     assert not result.requires_escalation
     assert "guard:recovered:self_harm" in result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "history of suicidal thoughts in high school, can I get my records sent to a new doctor",
+        "my brother tried to take his life and is in a psychiatric unit now, safe",
+        "tuve pensamientos suicidas hace años y ya los superé, quiero cambiar de medicamento",
+    ],
+)
+def test_self_harm_history_asked_about_for_an_errand_is_not_an_emergency(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.assess(text).requires_escalation
+
+
+def test_a_recent_attempt_is_never_history(engine: TriageEngine) -> None:
+    result = engine.assess("I tried to kill myself last night, can I get an appointment")
+    assert result.requires_escalation and result.tier == "988", result
+
+
+def test_two_warning_signs_together_get_a_check_in(engine: TriageEngine) -> None:
+    text = "thank you for everything, I gave my cat to my neighbour and said goodbye"
+    result = engine.assess(text)
+    assert result.requires_escalation and result.category == "self_harm", result
+
+
+def test_wanting_to_crash_the_car_is_self_harm(engine: TriageEngine) -> None:
+    result = engine.assess("some nights I want to steer into a tree on the highway")
+    assert result.requires_escalation and result.tier == "988", result
+
+
+def test_a_wound_site_is_not_a_website(engine: TriageEngine) -> None:
+    result = engine.assess("the pt's fistula site is bleeding heavily in the lobby")
+    assert result.requires_escalation and result.category == "bleeding", result
 
 
 def test_self_harm_with_a_physical_danger_gets_both_messages(engine: TriageEngine) -> None:

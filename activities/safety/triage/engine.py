@@ -61,7 +61,11 @@ _ACCIDENTAL = re.compile(
 _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
 _PASSED_OUT = re.compile(
     r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
-    r"se desmayo|perdio el conocimiento|no despierta|no responde|inconsciente)\b"
+    r"hard to wake|difficult to wake|super sleepy|very sleepy|really sleepy|lethargic|limp|"
+    r"floppy|barely breathing|breathing (?:very |really |super )?slow(?:ly)?|(?:respira|"
+    r"respirando) (?:muy )?(?:despacio|lento)|apenas respira|se desmayo|perdio el conocimiento|"
+    r"no despierta|no se despierta|no responde|"
+    r"inconsciente|muy dormid[oa]|muy somnolient[oa]|dificil de despertar|flojit[oa])\b"
 )
 # Said of a poisoning, these say the person is awake: Poison Control first.
 _AWAKE = re.compile(
@@ -198,6 +202,9 @@ class TriageEngine:
         active = [h for h in hits if h.guard is None]
         acute = Counter(h.category for h in active if h.acute)
         cues = {h.category: h.phrase for h in active if not h.acute}
+        # Two different warning signs together (a farewell and giving a pet away) are a pattern
+        # no similarity score is needed for.
+        warning_signs = len({h.phrase for h in active if not h.acute and h.category == SELF_HARM})
         guarded = {h.category for h in hits if h.guard}
         physical = [c for c in acute if c != SELF_HARM]
         best = self._pick(physical, acute, probs, text) if physical else None
@@ -258,7 +265,11 @@ class TriageEngine:
         # An animal or a mild symptom says nothing about a person's own safety.
         framed = frame not in (None, "animal", "mild")
         sh_bar = cfg.self_harm_framed if framed else cfg.self_harm
-        if self_harm >= sh_bar or (SELF_HARM in cues and self_harm >= cfg.self_harm_cue):
+        if (
+            self_harm >= sh_bar
+            or (SELF_HARM in cues and self_harm >= cfg.self_harm_cue)
+            or warning_signs >= 2
+        ):
             cue = f" with cue '{cues[SELF_HARM]}'" if SELF_HARM in cues else ""
             reason = f"self-harm signal ({self_harm:.2f}){cue}"
             return _Call(SELF_HARM, 0.75 + 0.25 * self_harm, reason, "check_in", "check_in")

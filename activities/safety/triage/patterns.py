@@ -110,7 +110,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:took|taken|gave (?:him|her|them)|given) (?:my |his |her |their |the |a )?"
         r"(?:\w+ ){0,3}?"
         r"(?:twice|two times|two doses|a double dose|double dose|again by mistake)"
-        r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))",
+        r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
+        r"(?<!vitamin d twice)(?<!vitamins twice)",
         r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + _DRUG,
         r"mixed (?:the )?bleach (?:and|with) (?:\w+ )?(?:ammonia|vinegar|cleaner|toilet)",
         # A child into medicine or chemicals: Poison Control's most common call.
@@ -121,7 +122,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         + r"|\bpills?\b)",
         r"(?:drank|swallowed|ate|ingested|took|drinking|eating|got into|bit|bit into|chewed|"
         r"licked|sucked on) "
-        r"(?:some |a |the |a bit of |a bunch of )?(?:\w+ )?(?:bleach|detergent|pods?|cleaning|"
+        r"(?:\w+ ){0,4}?(?:bleach|detergent|pods?|cleaning|"
         r"cleaner|antifreeze|pesticide|rat poison|weed ?killer|lighter fluid|gasoline|"
         r"batter(?:y|ies)|chemicals?|drain|windshield|washer fluid|paint thinner|kerosene|ammonia|"
         r"lamp oil|nail polish remover|hand sanitizer|essential oils?|mouthwash)",
@@ -137,6 +138,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"eyes (?:are )?(?:rolled|rolling) (?:back|up)",
         r"(?:one|seizure) after (?:another|the other)|(?:doesn'?t|not|without) wak\w* up between|"
         r"\btonic.?clonic\b|active seizure",
+        r"(?:twitching|shaking|jerking|convulsing) on the (?:floor|ground|bed)",
         r"foaming at the mouth",
         r"s(?:ei|ie)zures? (?:has |have )?(?:lasted|lasting|won'?t stop|isn'?t stopping|"
         r"for (?:more than|over) \d+)",
@@ -155,6 +157,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:barely|hardly|not) (?:responding|responsive|conscious|awake)",
         r"(?:not|isn'?t|isnt) (?:talking|moving|breathing) (?:or|and|nor) "
         r"(?:moving|talking|breathing)",
+        r"(?:not|isn'?t|isnt|won'?t) (?:answering|answer) (?:me|us|when)",
     ),
 }
 
@@ -192,6 +195,11 @@ SELF_HARM: tuple[str, ...] = (
     r"(?:jump|jumping) (?:off|from|in front of) (?:a |the |my )?(?:\w+ )?(?:bridge|building|roof"
     r"|train|cliff|balcony|overpass|tower|window|car|bus|truck|garage|ledge|highway|structure)",
     r"bought a (?:rope|gun)|\bnoose",
+    # Crashing a car on purpose is said as a wish, never as news: "want to drive into a wall".
+    r"(?:want|wanna|thinking (?:about|of)|think about|feel like|urge to|tempted to|gonna|going to)"
+    r"\W+(?:\w+\W+){0,2}(?:drive|driving|crash|crashing|steer|steering|swerve|swerving) "
+    r"(?:my |the )?(?:car |truck )?(?:into|off|in front of) (?:a |the |an )?(?:\w+ )?(?:wall|tree|"
+    r"pole|bridge|cliff|traffic|ditch|median|train|truck)",
     r"(?:everything|it all) to (?:end|stop)|want it (?:all )?to (?:end|stop)",
     r"(?:not sure|don'?t know if|doubt) (?:i'?ll|i will|i'?d) (?:still )?be (?:around|here|alive)",
     r"(?:won'?t|will not) be (?:around|here|alive) (?:much longer|for long|anymore)",
@@ -230,8 +238,14 @@ CUES: dict[str, tuple[str, ...]] = {
         r"hopeless|worthless|no way out|nothing (?:to live for|matters)",
         r"give up on (?:life|everything|myself)|done with (?:life|living|everything)",
         r"(?:in case|if|when|after) (?:i|im|i'?m|i am) (?:gone|dead|not (?:here|around))",
+        r"\b(?:on purpose|intentionally|deliberately)\b",
+        r"\bi (?:have|'?ve got|made) a plan\b(?! (?:to|for) (?:lose|quit|eat|exercise|save|pay|"
+        r"get|start|stop))",
+        r"(?:bigger|larger|extra|big) supply (?:on hand|at home)|want (?:it|them) to be enough",
         r"(?:gave|giving|given) (?:away )?(?:my|all my) [a-z ]{0,30}?(?:away|to (?:my|a|the|his|"
         r"her|some))\b",
+        # A farewell counts only beside another warning sign (two cues escalate together).
+        r"thank (?:you|u) for everything\b.{0,80}(?:goodbye|won'?t need|given|gave|giving)",
         r"(?:won'?t|wont|will not) (?:be )?need(?:ing)? (?:them|these|my (?:things|stuff|pills|"
         r"meds|clothes|car|guitar|dog|cat)) any ?more",
     ),

@@ -64,7 +64,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         _NO_PUEDE + r" respirar",
         r"(?:me|le|se) (?:falta|faltaba) (?:\w+ )?(?:el )?(?:aire|aliento)",
         r"(?:no puedo|no puede|no podia) (?:terminar|acabar) (?:una|la) (?:frase|oracion)",
-        r"(?:oximetro|saturacion|oxigeno|sat) (?:marca |en |de |esta en )?(?:[1-8]\d)\s?%",
+        r"(?:oximetro|saturacion|oxigeno|sat|spo2)\w*\s+(?:marca |en |de |esta en |esta |"
+        r"dice )?(?:[1-8]\d)\b(?!\s?/|\d)",
         r"(?:me|le|se) (?:esta )?ahog(?:a|o|ando)(?! en (?:deudas|trabajo|papeles|tramites))",
         r"no (?:le|me) (?:entra|llega) (?:el )?aire",
         r"(?:se (?:esta )?(?:poniendo|puso|pone)|esta|tiene los labios) (?:morad|azul|gris)\w*",
@@ -99,7 +100,7 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:tome|tomo|se tomo|le di|le dieron) (?:la |mi |su |sus |las |mis )?(?:dosis|"
         r"pastillas?|medicinas?|" + _PASTILLAS + r") (?:doble|dos veces)|doble dosis|dosis doble",
         r"mezcl\w* (?:el )?cloro (?:con|y) (?:el )?(?:amoniaco|vinagre|acido|otro)",
-        r"(?:tomo|bebio|trago|tome|bebi|se tomo|se bebio|se trago|se comio) (?:\w+ )?"
+        r"(?:tomo|bebio|trago|tome|bebi|se tomo|se bebio|se trago|se comio) (?:\w+ ){0,3}?"
         r"(?:cloro|blanqueador|veneno|detergente|insecticida|raticida|anticongelante|gasolina|"
         r"limpiador|destapacanos|acido|pila|bateria|limpiavidrios|desinfectante|pinol|"
         r"fabuloso|lejia|thinner)",
@@ -126,10 +127,13 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
 }
 
 SELF_HARM_ES: tuple[str, ...] = (
+    r"(?:quiero|ganas de|pienso en|me dan ganas de) (?:\w+ ){0,2}(?:estrellar|chocar|aventar) "
+    r"(?:el|mi) (?:carro|coche|auto|camioneta)",
     r"suicid",
     r"(?:quitarme|quitarse|acabar con) (?:la|mi|su) vida",
     r"(?:me quiero|quiero|queria|ganas de) (?:morir|matarme|morirme|desaparecer para siempre)",
     r"\bmatarme\b|\bme (?:quiero|voy a|quisiera|pienso) matar\b",
+    r"cortar(?:me)? las (?:venas|munecas)",
     r"no quiero (?:vivir|seguir viviendo|despertar|seguir aqui|estar aqui|existir)",
     r"ya no quiero (?:seguir|estar|vivir)",
     r"(?:hacerme|me hago|me hice) dano",
@@ -168,6 +172,8 @@ CUES_ES: dict[str, tuple[str, ...]] = {
         r"(?:cuando|si) ya no (?:este|estoy)|cuando me (?:vaya|haya ido)",
         r"regal(?:ar|ando|e) (?:todas )?mis cosas",
         r"ya (?:tome|tomé) (?:la|una) decision",
+        r"\ba proposito\b|\badrede\b|tengo un plan",
+        r"gracias por todo\b.{0,80}(?:adios|ya no (?:voy a )?necesit|regal)",
     ),
 }
 
@@ -204,7 +210,8 @@ PRESENT_ES = (
     r"ahorita|ahora|ahora mismo|en este momento|hoy|esta (?:manana|tarde|noche)|todavia|"
     r"sigue|acaba de|de repente|de pronto|hace (?:\d+|unos|un par de|un) (?:minutos?|min|rato)|"
     r"desde hace (?:una|\d+|unas|un par de|media) (?:hora|horas|minutos|rato)|"
-    r"desde (?:hoy|anoche|esta manana|ayer)|sin parar|no para de"
+    r"desde (?:hoy|anoche|esta manana|ayer)|sin parar|no para de|me falta|le falta|no puedo|"
+    r"no puede|se esta|me esta|le esta"
 )
 RESOLVED_ES = (
     r"ya (?:estoy|esta|estamos) bien|ya (?:se le )?(?:paso|quito|se me quito)|ya paro|"
@@ -216,7 +223,9 @@ INFORMATIONAL_ES = (
     r"en caso de|que es (?:un|una|el|la)|cual es la dosis (?:maxima|normal|"
     r"recomendada)|(?:dan|tienen|ofrecen) (?:clases|cursos|talleres)|"
     r"cuant[oa]s? .{0,40}(?:es|seria|causa|se considera) (?:una )?sobredosis|"
-    r"es (?:peligroso|seguro|malo) (?:tomar|mezclar|combinar|dar)"
+    r"es (?:peligroso|seguro|malo) (?:tomar|mezclar|combinar|dar)|es (?:verdad|cierto) que|"
+    r"para (?:mi )?(?:clase|tarea|examen|ensayo|escuela)|"
+    r"cuant[oa]s? .{0,40}(?:puedo|se puede|debo|puede) (?:tomar|dar)"
 )
 IDIOM_ES = (
     r"me muero de (?:hambre|sueno|risa|ganas|frio|calor|verguenza|aburrimiento|nervios)|"

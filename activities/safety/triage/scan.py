@@ -93,7 +93,8 @@ _PRESENT = _rx(
 # Resolved episodes ("fine now", "went away") are history even though they say "now".
 _RESOLVED = _rx(
     r"\b(?:(?:fine|ok|okay|better|good|well|great|resolved|stable|sober|clean|healthy|recovered)"
-    r"(?: now| since| ever since)?|now (?:i'?m|it'?s|he'?s|she'?s|they'?re|we'?re|i am) "
+    r"(?: now| since| ever since)?|in recovery(?: now)?|now (?:i'?m|it'?s|he'?s|she'?s|they'?re|"
+    r"we'?re|i am) "
     r"(?:fine|ok|okay|better|good|well|doing well|stable)|went away|stopped|cleared up|"
     + es.RESOLVED_ES
     + r")\b"
@@ -111,14 +112,20 @@ _INFORMATIONAL = _rx(
     r"do you (?:offer|have|teach|provide|run)|what(?:'s| is) (?:the )?(?:number|phone)|"
     r"what number|is it (?:safe|dangerous|ok|okay) to (?:take|mix|use|give|have|drink|eat)|"
     r"^\s*(?:is|are|can|could|does|do)\b[^,]*\b(?:always|usually|ever|often|common|a sign|"
-    r"a symptom)|" + es.INFORMATIONAL_ES + r")\b"
+    r"a symptom)|^\W*what(?:'s| is| are) (?:an? |the )?\w+(?: \w+)?\s*(?:\?|and how|exactly)|"
+    r"(?:explain|tell me|know|understand) what (?:an? |the )?\w+(?: \w+)? (?:is|are|means)|"
+    r"is it true|for (?:my )?(?:\w+ )?(?:class|course|exam|homework|essay|paper|school)|"
+    + es.INFORMATIONAL_ES
+    + r")\b"
 )
 _IDIOM = _rx(
-    r"\b(?:(?:nearly|almost|practically|about to|going to) (?:had|have|gave me|give me|had me "
+    r"\b(?:(?:nearly|almost|practically|just about|about|basically|about to|going to) (?:had|have|"
+    r"gave me|give me|had me "
     r"having) an? (?:heart ?attack|stroke|seizure|coronary|fit)|gave me an? (?:heart ?attack|"
     r"stroke|seizure|fit)|heart (?:skipped|sank|stopped|dropped)|(?:took|take|takes) (?:my|your|"
     r"the) breath away|breath ?taking|stroke of (?:luck|genius|midnight)|(?:butterfly|back|breast|"
-    r"brush|pen|key|swim\w*) ?strokes?|bleeding (?:me|us|you|them) dry|bleeding[- ]edge|bleeding "
+    r"brush|pen|key|swim\w*) ?strokes?|(?:paint|ink|dye|colou?rs?|stain|marker)\b.{0,20}\bbl(?:ee|"
+    r"e)d\w*|bleeding (?:me|us|you|them) dry|bleeding[- ]edge|bleeding "
     r"heart|(?:dying|dyin) (?:to|for|of)|to die for|choking hazard|drowning in|heart ?attack on a "
     r"plate|life ?saver|have a fit|throw a fit|(?:is|are|was|were|'s|'re) killing (?:me|us)|"
     r"overdos\w* on (?:netflix|tv|television|coffee|caffeine|sugar|chocolate|candy|junk food|"
@@ -128,7 +135,12 @@ _IDIOM = _rx(
 )
 # Already in a hospital's care, or long under control: not a danger to page anyone about.
 _IN_CARE = _rx(
-    r"\b(?:admitted (?:at|to|in)|in the hospital|hospitali[sz]ed|being treated|i'?m stable|"
+    r"\b(?:admitted (?:at|to|in|and|there|now)|(?:is|was|got|been|he's|she's) admitted|"
+    r"in the hospital|in (?:a|the) (?:psych\w*|psychiatric|mental health) (?:hospital|unit|ward|"
+    r"facility)|(?:we|they|ems|paramedics) (?:transferred|transported|took) (?:him|her|them)|"
+    r"(?:the )?ambulance took|ya (?:lo|la|le|los) (?:atendieron|atendio|llevaron|trasladaron)|"
+    r"(?:esta|estan|sigue) (?:internad[oa] )?en (?:el|la) (?:hospital|clinica|uci|emergencia)|"
+    r"hospitali[sz]ed|being treated|i'?m stable|"
     r"in (?:the )?icu|intensive care|terapia intensiva|cuidados intensivos|en (?:la )?uci|"
     r"(?:he|she|it)'?s stable|stable now|already (?:in|at) the (?:er|hospital)|well controlled|"
     r"under control|controlled with|estoy en el hospital|internad[oa]|hospitalizad[oa]|"
@@ -150,7 +162,11 @@ _PROTOCOL = _rx(
 # Fiction and paperwork, not a person now: "in the show she had a stroke", "his allergy plan".
 _NOT_NOW_TOPIC = _rx(
     r"\b(?:novela|telenovela|serie|pelicula|movie|film|tv show|show last night|episode|episodio|"
+    r"song|lyrics|album|band|cancion|letra de|listening to|blasting|playlist|podcast|"
     r"book i'?m reading|libro|action plan|care plan|school form|paperwork|formulario|"
+    r"incident report|fil(?:e|ing) (?:the|a|an) (?:\w+ )?report|(?:reporte|informe) del? incidente|"
+    r"(?:subir|subo|llenar|lleno|archivar|archivo|entregar|entrego) (?:el |un )?(?:reporte|"
+    r"informe)|"
     r"plan de accion)\b"
 )
 # An animal, not a person: "the dog had a seizure" is for a vet.
@@ -160,7 +176,8 @@ _ANIMAL = _rx(
 )
 # A device or program, not a person, is the subject: "my phone isn't responding".
 _DEVICE = _rx(
-    r"\b(?:phone|app|portal|page|website|site|screen|computer|laptop|system|device|printer|server"
+    r"\b(?:phone|app|portal|page|website|web site|screen|computer|laptop|system|device|printer|"
+    r"server"
     r"|program|tablet|process|browser|link|car|battery|account|login)\b[^,.]{0,25}$|\b"
     + es.DEVICE_ES
 )
@@ -183,14 +200,27 @@ _ADMIN = _rx(
     + r")\b"
 )
 _SELF_HARM_PAST = _rx(
-    r"\b(?:used to|as a (?:teen\w*|kid|child)|years ago|in the past|back in|when i was|"
-    r"de (?:adolescente|joven|nin[oa])|hace (?:anos|mucho)|en el pasado|antes)\b"
+    r"\b(?:used to|as a (?:teen\w*|kid|child)|(?:\w+ )?years ago|in the past|back in|when i was|"
+    r"in (?:my|his|her) (?:teens|twenties|youth)|in (?:high school|college|university)|"
+    r"history of|"
+    r"de (?:adolescente|joven|nin[oa])|hace (?:\w+ )?(?:anos|meses|mucho|tiempo)|en el pasado|"
+    r"antes)\b"
 )
 _SELF_HARM_RECOVERED = _rx(
     r"\b(?:doing (?:well|better|fine|great|ok|okay|good)|(?:fine|okay|ok|better|good|well|stable) "
-    r"now|in recovery|recovered|(?:clean|free) for|(?:haven'?t|have not) \w+ (?:\w+ )?in "
-    r"(?:years|months|a long time)|ya estoy bien|estoy en recuperacion|llevo \w+ (?:anos|meses) "
-    r"sin)\b"
+    r"now|in recovery|recovered|(?:clean|free) for|(?:haven'?t|have not)(?: \w+){0,2} in "
+    r"(?:years|months|ages|a long time)|ya estoy bien|estoy en recuperacion|llevo \w+ (?:anos|"
+    r"meses) "
+    r"sin|(?:ya )?(?:lo|los|la|las) supere|(?:ahora )?(?:esta|estoy|estamos) (?:muy |"
+    r"mucho )?(?:bien|"
+    r"mejor|estables?)|safe now|(?:is|he'?s|she'?s|i'?m) safe)\b"
+)
+_SAFE = _rx(r"\b(?:safe|stable|a salvo|segur[oa]|estable)\b")
+# Wanting an errand ("quiero dejar el medicamento") is not a current self-harm cue.
+_ERRAND_WANT = _rx(
+    r"\b(?:want\w*|wanna|quiero|quisiera|queria) (?:to )?(?:book|schedule|taper|stop|switch|change|"
+    r"come off|get off|talk|see|make|discuss|ask|know|dejar|cambiar|bajar|hacer|agendar|ver|"
+    r"hablar|saber|preguntar)\b"
 )
 # "Cut myself while cooking" is an injury, not self-harm (the bleeding patterns still see it).
 _ACCIDENTAL = _rx(
@@ -201,7 +231,7 @@ _ACCIDENTAL = _rx(
 _SELF_HARM_CURRENT = _rx(
     r"\b(?:again|back|urges?|lately|recently|tonight|today|right now|started|relaps\w*|thinking|"
     r"want\w*|plan\w*|feel like|struggling|can'?t|otra vez|de nuevo|ahorita|hoy|esta noche|"
-    r"ultimamente|quiero|pienso|ganas)\b"
+    r"ultimamente|quiero|pienso|ganas|last night|yesterday|this week|anoche|ayer|hace poco)\b"
 )
 
 
@@ -280,7 +310,9 @@ def _physical_guard(
         return "informational"
     if _HYPOTHETICAL.search(sentence):
         return "hypothetical"
-    if _MILD.search(before) or _EXERTION.search(clause):
+    if _RECURRENT.search(sentence):
+        return "chronic"
+    if (_MILD.search(before) or _EXERTION.search(clause)) and not _ONSET.search(whole):
         return "mild"
     past = _PAST_VERB.search(before) or _PAST_TIME.search(sentence)
     if past and not _PRESENT.search(_not_now(sentence)):
@@ -303,20 +335,35 @@ def _not_now(sentence: str) -> str:
 _SELF_HARM_TOPIC = _rx(
     r"^\w*\W+(?:prevention|awareness|training|course|class|seminar|workshop|week|month|"
     r"statistics|rates?|research|policy|protocol|screening tool|prevencion|capacitacion|curso|"
-    r"taller)\b"
+    r"taller|as a theme|theme|essay|pamphlets?|folletos?)\b"
+)
+# Something that happens every time, for years, known to a doctor: not an emergency now.
+_RECURRENT = _rx(
+    r"\b(?:every time|each time|whenever|cada vez que|siempre que|desde siempre|"
+    r"for (?:years|as long as i can remember)|desde hace (?:anos|mucho))\b"
+)
+# A symptom that began just now is news, even when it came with effort.
+_ONSET = _rx(
+    r"\b(?:started|began|came on|empezo|comenzo) (?:about |like |around )?(?:an? |\d+ |half an )?"
+    r"(?:hour|hours|min\w*|rato|hora|horas) ago|just (?:started|began)|acaba de empezar\b"
 )
 
 
 def _self_harm_guard(text: str, after: str = "") -> str | None:
     if (after and _SELF_HARM_TOPIC.search(after)) or _PROTOCOL.search(text):
         return "topic"
-    # Only a clearly resolved history is let through, and only with no current cue at all.
+    # Only a plain history is let through: said as past, resolved or asked about for an errand
+    # (a chart, a scar, a taper), and with no current cue at all.
+    rest = _ERRAND_WANT.sub(" ", _SELF_HARM_RECOVERED.sub(" ", text))
     if (
         _SELF_HARM_PAST.search(text)
-        and _SELF_HARM_RECOVERED.search(text)
-        and not _SELF_HARM_CURRENT.search(_SELF_HARM_RECOVERED.sub(" ", text))
+        and (_SELF_HARM_RECOVERED.search(text) or _ADMIN.search(text))
+        and not _SELF_HARM_CURRENT.search(rest)
     ):
         return "recovered"
+    # Someone already in a psychiatric unit or hospital and said to be safe is in care.
+    if _IN_CARE.search(text) and _SAFE.search(text) and not _SELF_HARM_CURRENT.search(rest):
+        return "in care"
     return None
 
 
@@ -367,6 +414,12 @@ _HYPOTHETICAL = _rx(
     r"\b(?:what if|what (?:should|do|would|can) (?:i|we|you|someone|a person|people) do "
     r"(?:if|when)|"
     r"(?:just )?in case|if (?:ever|someone|somebody|a person|my \w+ ever|i ever)|hypothetically|"
+    r"what would happen if|what happens if (?:i|you|he|she|someone|my \w+) (?:takes?|drinks?|eats?|"
+    r"swallows?|mix\w*|miss\w*)\b|if (?:my|a|the|i|he|she|someone) [^.?!]{0,60}\bwould "
+    r"(?:that|it|this|he|she|i|they) be\b|just (?:wondering|curious)|(?:want|"
+    r"wanted) to be prepared|"
+    r"que pasaria si|que pasa si (?:me|se|le|mi \w+) (?:tom\w*|da|bebe)|por si acaso|"
+    r"solo por saber|"
     r"que (?:hago|hacemos|hacer|debo hacer|se hace) (?:si|cuando|en caso)|en caso de que|"
     r"si (?:algun dia|alguna vez|alguien)|"
     r"if (?:my|the|it|this|that|his|her|the) .{0,30}(?:comes back|returns|happens again|gets worse|"
@@ -392,7 +445,9 @@ def framing(text: str) -> str | None:
         return "resolved"
     if _PAST_TIME.search(text) and not _PRESENT.search(_not_now(text)):
         return "past"
-    if _MILD_ANYWHERE.search(text):
+    if _MILD_ANYWHERE.search(text) or (
+        _REASSURED_ANYWHERE.search(text) and not _SWALLOWED.search(text)
+    ):
         return "mild"
     return None
 
@@ -400,6 +455,19 @@ def framing(text: str) -> str | None:
 _MILD_ANYWHERE = _rx(
     r"\b(?:mild|mildly|slight|slightly|a bit|a little|minor|not urgent|no rush|nothing serious|"
     r"leve|levemente|un poco|poquito|no es urgente|nada grave)\b"
+)
+
+
+# "Now playing normally", "it doesn't hurt": said of an injury, the reporter is reassured. Not
+# of something swallowed: a child who ate pills and is playing is still a Poison Control call.
+_REASSURED_ANYWHERE = _rx(
+    r"\b(?:doesn'?t hurt|does not hurt|no (?:me |le )?duele|(?:playing|acting|eating|behaving) "
+    r"(?:normal(?:ly)?|fine|like (?:himself|herself|usual))|small bump|(?:se ve|esta) bien|"
+    r"(?:esta )?jugando (?:normal|bien))\b"
+)
+_SWALLOWED = _rx(
+    r"\b(?:pills?|meds|medicine|tablets?|swallow\w*|ate|drank|got into|poison\w*|chemical|bleach|"
+    r"detergent|pastillas?|medicina|trago|se tomo|se comio|bebio)\b"
 )
 
 
