@@ -63,6 +63,42 @@ def test_look_alikes_are_not_pii(engine: PiiEngine, text: str) -> None:
     assert engine.find(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Given names no English dictionary has, alone or with a surname.
+        ("Can Oluwakemi pick up the forms for me tomorrow?", "Oluwakemi"),
+        ("Please send the invoice to Radoslava Hrubá at the front desk", "Radoslava Hrubá"),
+        # A given name that is also a word needs a surname after it.
+        ("I brought Adam Hrubý to his physical today", "Adam Hrubý"),
+        # Text written all in lower case.
+        (
+            "pls tell the doctor that guadalupe fernandez is my emergency contact",
+            "guadalupe fernandez",
+        ),
+    ],
+)
+def test_names_from_the_name_lists(engine: PiiEngine, text: str, name: str) -> None:
+    found = [(f.entity, text[f.start : f.end]) for f in engine.find(text)]
+    assert any(e == "PERSON" and name in v for e, v in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will the results be ready by Friday?",  # a word alone is not a listed name
+        "Socorro, no puedo con este dolor de cabeza",  # a Spanish word at a sentence start
+        "tengo dolores de cabeza desde ayer",
+    ],
+)
+def test_listed_names_that_are_also_words_are_left_alone(engine: PiiEngine, text: str) -> None:
+    assert not [
+        f
+        for f in engine.find(text)
+        if text[f.start : f.end].lower() in ("will", "socorro", "dolores", "dolores de cabeza")
+    ]
+
+
 def test_findings_do_not_overlap_and_the_specific_entity_wins(engine: PiiEngine) -> None:
     text = "MRN 5085550123, email JamiePratt@jourrapide.com, member ID 617-555-0143"
     findings = engine.find(text)

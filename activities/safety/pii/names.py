@@ -11,6 +11,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
+from .gazetteer import names
 from .recognizers import results
 from .vocab import (
     KNOWN_ORGS,
@@ -21,7 +22,9 @@ from .vocab import (
     NOT_NAMES,
     ORG_WORDS,
     PERSON_VERB,
+    SPANISH_NAME_WORDS,
     SPEAKER_LABELS,
+    STREET_WORDS,
 )
 
 
@@ -60,7 +63,18 @@ class PersonContextRecognizer(LocalRecognizer):
     ENTITY = "PERSON"
 
     RULES = frozenset(
-        {"strong", "capital", "weak", "org", "card", "speakers", "verbs", "lists", "repeats"}
+        {
+            "strong",
+            "capital",
+            "weak",
+            "org",
+            "card",
+            "speakers",
+            "verbs",
+            "listed",
+            "lists",
+            "repeats",
+        }
     )
 
     def __init__(self, known_words: Iterable[str] = (), rules: Iterable[str] = RULES) -> None:
@@ -68,6 +82,8 @@ class PersonContextRecognizer(LocalRecognizer):
         # likely a company, a drug or a sentence start than a surname.
         self.known_words = frozenset(known_words)
         self.rules = frozenset(rules)
+        if "listed" in self.rules:
+            names()  # read the name lists now (about half a second), not on the first message
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__)
 
     def _unknown(self, t: Token) -> bool:
@@ -127,6 +143,8 @@ class PersonContextRecognizer(LocalRecognizer):
             found.extend(self._speakers(text))
         if "verbs" in rules:
             found.extend(self._subjects(text, doc, lower_text))
+        if "listed" in rules:
+            found.extend(self._listed(doc, lower_text))
         # spaCy's own names seed the list and repeat rules; presidio's SpacyRecognizer reports
         # them, so they are not reported twice from here.
         ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
@@ -167,6 +185,57 @@ class PersonContextRecognizer(LocalRecognizer):
                 if self._not_other_entity(span) or lower_text:
                     out.append((span.start_char, span.end_char, 0.6))
         return out
+
+    def _listed(self, doc: Doc, lower_text: bool) -> list[tuple[int, int, float]]:
+        """Names from the name lists. A capitalised given name with the name words after it:
+        alone it must be a word no English dictionary has ("Efimiya", not "Amber"), and a
+        dictionary word ("Adam") needs a listed or non-dictionary surname after it. In text
+        written all in lower case, a given name followed by a listed surname ("maria lopez").
+        A surname alone is not enough: too many are also places and companies."""
+        given, family = names()
+        out: list[tuple[int, int, float]] = []
+        k = 0
+        while k < len(doc):
+            t = doc[k]
+            k += 1
+            if lower_text:
+                span = self._lower_name(doc, t, given, family)
+                if span is not None:
+                    out.append((span.start_char, span.end_char, 0.6))
+                    k = span.end
+                continue
+            if not (t.text[:1].isupper() and not t.text.isupper()):
+                continue
+            if t.text not in given:
+                continue
+            span = self._take(doc, t.i, False)
+            if span is None or not self._not_other_entity(span):
+                continue
+            after = doc[span.end] if span.end < len(doc) else None
+            if after is not None and after.lower_.rstrip(".") in STREET_WORDS:
+                continue  # "Madison Ave"
+            rest = [w for w in span[1:] if len(w.text.rstrip(".")) > 1]
+            if rest:
+                ok = self._unknown(t) or any(w.text in family or self._unknown(w) for w in rest)
+            else:
+                ok = self._unknown(t) and t.lower_ not in SPANISH_NAME_WORDS
+            if ok:
+                out.append((span.start_char, span.end_char, 0.6))
+                k = span.end
+        return out
+
+    @staticmethod
+    def _lower_name(
+        doc: Doc, t: Token, given: frozenset[str], family: frozenset[str]
+    ) -> Span | None:
+        if t.lower_ in SPANISH_NAME_WORDS or t.lower_ in STOP_WORDS or t.text.title() not in given:
+            return None
+        j = t.i + 1
+        if j < len(doc) and len(doc[j].text.rstrip(".")) == 1 and doc[j].is_alpha:
+            j += 1  # a middle initial
+        if j < len(doc) and doc[j].text.title() in family and doc[j].lower_ not in STOP_WORDS:
+            return doc[t.i : j + 1]
+        return None
 
     @staticmethod
     def _siblings(

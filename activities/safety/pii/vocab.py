@@ -185,3 +185,11 @@ DRUG_BRANDS = words(
     "zithromax cipro bactrim valtrex tamiflu paxlovid narcan suboxone epipen prednisone "
     "medrol glucophage"
 )
+
+# Given names that are everyday Spanish words ("¡Socorro!", "Dolores de cabeza"): a name only
+# with a surname after it.
+SPANISH_NAME_WORDS = words(
+    "socorro dolores paz luz salud fe caridad esperanza consuelo remedios amparo soledad milagros "
+    "nieves cielo mar sol estrella alegria gracia angeles cruz reyes rosario pilar mercedes "
+    "concepcion asuncion encarnacion gloria victoria alba aurora blanca rosa flor"
+)
