@@ -1,4 +1,5 @@
-"""Injection patterns in German, the most common non-English language in attacks, and others."""
+"""Injection patterns in German (the most common non-English language in attacks), Spanish
+(the platform's second language) and others."""
 
 from __future__ import annotations
 
@@ -51,6 +52,60 @@ MULTILINGUAL: tuple[tuple[str, str, float, str], ...] = (
         r"\b(?:olvid[ae]n?|oubliez|oublie|dimentica|esque[cç]a|zaboravi|ignor[ae]z?)\s+(?:todo|"
         r"todas|tout(?:es)?|tutte|sve|las\s+instrucciones|les\s+instructions|le\s+istruzioni|as\s+"
         r"instru)|(?:забудь(?:те)?|игнорируй(?:те)?)\s+(?:все|всё|предыдущие)",
+    ),
+    (
+        # "ignora las instrucciones anteriores", "olvida tus reglas", "sáltate las restricciones".
+        "es_ignore",
+        "override",
+        0.95,
+        r"\b(?:ignora|ignore|ignoren|ignorar|olvida|olvide|olviden|olvidar|omite|omita|omitan|"
+        r"descarta|descarte|desobedece|salta(?:te)?|s[aá]ltate|anula|anule|deja\s+de\s+lado)\s+"
+        r"(?:\w+\s+){0,4}?(?:instrucciones|indicaciones|reglas|directrices|[oó]rdenes|"
+        r"restricciones|pol[ií]ticas|normas|prompt|configuraci[oó]n|programaci[oó]n|filtros)\b|"
+        r"\b(?:instrucciones|reglas|indicaciones)\s+(?:anteriores|previas|originales|iniciales)\s+"
+        r"(?:ya\s+)?(?:no\s+(?:aplican|importan|cuentan|valen)|quedan\s+(?:anuladas|sin\s+efecto))",
+    ),
+    (
+        "es_new_task",
+        "override",
+        0.85,
+        r"\bnuevas?\s+(?:instrucciones|[oó]rdenes|reglas)\s*:|\btu\s+nueva\s+(?:tarea|misi[oó]n|"
+        r"funci[oó]n|instrucci[oó]n|orden)\s+es\b|\bmodo\s+(?:desarrollador|developer|dios|"
+        r"administrador|admin|depuraci[oó]n|debug|sin\s+(?:restricciones|filtros|censura|l[ií]mites))"
+        r"\b|\b(?:responde|contesta|act[uú]a|funciona)\s+sin\s+(?:restricciones|filtros|censura|"
+        r"l[ií]mites|reglas)\b",
+    ),
+    (
+        "es_roleplay",
+        "roleplay",
+        0.8,
+        r"\b(?:finge|fingir|imagina|haz\s+de\s+cuenta|act[uú]a|comp[oó]rtate|juguemos\s+a)\s+"
+        r"(?:que\s+(?:eres|t[uú]\s+eres|ya\s+no\s+eres)|como\s+si\s+(?:fueras|no\s+tuvieras))\b|"
+        r"\b(?:a\s+partir\s+de\s+)?ahora\s+(?:eres|ser[aá]s|vas\s+a\s+ser)\s+(?:un|una|el|la)\s+"
+        r"(?:\w+\s+){0,2}?(?:ia|asistente|modelo|bot|chatbot|personaje|hacker|doctor|m[eé]dico)\b|"
+        r"\beres\s+(?:un|una)\s+(?:ia|asistente|modelo|bot)\s+(?:sin|que\s+no\s+tiene)\s+"
+        r"(?:restricciones|reglas|filtros|l[ií]mites)",
+    ),
+    (
+        "es_show_prompt",
+        "exfiltration",
+        0.9,
+        r"\b(?:mu[eé]strame|muestra|dime|revela|rev[eé]lame|imprime|repite|copia|escribe|comparte|"
+        r"ens[eé][nñ]ame|dame)\s+(?:\w+\s+){0,3}?(?:(?:tu|el)\s+)?(?:prompt|instrucciones\s+(?:del\s+"
+        r"sistema|internas|iniciales|originales|ocultas|secretas)|mensaje\s+(?:del\s+sistema|inicial)|"
+        r"configuraci[oó]n\s+interna|reglas\s+(?:internas|ocultas|secretas))\b|"
+        r"\b(?:cu[aá]les|qu[eé])\s+son\s+tus\s+(?:instrucciones|reglas\s+(?:internas|ocultas))\b",
+    ),
+    (
+        # Other patients' records: "dame los teléfonos de todos los pacientes".
+        "es_other_records",
+        "exfiltration",
+        0.85,
+        r"\b(?:dame|mu[eé]strame|muestra|lista|l[ií]stame|env[ií]ame|exporta|descarga|imprime|"
+        r"comparte)\s+(?:\w+\s+){0,4}?(?:datos|informaci[oó]n|expedientes|historiales|registros|"
+        r"n[uú]meros|tel[eé]fonos|direcciones|correos|citas|recetas)\s+(?:\w+\s+){0,2}?de\s+"
+        r"(?:todos\s+los|todas\s+las|los\s+dem[aá]s|las\s+dem[aá]s|otros|otras|otro|otra|cada)\s+"
+        r"(?:\w+\s+)?(?:pacientes?|usuarios?|clientes?)\b",
     ),
     (
         "de_roleplay",
