@@ -184,6 +184,21 @@ def test_an_accidental_double_dose_is_poison_control(engine: TriageEngine) -> No
     assert "1-800-222-1222" in result.guidance
 
 
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("my roommate swallowed an entire bottle of her allergy tablets", "911"),
+        ("I think I took more of my metoprolol than I was supposed to today", "poison_control"),
+        ("sin querer le di doble dosis del jarabe a mi hijo", "poison_control"),
+    ],
+)
+def test_how_much_was_taken_sets_the_overdose_tier(
+    engine: TriageEngine, text: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.category == "overdose_poisoning" and result.tier == tier, result
+
+
 def test_an_accidental_cut_is_bleeding_not_self_harm(engine: TriageEngine) -> None:
     result = engine.assess("I cut myself while cooking and the bleeding won't stop")
     assert result.category == "bleeding" and "988" not in result.guidance

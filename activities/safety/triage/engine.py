@@ -55,7 +55,19 @@ _HARD_FRAMES = frozenset({"idiom", "animal", "in care"})
 _ACCIDENTAL = re.compile(
     r"\b(?:by accident|accidentally|by mistake|mistakenly|forgot (?:i|that i|he|she) (?:had )?"
     r"already|sin querer|por error|por equivocacion|se me olvido que ya|se equivoco|"
-    r"me equivoque)\b"
+    r"me equivoque|more (?:\w+ ){0,5}?than (?:i|he|she|they|we) (?:should|was supposed to|"
+    r"were supposed to)|more (?:\w+ ){0,5}?than (?:prescribed|directed|the (?:label|bottle|doctor) "
+    r"says)|"
+    r"mas de (?:lo|la) (?:que (?:debia|debo|me (?:toca|recetaron))|indicad[oa]|recetad[oa]))\b"
+)
+# Said of an accident, these undo it: "took more than I should have, on purpose".
+_INTENDED = re.compile(r"\b(?:on purpose|intentionally|deliberately|a proposito|adrede)\b")
+# So much that it is a 911 call whoever took it and however they seem: a whole bottle.
+_MASSIVE = re.compile(
+    r"\b(?:(?:a|the|an) (?:whole|entire|full) (?:bottle|box|pack|packet|jar|container|strip)|"
+    r"(?:all|the rest) of (?:the|my|his|her|their) (?:pills|meds|tablets|bottle)|"
+    r"(?:un|el|una|la) (?:frasco|bote|caja) (?:entero|entera|complet[oa])|tod[oa] (?:el|la) "
+    r"(?:frasco|bote|caja)|todas (?:las|mis|sus) pastillas)\b"
 )
 # A poisoning with any of these is a 911 call, not a Poison Control one.
 _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
@@ -253,7 +265,8 @@ class TriageEngine:
             top = "overdose_poisoning"
         if p_emergency >= bar and not vetoed:
             reason = f"classifier: {top} ({probs[top]:.2f}, emergency {p_emergency:.2f})"
-            if top == SELF_HARM and not _ACCIDENTAL.search(text):
+            accident = _ACCIDENTAL.search(text) and not _INTENDED.search(text)
+            if top == SELF_HARM and not accident:
                 return _Call(SELF_HARM, p_emergency, reason, "check_in", "check_in")
             if top == SELF_HARM:
                 top = "overdose_poisoning"  # an accidental double dose, not self-harm
@@ -280,6 +293,8 @@ class TriageEngine:
     ) -> tuple[str, str]:
         """(tier, guidance presentation) for a physical category."""
         if category == "overdose_poisoning":
+            if _MASSIVE.search(text):
+                return "911", "overdose"
             severe = (
                 any(acute[c] for c in _SEVERE)
                 or _PASSED_OUT.search(text) is not None

@@ -195,6 +195,8 @@ NEGATION_ES = r"no|nunca|sin|ni|tampoco|ningun|ninguna|nada de"
 # "no puede hablar" is a symptom, not a denial of the words after it.
 PSEUDO_NEGATION_ES = (
     r"no se|no estoy segur\w*|no se si|ni idea|no para|no deja|"
+    # "sin querer" is "by accident", not a denial.
+    r"sin querer|sin darme cuenta|sin darse cuenta|sin fijarme|sin fijarse|"
     r"no (?:puede|puedo|pudo|podia|logra|le sale|le salen|le entra|me entra)"
 )
 PAST_TIME_ES = (
