@@ -178,6 +178,20 @@ def test_self_harm_with_a_physical_danger_gets_both_messages(engine: TriageEngin
     assert "1-800-222-1222" in result.guidance or "911" in result.guidance
 
 
+def test_pills_taken_on_purpose_are_self_harm_with_overdose_guidance(engine: TriageEngine) -> None:
+    result = engine.assess("swallowed every one of my sleeping pills intentionally an hour ago")
+    assert result.category == "self_harm" and result.tier == "988", result
+    assert "911" in result.guidance and "988" in result.guidance
+
+
+def test_someone_threatening_to_kill_themselves_in_spanish(engine: TriageEngine) -> None:
+    result = engine.assess("mi hermano amenaza con matarse, no sé qué hacer", lang="es")
+    assert result.category == "self_harm" and result.tier == "988", result
+    assert not engine.assess(
+        "mi mamá se va a matar con esa moto, es muy rápida"
+    ).requires_escalation
+
+
 def test_an_accidental_double_dose_is_poison_control(engine: TriageEngine) -> None:
     result = engine.assess("I accidentally took a double dose of my warfarin this morning")
     assert result.category == "overdose_poisoning" and result.tier == "poison_control", result

@@ -65,7 +65,8 @@ _INTENDED = re.compile(r"\b(?:on purpose|intentionally|deliberately|a proposito|
 # So much that it is a 911 call whoever took it and however they seem: a whole bottle.
 _MASSIVE = re.compile(
     r"\b(?:(?:a|the|an) (?:whole|entire|full) (?:bottle|box|pack|packet|jar|container|strip)|"
-    r"(?:all|the rest) of (?:the|my|his|her|their) (?:pills|meds|tablets|bottle)|"
+    r"(?:all|the rest|every (?:single |last )?one) of (?:the|my|his|her|their) (?:\w+ )?(?:pills|"
+    r"meds|tablets|bottle)|"
     r"(?:un|el|una|la) (?:frasco|bote|caja) (?:entero|entera|complet[oa])|tod[oa] (?:el|la) "
     r"(?:frasco|bote|caja)|todas (?:las|mis|sus) pastillas)\b"
 )
@@ -227,6 +228,11 @@ class TriageEngine:
             return _Call(
                 SELF_HARM, 1.0, f"matched self-harm phrase '{phrase}'", "988", SELF_HARM, extra
             )
+        if best == "overdose_poisoning" and _INTENDED.search(text):
+            # Pills taken on purpose are self-harm with an overdose under way: 988 and 911 both.
+            phrase = next(h.phrase for h in active if h.category == best and h.acute)
+            reason = f"matched emergency phrase '{phrase}' taken on purpose"
+            return _Call(SELF_HARM, 1.0, reason, "988", SELF_HARM, "overdose")
         if best:
             own = [h.phrase for h in active if h.category == best and h.acute]
             phrase = (own or [h.phrase for h in active if h.acute])[0]
@@ -270,6 +276,8 @@ class TriageEngine:
                 return _Call(SELF_HARM, p_emergency, reason, "check_in", "check_in")
             if top == SELF_HARM:
                 top = "overdose_poisoning"  # an accidental double dose, not self-harm
+            if top == "overdose_poisoning" and _INTENDED.search(text):
+                return _Call(SELF_HARM, p_emergency, reason, "988", SELF_HARM, "overdose")
             tier, presentation = self._tier(top, acute, probs, text)
             return _Call(top, p_emergency, reason, tier, presentation)
         self_harm = probs[SELF_HARM]

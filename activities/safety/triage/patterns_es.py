@@ -133,6 +133,9 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"(?:quitarme|quitarse|acabar con) (?:la|mi|su) vida",
     r"(?:me quiero|quiero|queria|ganas de) (?:morir|matarme|morirme|desaparecer para siempre)",
     r"\bmatarme\b|\bme (?:quiero|voy a|quisiera|pienso) matar\b",
+    # Said of someone else: "dice que se va a matar", "amenaza con matarse".
+    r"\bmatarse\b|\bse (?:quiere|va a|queria|iba a|piensa|quiso|intento) matar\b"
+    r"(?! (?:con|en) (?:esa|ese|esta|este|la|el) (?:moto|carro|coche|bici\w*|trabajo|chamba))",
     r"cortar(?:me)? las (?:venas|munecas)",
     r"no quiero (?:vivir|seguir viviendo|despertar|seguir aqui|estar aqui|existir)",
     r"ya no quiero (?:seguir|estar|vivir)",
