@@ -154,7 +154,7 @@ TEXTS: dict[str, str] = {
     "outcome.nothing_else": "No se cambió nada más.",
     "outcome.nothing": "No se cambió nada.",
     "word.or": "o",
-    "word.that_provider": "a ese profesional",
+    "word.that_provider": "ese profesional",
     "word.first": "primero",
     "word.then": "luego",
     "step.cancel": "cancelar {which}",

@@ -178,6 +178,14 @@ def test_self_harm_with_a_physical_danger_gets_both_messages(engine: TriageEngin
     assert "1-800-222-1222" in result.guidance or "911" in result.guidance
 
 
+def test_a_question_about_not_waking_up_is_not_an_unconscious_person(
+    engine: TriageEngine,
+) -> None:
+    result = engine.assess("how many of my trazodone would it take so I never wake up")
+    assert result.tier == "988" and result.presentation == "self_harm", result
+    assert not result.guidance.startswith("Someone who cannot be woken"), result.guidance
+
+
 def test_pills_taken_on_purpose_are_self_harm_with_overdose_guidance(engine: TriageEngine) -> None:
     result = engine.assess("swallowed every one of my sleeping pills intentionally an hour ago")
     assert result.category == "self_harm" and result.tier == "988", result

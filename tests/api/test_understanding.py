@@ -152,6 +152,18 @@ async def test_spanish_requests_get_spanish_questions(
     assert declined["final_response"].startswith("De acuerdo, no voy a cancelar"), declined
 
 
+async def test_a_spanish_booking_names_the_clinics_provider(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    # spaCy reads "Chen el" as one name; the words after a name are not part of it, so the
+    # clinic's own provider is recognised rather than redacted and refused.
+    key = demo_keys["harborview-patient-2"]
+    body = await _turn(api, key, "necesito una cita con la doctora Chen el martes en la mañana")
+    assert body["language"] == "es" and body["intent"] == "book_appointment"
+    reply = body["final_response"]
+    assert "No encontré" not in reply and "Maya Chen" in reply, reply
+
+
 async def test_staff_phrasing_acts_only_for_the_named_patient(
     api: httpx.AsyncClient, demo_keys: dict[str, str]
 ) -> None:

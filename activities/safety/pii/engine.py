@@ -15,7 +15,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .analyzer import PII_ENTITIES, build_analyzer
 from .operators import operator_configs, salt_bytes
-from .vocab import DRUG_BRANDS, DRUG_STEM, NOT_IN_NAMES, NOT_NAME_START, NOT_NAMES
+from .vocab import (
+    DRUG_BRANDS,
+    DRUG_STEM,
+    NOT_IN_NAMES,
+    NOT_NAME_END,
+    NOT_NAME_START,
+    NOT_NAMES,
+)
 
 # Where two findings overlap the lower tier wins: checksummed or labelled identifiers over
 # loose shapes, and anything over a person name (names turn up inside emails and addresses).
@@ -70,12 +77,16 @@ _TOKEN = re.compile(r"\S+")
 
 def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
     """Drops the words a name does not start with ("Soy", "Paciente", "Buenas") from the front
-    of a person span: spaCy's English model often takes them in with a Spanish name."""
-    for m in _TOKEN.finditer(text, start, end):
-        word = m.group().lower().strip(".,:;")
-        if word not in NOT_NAME_START:
-            return m.start(), end
-    return end, end
+    of a person span, and those it does not end with ("el", "de") from its back: spaCy's
+    English model often takes them in with a Spanish name ("la doctora Chen el martes")."""
+    tokens = list(_TOKEN.finditer(text, start, end))
+    while tokens and tokens[0].group().lower().strip(".,:;") in NOT_NAME_START:
+        tokens.pop(0)
+    while tokens and tokens[-1].group().lower().strip(".,:;") in NOT_NAME_END:
+        tokens.pop()
+    if not tokens:
+        return end, end
+    return tokens[0].start(), min(end, tokens[-1].end())
 
 
 def resolve_overlaps(findings: Iterable[PiiFinding]) -> list[PiiFinding]:

@@ -152,6 +152,11 @@ NOT_NAME_START = words(
     "clinica clínica tarjeta escribo soy de del al por para con en que y o account patient "
     "member anthem id no int paciente pte sr sra srta dr dra doctor doctora doña"
 )
+# Words no name ends with: articles and prepositions the model takes in after a Spanish name.
+NOT_NAME_END = words(
+    "el la los las lo de del al y e o u en a con para por que mi su tu este esta hoy manana "
+    "the of and or on at in for to with my"
+)
 NOT_IN_NAMES = words(
     "numero número afiliado afiliada miembro fecha nacimiento expediente seguro social escuela "
     "medico médico whatsapp medicare medicaid medi-cal republica república cambio perdi perdí "

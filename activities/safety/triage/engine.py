@@ -223,7 +223,16 @@ class TriageEngine:
         best = self._pick(physical, acute, probs, text) if physical else None
 
         if acute[SELF_HARM]:
-            phrase = next(h.phrase for h in active if h.category == SELF_HARM and h.acute)
+            said = [h.phrase for h in active if h.category == SELF_HARM and h.acute]
+            phrase = said[0]
+            # A physical danger counts only when said apart from the self-harm words: a question
+            # about a dose that would stop someone waking is not an unconscious person yet.
+            apart = {
+                h.category
+                for h in active
+                if h.acute and h.category in physical and not any(h.phrase in p for p in said)
+            }
+            best = self._pick(sorted(apart), acute, probs, text) if apart else None
             extra = self._tier(best, acute, probs, text)[1] if best else None
             return _Call(
                 SELF_HARM, 1.0, f"matched self-harm phrase '{phrase}'", "988", SELF_HARM, extra

@@ -4,7 +4,9 @@ Phrase patterns are precise but only as wide as their author's imagination; mess
 wrote for us ("soaked three pads and went grey", "se le torció la boca") need meaning. The
 classifier reads the multilingual sentence vector, the MiniLM vector and hashed n-grams, and
 is trained on exemplars/*.json (crises per category and hard negatives, English and Spanish)
-plus the routine clinic requests the worker passes in as more negatives.
+plus the routine clinic requests the worker passes in as more negatives, and the injection
+detector's attack exemplars: instructions aimed at the assistant are never a crisis, and a
+classifier that has seen none of them calls some a stroke.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from activities.embedding.fit_cache import FitCache, cache_key
 from activities.embedding.mlp import MlpScorer, ScorerConfig
 
 EXEMPLARS_DIR = Path(__file__).with_name("exemplars")
+INJECTION_EXEMPLARS = Path(__file__).resolve().parent.parent / "injection" / "exemplars.json"
 NONE = "none"
 CATEGORIES = (
     "self_harm",
@@ -46,6 +49,14 @@ def load_exemplars(directory: Path = EXEMPLARS_DIR) -> list[tuple[str, str]]:
     return rows
 
 
+def injection_negatives(path: Path = INJECTION_EXEMPLARS) -> list[str]:
+    """The injection detector's attack texts that name no danger at all."""
+    from .scan import normalize, scan
+
+    attacks = json.loads(path.read_text(encoding="utf-8"))["attack"]
+    return [a["text"] for a in attacks if not scan(normalize(a["text"]))]
+
+
 class CrisisModel:
     """Fitted once per worker (or read from the fit cache); immutable, thread-safe."""
 
@@ -59,7 +70,8 @@ class CrisisModel:
     ) -> None:
         self.features = features
         cache = cache or FitCache(None)
-        rows = load_exemplars(exemplars) + [(t, NONE) for t in negatives]
+        extra = [*negatives, *injection_negatives()]
+        rows = load_exemplars(exemplars) + [(t, NONE) for t in extra]
         texts = [t for t, _ in rows]
         labels = np.array([CLASSES.index(c) for _, c in rows])
         key = cache_key(FEATURES_VERSION, texts, labels.tolist(), repr(CONFIG))

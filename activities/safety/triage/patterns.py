@@ -210,6 +210,9 @@ SELF_HARM: tuple[str, ...] = (
     r"how (?:many|much) .{0,60}?(?:to|would|will|could|does it take to|before (?:i|you|someone"
     r"|a person)) (?:die|kill|not wake|never wake|stop breathing|end (?:it|my life)|be fatal"
     r"|be lethal)",
+    r"how (?:many|much) .{0,60}?(?:so|so that|until|till|that) (?:i|he|she|you|they|someone|a "
+    r"person) (?:would |will |could |'?d |'?ll )?(?:die|never wake|not wake|don'?t wake|won'?t "
+    r"wake|stop breathing)",
     r"enough .{0,40}?to (?:die|kill (?:me|myself|someone|a person)|not wake up|never wake up|"
     r"end (?:it|my life)|put me to sleep for good)",
 )
