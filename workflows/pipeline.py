@@ -306,6 +306,15 @@ class PipelineWorkflow(PlanSteps):
         }
         result.intent = cls.label or cls.intent
         workflow.upsert_search_attributes([sa.INTENT.value_set(result.intent)])
+        # An instruction aimed at the assistant that asks nothing of the clinic gets the decline,
+        # not whichever passage happens to share a word with it.
+        if (
+            screen.injection
+            and result.intent == "out_of_scope"
+            and cls.path == "knowledge"
+            and workflow.patched("injection-out-of-scope-declines")
+        ):
+            cls = dataclasses.replace(cls, path="out_of_scope")
         gen = GenerateInput(
             caller.tenant_id,
             prompt,

@@ -178,10 +178,17 @@ def test_self_harm_with_a_physical_danger_gets_both_messages(engine: TriageEngin
     assert "1-800-222-1222" in result.guidance or "911" in result.guidance
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many of my trazodone would it take so I never wake up",
+        "how many of my sertraline would it take to not wake up",
+    ],
+)
 def test_a_question_about_not_waking_up_is_not_an_unconscious_person(
-    engine: TriageEngine,
+    engine: TriageEngine, text: str
 ) -> None:
-    result = engine.assess("how many of my trazodone would it take so I never wake up")
+    result = engine.assess(text)
     assert result.tier == "988" and result.presentation == "self_harm", result
     assert not result.guidance.startswith("Someone who cannot be woken"), result.guidance
 

@@ -223,14 +223,16 @@ class TriageEngine:
         best = self._pick(physical, acute, probs, text) if physical else None
 
         if acute[SELF_HARM]:
-            said = [h.phrase for h in active if h.category == SELF_HARM and h.acute]
-            phrase = said[0]
+            said = [h for h in active if h.category == SELF_HARM and h.acute]
+            phrase = said[0].phrase
             # A physical danger counts only when said apart from the self-harm words: a question
             # about a dose that would stop someone waking is not an unconscious person yet.
             apart = {
                 h.category
                 for h in active
-                if h.acute and h.category in physical and not any(h.phrase in p for p in said)
+                if h.acute
+                and h.category in physical
+                and not any(h.start < s.end and s.start < h.end for s in said)
             }
             best = self._pick(sorted(apart), acute, probs, text) if apart else None
             extra = self._tier(best, acute, probs, text)[1] if best else None

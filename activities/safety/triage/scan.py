@@ -260,6 +260,11 @@ class Hit:
     phrase: str
     acute: bool
     guard: str | None = None
+    start: int = -1  # where in the normalised text
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.phrase)
 
 
 def _spans(text: str, breaks: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -385,13 +390,13 @@ def scan(text: str) -> list[Hit]:
             guard = _self_harm_guard(text, text[m.end() : m.end() + 40])
             if guard is None and m.group().startswith(("cut", "burn")):
                 guard = "accidental" if _ACCIDENTAL.search(text[m.end() :]) else None
-            hits.append(Hit("self_harm", m.group(), True, guard))
+            hits.append(Hit("self_harm", m.group(), True, guard, m.start()))
     for category, patterns in _ACUTE.items():
         for rx in patterns:
             for m in rx.finditer(text):
                 sentence, clause, before, after = context(m)
                 guard = _physical_guard(sentence, clause, before, after, m.group(), text)
-                hits.append(Hit(category, m.group(), True, guard))
+                hits.append(Hit(category, m.group(), True, guard, m.start()))
     for category, patterns in _CUES.items():
         for rx in patterns:
             for m in rx.finditer(text):
@@ -399,14 +404,14 @@ def scan(text: str) -> list[Hit]:
                 if category == "self_harm":
                     # Self-harm risk words are weighed by similarity (or escalate when there
                     # is no model); an errand in the same clause never explains them away.
-                    hits.append(Hit(category, m.group(), False, _self_harm_guard(text)))
+                    hits.append(Hit(category, m.group(), False, _self_harm_guard(text), m.start()))
                     continue
                 guard = _physical_guard(sentence, clause, before, after, text=text)
                 if guard is None and _ADMIN.search(clause):
                     guard = "errand"
                 # A topic word next to "having", "right now", "help", ... is acute.
                 acute = guard is None and bool(_ACUTE_CONTEXT.search(clause))
-                hits.append(Hit(category, m.group(), acute, guard))
+                hits.append(Hit(category, m.group(), acute, guard, m.start()))
     return hits
 
 
