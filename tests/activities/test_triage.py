@@ -83,6 +83,7 @@ def test_emergencies_escalate_with_category_and_tier(
         "the blue dye keeps bleeding into the white laundry, which detergent works?",
         "my aunt had a heart attack on vacation, she's admitted and stable, please move my visit",
         "he bumped his knee on the desk, small bump, now playing normally",
+        "please cancel my appointments next month, I won't be needing them, we're moving to Ohio",
         "",
     ],
 )

@@ -250,7 +250,10 @@ CUES: dict[str, tuple[str, ...]] = {
         # A farewell counts only beside another warning sign (two cues escalate together).
         r"thank (?:you|u) for everything\b.{0,80}(?:goodbye|won'?t need|given|gave|giving)",
         r"(?:won'?t|wont|will not) (?:be )?need(?:ing)? (?:them|these|my (?:things|stuff|pills|"
-        r"meds|clothes|car|guitar|dog|cat)) any ?more",
+        r"meds|clothes|car|guitar|dog|cat|appointments?))(?: any ?more|$|[.,;!])",
+        r"(?:wrote|written|writing|left) (?:\w+ )?(?:letters?|notes?) (?:to|for) (?:my|each of my|"
+        r"all "
+        r"my) (?:kids|children|family|wife|husband|parents|sons?|daughters?|friends|mom|dad)",
     ),
 }
 
