@@ -105,6 +105,20 @@ def titled_names(text: str) -> list[str]:
     return out
 
 
+def _listing(refs: list[AppointmentRef], lang: str) -> str:
+    """The appointments offered in a clarifying question, one "id: provider, when" each."""
+    return "; ".join(
+        say(
+            lang,
+            "ask.listing_item",
+            id=r.id,
+            provider=r.provider_name,
+            when=say_when(r.start_local, lang),
+        )
+        for r in refs
+    )
+
+
 class SlotExtractor:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -190,16 +204,7 @@ class SlotExtractor:
             for a in upcoming
         ]
         verb = say(lang, _VERB.get(intent, "verb.change"))
-        listing = "; ".join(
-            say(
-                lang,
-                "ask.listing_item",
-                id=r.id,
-                provider=r.provider_name,
-                when=say_when(r.start_local, lang),
-            )
-            for r in refs
-        )
+        listing = _listing(refs, lang)
         # A provider named who is on none of the patient's appointments: ask, never pick
         # the other appointment.
         said = slots.unknown_provider or (slots.provider_names[0] if slots.provider_names else None)
@@ -227,17 +232,7 @@ class SlotExtractor:
         if not match.ids:
             slots.clarification = say(lang, "ask.appt_not_found", listing=listing, verb=verb)
         else:
-            narrowed = "; ".join(
-                say(
-                    lang,
-                    "ask.listing_item",
-                    id=r.id,
-                    provider=r.provider_name,
-                    when=say_when(r.start_local, lang),
-                )
-                for r in refs
-                if r.id in match.ids
-            )
+            narrowed = _listing([r for r in refs if r.id in match.ids], lang)
             slots.clarification = say(lang, "ask.which_appt", verb=verb, listing=narrowed)
 
     async def _medication(
