@@ -32,7 +32,7 @@ from activities.retrieval.activity import RetrievalActivities
 from activities.retrieval.chunking import token_spans_from
 from activities.retrieval.engine import RetrievalConfig, RetrievalEngine
 from activities.retrieval.ingest import IngestActivities
-from activities.retrieval.store import VectorStore
+from activities.retrieval.store import TextEmbedder, VectorStore
 from activities.retrieval.versions import all_versions
 from activities.safety.activity import SafetyActivities
 from activities.safety.engine import SafetyEngine
@@ -82,7 +82,9 @@ class Engines:
         await self.db.dispose()
 
 
-def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
+def build_retrieval(
+    settings: Settings, embedder: Embedder, multilingual: TextEmbedder | None = None
+) -> RetrievalEngine:
     store = VectorStore(
         path=None if settings.qdrant_url else settings.qdrant_path,
         url=settings.qdrant_url,
@@ -99,7 +101,9 @@ def build_retrieval(settings: Settings, embedder: Embedder) -> RetrievalEngine:
         context_tokens=settings.retrieval_context_tokens,
     )
     spans = token_spans_from(settings.model_dir / "tokenizer.json")
-    return RetrievalEngine(embedder, spans, store, config)
+    # The multilingual encoder scores answer sentences (and finds English articles for a
+    # Spanish question); the English MiniLM index stays the chunk retriever.
+    return RetrievalEngine(embedder, spans, store, config, multilingual=multilingual)
 
 
 def build_safety(
@@ -135,7 +139,7 @@ async def build_engines(
     if features is None:
         features = TextFeatures(embedder, await asyncio.to_thread(MultilingualEmbedder))
     cache = FitCache(settings.fit_cache_dir)
-    retrieval = build_retrieval(settings, embedder)
+    retrieval = build_retrieval(settings, embedder, features.multilingual)
     # Fitting the default intent model takes seconds (once; then the fit cache): off the loop.
     intents = await asyncio.to_thread(
         IntentEngine, features, threshold=settings.intent_abstain_threshold, cache=cache

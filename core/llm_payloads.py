@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.payloads import Citation, HistoryEntry, Passage, ToolResult
+from core.payloads import AnswerPart, Citation, HistoryEntry, Passage, ToolResult
 
 
 @dataclass
@@ -31,6 +31,9 @@ class GenerateInput:
     offline_on_reject: bool = True
     # The patient's language (ISO 639-1): the product's own words and a model's reply use it.
     language: str = "en"
+    # The retrieve step's sentence-level selection: what both responders answer from.
+    answer_parts: list[AnswerPart] = field(default_factory=list)
+    indexing: bool = False
 
 
 @dataclass

@@ -289,9 +289,34 @@ class Passage:
 
 
 @dataclass
+class Evidence:
+    """A sentence or list item chosen to answer, verbatim, with where it stands."""
+
+    article_id: int
+    title: str
+    heading: str
+    text: str
+
+
+@dataclass
+class AnswerPart:
+    """One question of a message (a message may ask two) and what answers it."""
+
+    question: str
+    covered: bool
+    evidence: list[Evidence] = field(default_factory=list)
+    # The kinds of fact asked for: time, money, duration, place, phone.
+    asks: list[str] = field(default_factory=list)
+
+
+@dataclass
 class RetrieveOutput:
     passages: list[Passage]
     covered: bool
+    # Sentence-level answer selection, one entry per question part (empty: not computed).
+    parts: list[AnswerPart] = field(default_factory=list)
+    # The tenant's knowledge is being (re)built: "not covered" may only mean "not yet".
+    indexing: bool = False
 
 
 # ---- tools -----------------------------------------------------------------------------

@@ -60,6 +60,7 @@ class LlmGenerateWorkflow:
                 summary="retrieve",
             )
             gen.path, gen.passages, gen.covered = "knowledge", found.passages, found.covered
+            gen.answer_parts, gen.indexing = found.parts, found.indexing
             result.covered, result.passages = found.covered, len(found.passages)
         try:
             reply: GenerateOutput = await workflow.execute_activity_method(

@@ -349,8 +349,22 @@ class PipelineWorkflow(PlanSteps):
                     }
                     for p in found.passages
                 ],
+                "indexing": found.indexing,
+                # What answers each question part: sections only, the reply holds the text.
+                "parts": [
+                    {
+                        "question_words": len(p.question.split()),
+                        "covered": p.covered,
+                        "asks": p.asks,
+                        "evidence": [
+                            {"article_id": e.article_id, "heading": e.heading} for e in p.evidence
+                        ],
+                    }
+                    for p in found.parts
+                ],
             }
             gen.passages, gen.covered = found.passages, found.covered
+            gen.answer_parts, gen.indexing = found.parts, found.indexing
         elif cls.path == "emergency":
             guidance = say(self.lang, "guidance.default")
             await self._escalate(

@@ -73,7 +73,8 @@ def public_sources(inp: GenerateInput) -> list[str]:
     staff += [n for r in inp.tool_results for s in r.slots for n in (s.provider_name, s.site_name)]
     # The planner's clarification lists the clinic's providers, never the patient's data.
     planner = [inp.clarification] if inp.clarification else []
-    return [p.text for p in inp.passages] + contacts + staff + planner + inp.public_names
+    evidence = [e.text for part in inp.answer_parts for e in part.evidence]
+    return [p.text for p in inp.passages] + evidence + contacts + staff + planner + inp.public_names
 
 
 def for_provider(inp: GenerateInput, safety: SafetyEngine) -> GenerateInput:
@@ -89,6 +90,8 @@ def for_provider(inp: GenerateInput, safety: SafetyEngine) -> GenerateInput:
         prompt=clean(inp.prompt),
         history=[replace(h, content=clean(h.content)) for h in inp.history],
         tool_results=[replace(r, message=clean(r.message)) for r in inp.tool_results],
+        # Each part's question is the patient's own words, like the prompt.
+        answer_parts=[replace(p, question=clean(p.question)) for p in inp.answer_parts],
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from activities.retrieval.text import tokenize
 from core.llm_payloads import GenerateInput
-from core.payloads import Citation, Passage, ToolResult
+from core.payloads import AnswerPart, Citation, Passage, ToolResult
 from core.texts import DEFAULT_LANGUAGE, either, say, texts
 from core.texts import when as say_when
 
@@ -107,6 +107,39 @@ def answer_from_passages(
             citations.append(cite)
     sources = "; ".join(c.title for c in citations)
     return f"{text}\n\n{say(lang, 'reply.source')}: {sources}", citations
+
+
+def answer_from_parts(parts: list[AnswerPart], lang: str) -> tuple[str, list[Citation]]:
+    """Each question part with the sentences chosen for it, verbatim, and its own sources;
+    a part the knowledge base does not cover is named as such, never guessed at."""
+    blocks: list[str] = []
+    citations: list[Citation] = []
+    for part in parts:
+        if not part.covered:
+            blocks.append(say(lang, "reply.part_not_covered", question=part.question.strip()))
+            continue
+        lines: list[str] = []
+        last = None
+        for ev in part.evidence:
+            label = ev.heading.rpartition(" > ")[2]
+            text = ev.text
+            if label and label != last:
+                lines.append(f"{label}: {text}")
+            elif lines:
+                sep = " " if lines[-1].endswith((".", "!", "?", ":", ";")) else "; "
+                lines[-1] += sep + text
+            else:
+                lines.append(text)
+            last = label
+        own: list[Citation] = []
+        for ev in part.evidence:
+            cite = Citation(ev.article_id, ev.title)
+            if cite not in own:
+                own.append(cite)
+        sources = "; ".join(c.title for c in own)
+        blocks.append("\n".join(lines) + f"\n({say(lang, 'reply.source')}: {sources})")
+        citations += [c for c in own if c not in citations]
+    return "\n\n".join(blocks), citations
 
 
 def phrase_tool_result(result: ToolResult, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -210,6 +243,10 @@ def compose(inp: GenerateInput) -> tuple[str, list[Citation]]:
         if not inp.tool_results:
             return say(lang, "reply.couldnt_complete"), []
         return "\n".join(phrase_tool_result(r, lang) for r in inp.tool_results), []
+    if inp.answer_parts and any(p.covered for p in inp.answer_parts):
+        return answer_from_parts(inp.answer_parts, lang)
+    if inp.indexing and not inp.covered:
+        return say(lang, "reply.indexing"), []
     if not inp.covered or not inp.passages:
         return say(lang, "reply.not_covered"), []
     return answer_from_passages(inp.prompt, inp.passages, lang)

@@ -16,10 +16,22 @@ SYSTEM = (
 
 def build_messages(inp: GenerateInput) -> list[dict[str, str]]:
     context: list[str] = []
-    for p in inp.passages:
-        # The compressed excerpt keeps a real model's prompt within the context budget.
-        label = f"{p.title} > {p.heading}" if p.heading else p.title
-        context.append(f"[{label}] {p.excerpt or p.text}")
+    if any(part.covered for part in inp.answer_parts):
+        # The sentences the offline responder would quote, per question part: a real model
+        # answers from the same facts, and is told which part nothing answers.
+        for n, part in enumerate(inp.answer_parts, 1):
+            if not part.covered:
+                context.append(f"[retrieval] Nothing answers question part {n}: {part.question}")
+                continue
+            context.append(f"[question part {n}] {part.question}")
+            for ev in part.evidence:
+                label = f"{ev.title} > {ev.heading}" if ev.heading else ev.title
+                context.append(f"[{label}] {ev.text}")
+    else:
+        for p in inp.passages:
+            # The compressed excerpt keeps a real model's prompt within the context budget.
+            label = f"{p.title} > {p.heading}" if p.heading else p.title
+            context.append(f"[{label}] {p.excerpt or p.text}")
     for r in inp.tool_results:
         context.append(f"[tool {r.tool}] {phrase_tool_result(r, inp.language)}")
     if inp.clarification:

@@ -12,7 +12,7 @@ from core.knowledge import EmbedRequest, EmbedResult
 from core.payloads import RetrieveInput, RetrieveOutput
 
 from .store import DIM
-from .versions import current_version
+from .versions import current_version, indexing
 
 if TYPE_CHECKING:
     from .engine import RetrievalEngine
@@ -30,7 +30,7 @@ class RetrievalActivities:
         # One indexed read per query tells this worker whether another worker has ingested
         # since it built its BM25; if so it rebuilds from the store before searching.
         version = await current_version(self.sessions, inp.tenant_id)
-        return await asyncio.to_thread(
+        found = await asyncio.to_thread(
             self.engine.search,
             inp.tenant_id,
             inp.query,
@@ -41,6 +41,10 @@ class RetrievalActivities:
             context_tokens=inp.context_tokens,
             language=inp.language,
         )
+        if not found.covered:
+            # Only worth a query when there is no answer: "not yet" is then the honest reply.
+            found.indexing = await indexing(self.sessions, inp.tenant_id)
+        return found
 
     @activity.defn(name="embed_texts")
     async def embed_texts(self, inp: EmbedRequest) -> EmbedResult:

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from core.knowledge import ChunkPlan, ChunkRecord
-from core.payloads import Passage, RetrieveOutput
+from core.payloads import AnswerPart, Passage, RetrieveOutput
 
+from .answer import AnswerSelector
+from .asks import Ask, analyse, split_question
 from .chunking import Chunk, SpanFn, chunk_article
 from .compress import select
 from .fusion import MODES, Ranked, Scored, fuse
 from .index import TenantIndex
 from .rerank import RERANKERS, keyword_boost, mmr
 from .store import TextEmbedder, VectorStore
-from .text import tokenize
+from .text import guess_language, tokenize
+from .unit_index import UnitIndex
 
+# Multilingual unit vectors kept across index versions (2 KB each).
+UNIT_CACHE_MAX = 50_000
 # Share of a query's idf mass the best BM25 chunk must contain to count as an answer.
 LEXICAL_SHARE = 0.6
 
@@ -36,6 +42,10 @@ class RetrievalConfig:
     keyword_boost: float = 0.3
     mmr_lambda: float = 0.7
     context_tokens: int = 400
+    # Chunks whose sentences compete to answer each question part.
+    answer_chunks: int = 6
+    # Parts a message is split into at most; the rest stays with the last part.
+    max_parts: int = 3
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,14 @@ class RetrievalEngine:
     of truth; each tenant's TenantIndex is rebuilt from it when the tenant's version moves."""
 
     def __init__(
-        self, embedder: TextEmbedder, spans: SpanFn, store: VectorStore, config: RetrievalConfig
+        self,
+        embedder: TextEmbedder,
+        spans: SpanFn,
+        store: VectorStore,
+        config: RetrievalConfig,
+        *,
+        multilingual: TextEmbedder | None = None,
+        answers: AnswerSelector | None = None,
     ) -> None:
         if config.fusion not in ("hybrid", "weighted"):
             raise ValueError(f"fusion must be 'hybrid' or 'weighted', not {config.fusion!r}")
@@ -68,6 +85,12 @@ class RetrievalEngine:
         self.store = store
         self.config = config
         self._indexes: dict[int, TenantIndex] = {}
+        self._units: dict[int, UnitIndex] = {}
+        # Sentence-level answers need the multilingual encoder; without it (NFCorpus runs,
+        # tests of fusion alone) search keeps the chunk-level coverage rule.
+        self.multilingual = multilingual
+        self.answers = answers if answers is not None else AnswerSelector()
+        self._unit_vectors: dict[str, NDArray[np.float32]] = {}
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -131,8 +154,28 @@ class RetrievalEngine:
             if current is not None and current.version == version:
                 return current
             index = TenantIndex(self.store.load(tenant_id), version)
+            vocabulary = index.bm25.idf.keys() if index.bm25 is not None else ()
+            embed = self._embed_units if self.multilingual is not None else None
+            self._units[tenant_id] = UnitIndex(index.chunks, embed, vocabulary)
             self._indexes[tenant_id] = index
             return index
+
+    def _embed_units(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Multilingual unit vectors, kept across index versions: a re-index after one
+        article changed embeds only that article's new sentences."""
+        assert self.multilingual is not None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._unit_vectors]
+        if missing:
+            for start in range(0, len(missing), 256):
+                batch = missing[start : start + 256]
+                for text, vec in zip(batch, self.multilingual.embed(list(batch)), strict=True):
+                    self._unit_vectors[text] = vec
+            if len(self._unit_vectors) > UNIT_CACHE_MAX:
+                keep = set(texts)
+                self._unit_vectors = {t: v for t, v in self._unit_vectors.items() if t in keep}
+        if not texts:
+            return np.empty((0, 1), dtype=np.float32)
+        return np.stack([self._unit_vectors[t] for t in texts]).astype(np.float32)
 
     def index_articles(self, docs: list[ArticleDoc], *, version: int = 0) -> int:
         """In-process ingestion of whole articles (bench, tests, CLI dry runs): the same plan,
@@ -244,12 +287,79 @@ class RetrievalEngine:
         context_tokens: int | None = None,
         language: str | None = None,
     ) -> RetrieveOutput:
-        """What a turn or /rag/retrieve gets: top passages with sources and excerpts, or
-        covered=False when nothing is relevant enough to answer from. `language`: the
-        patient's; an article in it goes first when it is nearly as relevant as the best."""
+        """What a turn or /rag/retrieve gets: top passages with sources and excerpts, the
+        sentences that answer each question part, or covered=False when nothing answers.
+        `language`: the patient's; an article in it goes first when it is nearly as
+        relevant as the best."""
         mode = mode or self.config.fusion
         how = rerank or self.config.rerank
         index = self._index(tenant_id, version)
+        units = self._units.get(tenant_id)
+        if self.multilingual is None or units is None or not len(index):
+            return self._search_chunks(
+                index, tenant_id, query, top_k, mode, how, context_tokens, language
+            )
+        texts = split_question(query)
+        if len(texts) > self.config.max_parts:
+            texts = [
+                *texts[: self.config.max_parts - 1],
+                " ".join(texts[self.config.max_parts - 1 :]),
+            ]
+        asks = carry_names(texts, units.names)
+        vectors = self.multilingual.embed([a.full for a in asks])
+        lang = language or guess_language(query)
+        parts: list[AnswerPart] = []
+        merged: Ranked = []
+        for ask, vector in zip(asks, vectors, strict=True):
+            dense, sparse, _ = self._candidates(
+                index, tenant_id, ask.full, max(top_k * 5, 20), "hybrid"
+            )
+            fused = fuse(
+                mode, dense, sparse, rrf_k=self.config.rrf_k, alpha=self.config.fusion_alpha
+            )
+            depth = self.config.answer_chunks
+            ranked = self.rerank(index, ask.full, fused, depth, how)[:depth]
+            positions = [index.position_of(c) for c, _, _ in ranked]
+            for extra in units.nearest_chunks(vector, 3):
+                if extra not in positions:
+                    positions.append(extra)
+                    # A caller who asked for one retriever's passages gets only those.
+                    if mode in ("hybrid", "weighted"):
+                        ranked.append((index.chunks[extra], 0.0, ["multilingual"]))
+            parts.append(
+                self.answers.select(units, index.idf, ask, positions, vector, foreign=lang != "en")
+            )
+            seen = {(c.article_id, c.index) for c, _, _ in merged}
+            merged += [r for r in ranked if (r[0].article_id, r[0].index) not in seen]
+        if not any(p.covered for p in parts):
+            return RetrieveOutput(passages=[], covered=False, parts=parts)
+        # The chunks the chosen sentences came from go first: they are what answers.
+        used = [(e.article_id, e.text) for p in parts for e in p.evidence]
+
+        def holds(chunk: Chunk) -> bool:
+            return any(a == chunk.article_id and t in chunk.text for a, t in used)
+
+        ranked = [r for r in merged if holds(r[0])] + [r for r in merged if not holds(r[0])]
+        if language:
+            ranked = prefer_language(ranked, index.languages, language)
+        return RetrieveOutput(
+            passages=self._passages(index, query, ranked[:top_k], context_tokens),
+            covered=True,
+            parts=parts,
+        )
+
+    def _search_chunks(
+        self,
+        index: TenantIndex,
+        tenant_id: int,
+        query: str,
+        top_k: int,
+        mode: str,
+        how: str,
+        context_tokens: int | None,
+        language: str | None,
+    ) -> RetrieveOutput:
+        """Chunk-level search and coverage, for an engine without the multilingual encoder."""
         # Answerability needs the raw dense scores, so the hybrid candidates are always drawn.
         dense, sparse, _ = self._candidates(index, tenant_id, query, max(top_k * 5, 20), "hybrid")
         if not self.covered(index, query, dense, sparse):
@@ -258,11 +368,17 @@ class RetrievalEngine:
         ranked = self.rerank(index, query, fused, top_k, how)
         if language:
             ranked = prefer_language(ranked, index.languages, language)
-        ranked = ranked[:top_k]
+        return RetrieveOutput(
+            passages=self._passages(index, query, ranked[:top_k], context_tokens), covered=True
+        )
+
+    def _passages(
+        self, index: TenantIndex, query: str, ranked: Ranked, context_tokens: int | None
+    ) -> list[Passage]:
         texts = [c.text for c, _, _ in ranked]
         budget = context_tokens if context_tokens is not None else self.config.context_tokens
         keep = select(query, texts, budget, self._count, self._idf(index))
-        passages = [
+        return [
             Passage(
                 article_id=chunk.article_id,
                 title=chunk.title,
@@ -277,7 +393,6 @@ class RetrievalEngine:
             )
             for (chunk, score, found_by), spans in zip(ranked, keep, strict=True)
         ]
-        return RetrieveOutput(passages=passages, covered=True)
 
     def _count(self, text: str) -> int:
         return len(self.spans(text))
@@ -306,3 +421,15 @@ def prefer_language(ranked: Ranked, languages: dict[int, str], language: str) ->
         if languages.get(r[0].article_id) == language and r[1] >= best * LANGUAGE_SHARE
     ]
     return first + [r for r in ranked if r not in first]
+
+
+def carry_names(texts: list[str], names: Mapping[str, object]) -> list[Ask]:
+    """Each part analysed; a part that names no site gets the names of the part before it,
+    so "..., and where do I park there?" is about the site the first part named."""
+    asks: list[Ask] = []
+    carried = ""
+    for text in texts:
+        own = " ".join(w for w in text.split() if set(tokenize(w)) & names.keys())
+        asks.append(analyse(text, "" if own else carried))
+        carried = own or carried
+    return asks

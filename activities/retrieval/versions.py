@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -9,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
-from store.models import KnowledgeIndexState, KnowledgeIngestion, utcnow
+from store.models import KnowledgeBaseArticle, KnowledgeIndexState, KnowledgeIngestion, utcnow
 
 Sessions = async_sessionmaker[AsyncSession]
+INDEXING_FRESH = timedelta(minutes=10)
 
 
 async def current_version(sessions: Sessions, tenant_id: int) -> int:
@@ -20,6 +22,34 @@ async def current_version(sessions: Sessions, tenant_id: int) -> int:
             select(KnowledgeIndexState.version).where(KnowledgeIndexState.tenant_id == tenant_id)
         )
         return int(version or 0)
+
+
+async def indexing(sessions: Sessions, tenant_id: int) -> bool:
+    """Whether the tenant's index is being built: an ingestion is queued or running, or the
+    clinic has published articles and no index yet (a fresh start before the bootstrap)."""
+    async with sessions() as session:
+        busy = await session.scalar(
+            select(KnowledgeIngestion.id)
+            .where(KnowledgeIngestion.tenant_id == tenant_id)
+            .where(col(KnowledgeIngestion.status).in_(("queued", "running")))
+            # A request stuck for longer is an operator's problem, not "a minute" for patients.
+            .where(col(KnowledgeIngestion.updated_at) >= utcnow() - INDEXING_FRESH)
+            .limit(1)
+        )
+        if busy is not None:
+            return True
+        built = await session.scalar(
+            select(KnowledgeIndexState.version).where(KnowledgeIndexState.tenant_id == tenant_id)
+        )
+        if built:
+            return False
+        article = await session.scalar(
+            select(KnowledgeBaseArticle.id)
+            .where(KnowledgeBaseArticle.tenant_id == tenant_id)
+            .where(KnowledgeBaseArticle.status == "published")
+            .limit(1)
+        )
+        return article is not None
 
 
 async def all_versions(sessions: Sessions) -> dict[int, int]:

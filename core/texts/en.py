@@ -85,6 +85,14 @@ TEXTS: dict[str, str] = {
         "ask me about opening hours, locations, insurance, refills or appointments, or call the "
         "clinic to speak with our staff."
     ),
+    "reply.part_not_covered": (
+        "Our knowledge base doesn't cover this part of your question, so I won't guess: "
+        '"{question}"'
+    ),
+    "reply.indexing": (
+        "Our clinic's information is being updated right now, so I can't look that up yet. "
+        "Please ask again in a minute, or call the clinic."
+    ),
     "reply.capabilities": (
         "I can book, cancel or look up your appointments, check open times, check your "
         "insurance, request prescription refills, and answer questions about the clinic."

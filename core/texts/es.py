@@ -107,6 +107,14 @@ TEXTS: dict[str, str] = {
         "adivinar. Puede preguntarme por horarios, sedes, seguros, resurtidos o citas, o llamar "
         "a la clínica para hablar con nuestro personal."
     ),
+    "reply.part_not_covered": (
+        "Nuestra base de conocimientos no cubre esta parte de su pregunta, así que prefiero no "
+        "adivinar: «{question}»"
+    ),
+    "reply.indexing": (
+        "La información de la clínica se está actualizando en este momento, así que todavía no "
+        "puedo consultarla. Pregunte de nuevo en un minuto o llame a la clínica."
+    ),
     "reply.capabilities": (
         "Puedo agendar, cancelar o consultar sus citas, buscar horarios disponibles, revisar su "
         "seguro, pedir resurtidos de recetas y responder preguntas sobre la clínica."

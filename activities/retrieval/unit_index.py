@@ -1,0 +1,164 @@
+"""A tenant's answer units with their multilingual vectors, its vocabulary for typo repair,
+and the sibling sections whose values must never be mixed (one site's hours for another's)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .chunking import Chunk
+from .text import fold, tokenize
+from .units import Unit, split_units
+
+Embed = Callable[[Sequence[str]], NDArray[np.float32]]
+# Below this many chunks every unit is embedded when the index is built (about a second for a
+# clinic's 30 articles), so a Spanish question can search all of them; larger corpora embed
+# only the units of the chunks a question retrieves.
+FULL_INDEX_MAX_CHUNKS = 600
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+
+
+class UnitIndex:
+    def __init__(self, chunks: list[Chunk], embed: Embed | None, vocabulary: Iterable[str]) -> None:
+        self.chunks = chunks
+        self._embed = embed
+        self._units: dict[int, list[Unit]] = {}
+        self._vectors: dict[int, NDArray[np.float32]] = {}
+        self.vocabulary = frozenset(vocabulary)
+        self._deletions: dict[str, str] | None = None
+        self.siblings, self.names = _sibling_groups(chunks)
+        self.complete = False
+        if embed is not None and len(chunks) <= FULL_INDEX_MAX_CHUNKS:
+            self.ensure(range(len(chunks)))
+            self.complete = True
+
+    @property
+    def dense(self) -> bool:
+        return self._embed is not None
+
+    def ensure(self, positions: Iterable[int]) -> None:
+        missing = [p for p in positions if p not in self._units]
+        if not missing:
+            return
+        new = {p: split_units(self.chunks[p], p) for p in missing}
+        if self._embed is not None:
+            texts = [u.embed_text() for p in missing for u in new[p]]
+            vectors = self._embed(texts) if texts else np.empty((0, 1), np.float32)
+            at = 0
+            for p in missing:
+                self._vectors[p] = vectors[at : at + len(new[p])]
+                at += len(new[p])
+        self._units.update(new)
+
+    def units(self, positions: Iterable[int]) -> list[tuple[Unit, NDArray[np.float32] | None]]:
+        positions = list(dict.fromkeys(positions))
+        self.ensure(positions)
+        out: list[tuple[Unit, NDArray[np.float32] | None]] = []
+        for p in positions:
+            vecs = self._vectors.get(p)
+            for i, unit in enumerate(self._units[p]):
+                out.append((unit, vecs[i] if vecs is not None else None))
+        return out
+
+    def nearest_chunks(self, query: NDArray[np.float32], k: int) -> list[int]:
+        """Chunks holding the units closest to the query (any language): the cross-lingual
+        path, since BM25 and the English encoder find nothing for a Spanish question."""
+        if not self.complete or not self._vectors:
+            return []
+        positions = sorted(self._vectors)
+        matrix = [self._vectors[p] for p in positions if len(self._vectors[p])]
+        owners = [p for p in positions for _ in range(len(self._vectors[p]))]
+        if not matrix:
+            return []
+        sims = np.concatenate(matrix) @ query
+        ranked: list[int] = []
+        for i in np.argsort(-sims):
+            if owners[i] not in ranked:
+                ranked.append(owners[i])
+            if len(ranked) >= k:
+                break
+        return ranked
+
+    def repair(self, term: str) -> str:
+        """A query term the corpus never saw, mapped to a corpus term one edit away
+        ("apointment" -> "appoint"); unchanged when there is none or it is short."""
+        if term in self.vocabulary or len(term) < 5 or term.isdigit():
+            return term
+        if self._deletions is None:
+            table: dict[str, str] = {}
+            for word in sorted(self.vocabulary):
+                if len(word) >= 4:
+                    for variant in _deletes(word):
+                        table.setdefault(variant, word)
+            self._deletions = table
+        for variant in (term, *_deletes(term)):
+            hit = self._deletions.get(variant)
+            # Typos rarely touch the first letter, and other words often differ only
+            # there ("dental" is not a misspelt "mental").
+            if hit is not None and hit[0] == term[0]:
+                return hit
+        return term
+
+
+def _deletes(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))] + [word]
+
+
+def _sibling_groups(
+    chunks: list[Chunk],
+) -> tuple[dict[tuple[int, str], set[str]], dict[str, frozenset[str]]]:
+    """Per section (article, heading path): the terms that tell it apart from its siblings
+    under the same parent; and, for terms that are names (capitalised mid-sentence in the
+    text, like a site), the other names of their sibling group."""
+    paths: dict[int, set[str]] = defaultdict(set)
+    for c in chunks:
+        for line in c.text.splitlines()[1:]:
+            if line.startswith("## "):
+                paths[c.article_id].add(line[3:].strip())
+    distinct: dict[tuple[int, str], set[str]] = {}
+    groups: list[list[set[str]]] = []
+    for article_id, heads in paths.items():
+        by_parent: dict[str, list[str]] = defaultdict(list)
+        for path in heads:
+            parent, _, _ = path.rpartition(" > ")
+            by_parent[parent].append(path)
+        for members in by_parent.values():
+            if len(members) < 2:
+                continue
+            term_sets = {m: set(tokenize(m.rpartition(" > ")[2])) for m in members}
+            shared = set.intersection(*term_sets.values())
+            group = []
+            for m, terms in term_sets.items():
+                distinct[(article_id, m)] = terms - shared
+                group.append(terms - shared)
+            groups.append(group)
+    capitalised = _capitalised_terms(chunks)
+    names: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        named = [g & capitalised for g in group]
+        flat = set().union(*named)
+        for g in named:
+            for term in g:
+                names[term] |= flat - g
+    return distinct, {t: frozenset(v) for t, v in names.items()}
+
+
+def _capitalised_terms(chunks: list[Chunk]) -> set[str]:
+    """Terms written capitalised in the middle of sentences at least four times in five."""
+    upper: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    for c in chunks:
+        for line in c.text.splitlines()[1:]:
+            if line.startswith("#"):
+                continue
+            # A sentence's (or list item's) first word is capitalised whatever it is.
+            for sentence in re.split(r"(?<=[.!?:])\s+", line.lstrip("-*+ ")):
+                for word in _WORD.findall(sentence)[1:]:
+                    for term in tokenize(word):
+                        total[term] += 1
+                        upper[term] += word[:1].isupper()
+    return {t for t, n in total.items() if n >= 2 and upper[t] >= 0.8 * n and fold(t) == t}
