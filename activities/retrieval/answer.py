@@ -17,39 +17,36 @@ from core.payloads import AnswerPart, Evidence
 
 from .asks import CUE_TERMS, DAY_TERMS, Ask, days_in, shapes
 from .text import tokenize
-from .unit_index import UnitIndex
+from .unit_index import Row, UnitIndex
 from .units import Unit
 
 
 @dataclass(frozen=True)
 class AnswerConfig:
-    """Weights and bars, calibrated on the answers dev split (bench/eval_answers.py)."""
+    """Weights and bars, set by hand and by grid search on the answers dev split
+    (bench/eval_answers.py); a listwise softmax fit on the same split ranked no better."""
 
-    dense_weight: float = 0.5
-    lexical_weight: float = 0.5
+    # Per FEATURES: dense, dense_en, text, label, typed, untyped, day_hit, day_miss, day_none,
+    # heading, extra, rank, item, bias.
+    weights: tuple[float, ...] = (
+        *(0.25, 0.5, 0.5, 0.3, 0.15, -0.1, 0.2, -0.35, -0.15, 0.3, 0.0, 0.06, 0.0, 0.0),
+    )
     label_share: float = 0.6  # a query term in the section label counts this much
-    type_bonus: float = 0.15
-    type_penalty: float = 0.1
-    day_bonus: float = 0.2
-    day_penalty: float = 0.35
-    rank_prior: float = 0.06
-    heading_bonus: float = 0.3
     tie_margin: float = 0.08
+    tie_any_section: bool = True
+    site_margin: float = 0.1
     max_units: int = 3
     max_items: int = 7
     # Answerability: the best unit's support (the lexical share, plus these when it has the
-    # kind of fact and the day asked for) or its meaning must clear one of these bars.
+    # kind of fact and the day asked for) plus its cosine must reach the bar.
     typed_support: float = 0.2
     day_support: float = 0.2
-    min_support: float = 0.4
-    min_dense: float = 0.35
-    min_dense_alone: float = 0.62
-    min_support_with_dense: float = 0.25
-    foreign_dense: float = 0.35
-    foreign_dense_alone: float = 0.5
+    dense_in_bar: float = 1.0
+    answer_bar: float = 0.8
+    foreign_bar: float = 0.6
 
 
-# Conversational words that carry no subject: never "unknown" when the corpus lacks them.
+# Conversational words that carry no subject: they weigh nothing in a question.
 _FILLER = frozenset(
     tokenize(
         "please thanks thank hi hello hey tell know wondering wonder need want question quick "
@@ -60,22 +57,81 @@ _FILLER = frozenset(
 )
 
 
-# Words too common to be what a question is about, though a clinic's articles may never
-# use them; stems, as the tokenizer makes them.
-_COMMON = frozenset(
-    tokenize(
-        "around anyway expect already before after earlier later happen happens actually "
-        "something anything everything someone another either neither instead without "
-        "possible probably usually normally really right thing things people person"
-    )
+# The features a unit is scored on; its score is their dot product with the weights.
+FEATURES = (
+    "dense",  # USE cosine between question and labelled unit
+    "dense_en",  # MiniLM cosine, English questions only
+    "text",  # idf share of the question's terms in the unit's own text
+    "label",  # idf share found only in its title and heading path
+    "typed",  # it has the shape of the fact asked for (time, amount...)
+    "untyped",  # a shape was asked for and it has none
+    "day_hit",  # it names (or spans) the weekday asked about
+    "day_miss",  # it names other weekdays only
+    "day_none",  # a weekday was asked about and it names none
+    "heading",  # idf share of the question in its own (last) heading
+    "extra",  # idf of its heading path's words the question does not name, scaled
+    "rank",  # 1 / (1 + its chunk's fused rank)
+    "item",  # a list item
+    "bias",
 )
+# Roughly the idf of a term in one chunk of a clinic's hundred: the scale of "extra".
+MAX_IDF = 4.0
+(
+    DENSE,
+    DENSE_EN,
+    TEXT,
+    LABEL,
+    TYPED,
+    UNTYPED,
+    DAY_HIT,
+    DAY_MISS,
+    DAY_NONE,
+    HEADING,
+    EXTRA,
+    RANK,
+    ITEM,
+    BIAS,
+) = range(len(FEATURES))
 
 
-def _subject(term: str) -> bool:
-    """Whether an unseen term is likely the question's subject ("acupunctur", "dental")
-    rather than a short everyday word ("yet", "ever", "done"): by its length, a proxy that
-    needs no word list beyond the one above."""
-    return len(term) >= 6 and term not in _COMMON
+def unit_features(
+    row: Row,
+    queries: tuple[NDArray[np.float32] | None, NDArray[np.float32] | None],
+    ask: Ask,
+    weights: dict[str, float],
+    total: float,
+    idf: Callable[[str], float],
+    rank: dict[int, int],
+    units: UnitIndex,
+) -> NDArray[np.float64]:
+    unit, vector, vector_en = row
+    query, query_en = queries
+    f = np.zeros(len(FEATURES))
+    own = set(tokenize(unit.text))
+    label = set(tokenize(unit.label)) - own
+    f[DENSE] = float(vector @ query) if vector is not None and query is not None else 0.0
+    if vector_en is not None and query_en is not None:
+        f[DENSE_EN] = float(vector_en @ query_en)
+    f[TEXT] = sum(w for t, w in weights.items() if t in own) / total
+    f[LABEL] = sum(w for t, w in weights.items() if t in label) / total
+    if ask.types:
+        typed = bool(ask.types & shapes(unit.text))
+        f[TYPED], f[UNTYPED] = float(typed), float(not typed)
+    if ask.days:
+        said = days_in(unit.text)
+        f[DAY_HIT] = float(bool(said & ask.days))
+        f[DAY_MISS] = float(bool(said) and not said & ask.days)
+        f[DAY_NONE] = float(not said)
+    last = set(tokenize(unit.heading.rpartition(" > ")[2]))
+    f[HEADING] = sum(w for t, w in weights.items() if t in last) / total
+    # Absolute, not a share: a common word in every site's heading ("Maplebrook") costs
+    # little, a subject the question never named ("Holidays", "lab") costs a lot.
+    path = set(tokenize(unit.heading)) - units.names.keys()
+    f[EXTRA] = sum(idf(t) for t in path if t not in weights and not t.isdigit()) / MAX_IDF
+    f[RANK] = 1.0 / (1 + rank.get(unit.chunk, len(rank)))
+    f[ITEM] = float(unit.is_item)
+    f[BIAS] = 1.0
+    return f
 
 
 @dataclass
@@ -98,11 +154,13 @@ class AnswerSelector:
         ask: Ask,
         positions: list[int],
         query_vector: NDArray[np.float32] | None,
+        query_en: NDArray[np.float32] | None = None,
         *,
         foreign: bool = False,
     ) -> AnswerPart:
-        """`positions`: candidate chunks, best first. `foreign`: the question is not in the
-        corpus's language, so its words say little and the meaning has to carry it."""
+        """`positions`: candidate chunks, best first; the question's multilingual and English
+        vectors. `foreign`: the question is not in the corpus's language, so its words say
+        little, the English encoder nothing, and the multilingual meaning has to carry it."""
         cfg = self.config
         raw_terms = list(dict.fromkeys(tokenize(ask.full)))
         terms = [units.repair(t) for t in raw_terms]
@@ -117,93 +175,68 @@ class AnswerSelector:
             and (t in units.vocabulary or t not in CUE_TERMS)
         }
         total = sum(weights.values()) or 1.0
-        unknown = [t for t in weights if t not in units.vocabulary and _subject(t)]
         rank = {p: r for r, p in enumerate(positions)}
         rows = self._keep_named(units, set(terms), units.units(positions))
+        weights_vec = np.asarray(cfg.weights, dtype=np.float64)
         scored: list[Scored] = []
-        for unit, vector in rows:
-            own = set(tokenize(unit.text))
-            label = set(tokenize(unit.label))
-            hit = sum(w for t, w in weights.items() if t in own)
-            hit += cfg.label_share * sum(w for t, w in weights.items() if t in label - own)
-            lexical = hit / total
-            dense = (
-                float(vector @ query_vector)
-                if vector is not None and query_vector is not None
-                else 0.0
-            )
-            found = shapes(unit.text)
-            typed = bool(ask.types & found)
-            score = cfg.dense_weight * dense + cfg.lexical_weight * lexical
-            if ask.types:
-                score += cfg.type_bonus if typed else -cfg.type_penalty
-            day_hit = False
-            if ask.days:
-                said = days_in(unit.text)
-                day_hit = bool(said & ask.days)
-                if day_hit:
-                    score += cfg.day_bonus
-                elif said:
-                    score -= cfg.day_penalty
-            # The section whose own heading names what the question names is about it; a
-            # sentence elsewhere that merely mentions it is not.
-            heading_terms = set(tokenize(unit.heading.rpartition(" > ")[2]))
-            named = sum(w for t, w in weights.items() if t in heading_terms) / total
-            score += cfg.heading_bonus * named
-            score += cfg.rank_prior / (1 + rank.get(unit.chunk, len(rank)))
-            support = lexical + cfg.typed_support * typed + cfg.day_support * day_hit
-            scored.append(Scored(unit, score, support, dense, typed))
+        queries = (query_vector, None if foreign else query_en)
+        for row in rows:
+            f = unit_features(row, queries, ask, weights, total, idf, rank, units)
+            support = f[TEXT] + cfg.label_share * f[LABEL] + cfg.typed_support * f[TYPED]
+            support += cfg.day_support * f[DAY_HIT]
+            # The bar reads the sharper encoder the question allows.
+            meaning = f[DENSE] if foreign or query_en is None else f[DENSE_EN]
+            scored.append(Scored(row[0], float(f @ weights_vec), support, meaning, bool(f[TYPED])))
         asks = sorted(ask.types)
         if not scored:
             return AnswerPart(ask.text, False, asks=asks)
         scored.sort(key=lambda s: -s.score)
         best = scored[0]
-        if not self._answerable(best, unknown, foreign):
+        if not self._answerable(best, foreign):
             return AnswerPart(ask.text, False, asks=asks)
-        chosen = self._around(best, scored)
+        asked_names = any(t in units.names for t in terms)
+        if not asked_names:
+            best = self._per_site(best, scored, units)
+        chosen = self._around(best, scored, ask, units, asked_names)
+        # Overlapping chunks repeat a sentence: it is said once.
+        unique = {(u.article_id, u.heading, u.text): u for u in reversed(chosen)}
         evidence = [
             Evidence(u.article_id, u.title, u.heading, u.text)
-            for u in sorted(chosen, key=lambda u: (positions.index(u.chunk), u.order))
+            for u in sorted(unique.values(), key=lambda u: (positions.index(u.chunk), u.order))
         ]
         return AnswerPart(ask.text, True, evidence, asks)
 
-    def _answerable(self, best: Scored, unknown: list[str], foreign: bool) -> bool:
+    def _answerable(self, best: Scored, foreign: bool) -> bool:
+        """Support (the question's idf found, plus shape and day) and meaning add up: a
+        sentence that shares few words must mean the same, one that means little alike must
+        share most words. A subject the corpus never uses already weighs against support.
+        Across languages cosines run lower and the words are not the corpus's."""
         cfg = self.config
-        # Across languages cosines run lower and the question's words are not the corpus's.
-        alone = cfg.foreign_dense_alone if foreign else cfg.min_dense_alone
-        weak = cfg.foreign_dense if foreign else cfg.min_dense
-        if unknown and not foreign and best.dense < alone:
-            # A subject the clinic never wrote about ("acupuncture") is not answered by a
-            # sentence that merely shares the question's other words.
-            return False
-        return (
-            best.lexical >= cfg.min_support
-            or best.dense >= alone
-            or (best.dense >= weak and best.lexical >= cfg.min_support_with_dense)
-        )
+        bar = cfg.foreign_bar if foreign else cfg.answer_bar
+        return best.lexical + cfg.dense_in_bar * best.dense >= bar
 
-    def _around(self, best: Scored, scored: list[Scored]) -> list[Unit]:
+    def _around(
+        self, best: Scored, scored: list[Scored], ask: Ask, units: UnitIndex, named: bool
+    ) -> list[Unit]:
         """The best unit, its near ties in the same section, and the list it belongs to or
-        introduces: a list item needs its lead, a lead needs its items."""
+        introduces: a list item needs its lead, a lead needs its items, and a schedule asked
+        about without a day is the whole list. A question that names no site, answered from
+        one site's section, gets the same rows of every sibling site ("your hours")."""
         cfg = self.config
         top = best.unit
         chosen = [top]
-        same_list = [
-            s.unit
-            for s in scored
-            if s.unit.is_item
-            and s.unit.chunk == top.chunk
-            and s.unit.lead == (top.order if not top.is_item else top.lead)
-            and s.unit.heading == top.heading
-        ]
         for s in scored[1:]:
             if len(chosen) >= cfg.max_units:
                 break
             near = s.score >= best.score - cfg.tie_margin
-            if near and s.unit.article_id == top.article_id and s.unit.heading == top.heading:
+            same = s.unit.article_id == top.article_id and (
+                cfg.tie_any_section or s.unit.heading == top.heading
+            )
+            if near and same:
                 chosen.append(s.unit)
-        if top.text.endswith(":"):
-            chosen += [u for u in same_list if u not in chosen][: cfg.max_items]
+        rows = _list_of(top, scored)
+        if top.text.endswith(":") or (top.is_item and not ask.days and _schedule(rows)):
+            chosen += [u for u in rows if u not in chosen][: cfg.max_items]
         if top.is_item:
             lead = next(
                 (s.unit for s in scored if s.unit.chunk == top.chunk and s.unit.order == top.lead),
@@ -211,24 +244,94 @@ class AnswerSelector:
             )
             if lead is not None and lead not in chosen:
                 chosen.insert(0, lead)
+        if not named:
+            if not top.is_item and not ask.days and "time" in ask.types:
+                # Its own site's schedule too, as the sibling sites give theirs.
+                rows = [s.unit for s in scored if s.unit.is_item and s.unit.heading == top.heading]
+                if rows and _schedule(_list_of(rows[0], scored)):
+                    chosen += [u for u in _list_of(rows[0], scored) if u not in chosen]
+            chosen += [u for u in _sibling_rows(top, scored, ask, units) if u not in chosen]
         return chosen
 
+    def _per_site(self, best: Scored, scored: list[Scored], units: UnitIndex) -> Scored:
+        """A question that names no site, about something each site has its own value for,
+        is answered per site: a site section's unit nearly as good as the best goes first
+        (and brings its sibling sites' rows along)."""
+        if any(t in units.names for t in tokenize(best.unit.heading)):
+            site = [best]
+        else:
+            site = [
+                s
+                for s in scored
+                if s.score >= best.score - self.config.site_margin
+                and any(t in units.names for t in tokenize(s.unit.heading))
+            ]
+        # A site's schedule row beats a sentence about one of its departments.
+        rows = [
+            s for s in scored if s.unit.is_item and site and s.unit.heading == site[0].unit.heading
+        ]
+        schedule = [s for s in rows if _schedule(_list_of(s.unit, scored))]
+        if schedule and schedule[0].score >= best.score - self.config.site_margin:
+            return schedule[0]
+        return site[0] if site else best
+
     @staticmethod
-    def _keep_named(
-        units: UnitIndex, terms: set[str], rows: list[tuple[Unit, NDArray[np.float32] | None]]
-    ) -> list[tuple[Unit, NDArray[np.float32] | None]]:
+    def _keep_named(units: UnitIndex, terms: set[str], rows: list[Row]) -> list[Row]:
         """When the question names one of a group of sibling names (a site), drops every unit
         whose section or text names another of them and not the one asked about. Siblings
         that are not names (a "Holidays" section beside the sites) stay: they may apply to
         every site, and the label score already prefers the section the question names."""
         asked = {t for t in terms if t in units.names}
         rivals = set().union(*(units.names[t] for t in asked)) - asked if asked else set()
-        if not rivals:
-            return rows
         kept = []
-        for unit, vector in rows:
-            said = set(tokenize(f"{unit.heading} {unit.text}"))
-            if said & rivals and not said & asked:
+        for row in rows:
+            said = set(tokenize(f"{row[0].heading} {row[0].text}"))
+            if rivals and said & rivals and not said & asked:
                 continue
-            kept.append((unit, vector))
+            kept.append(row)
         return kept
+
+
+def _list_of(top: Unit, scored: list[Scored]) -> list[Unit]:
+    """The items of the list `top` introduces or belongs to, in reading order."""
+    lead = top.lead if top.is_item else top.order
+    items = [
+        s.unit
+        for s in scored
+        if s.unit.is_item
+        and s.unit.chunk == top.chunk
+        and s.unit.lead == lead
+        and s.unit.heading == top.heading
+    ]
+    return sorted(items, key=lambda u: u.order)
+
+
+def _sibling_rows(top: Unit, scored: list[Scored], ask: Ask, units: UnitIndex) -> list[Unit]:
+    own = {t for t in tokenize(top.heading) if t in units.names}
+    if not own:
+        return []
+    rivals = set().union(*(units.names[t] for t in own))
+    rows: list[Unit] = []
+    for rival in sorted(rivals):
+        section = [
+            s
+            for s in scored
+            if s.unit.article_id == top.article_id
+            and rival in tokenize(s.unit.heading)
+            and not own & set(tokenize(s.unit.heading))
+        ]
+        if not section:
+            continue
+        head = section[0].unit  # scored is best first
+        items = _list_of(head, scored)
+        if head.is_item and not ask.days and _schedule(items):
+            rows += items
+        else:
+            rows.append(head)
+    return rows
+
+
+def _schedule(items: list[Unit]) -> bool:
+    """A list of weekdays and their hours: asked about without a day, it is answered whole.
+    Any other list (fees by visit type) answers with the row asked about only."""
+    return bool(items) and 2 * sum(bool(days_in(u.text)) for u in items) >= len(items)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from core.knowledge import ChunkPlan, ChunkRecord
 from core.payloads import AnswerPart, Passage, RetrieveOutput
@@ -22,10 +21,8 @@ from .index import TenantIndex
 from .rerank import RERANKERS, keyword_boost, mmr
 from .store import TextEmbedder, VectorStore
 from .text import guess_language, tokenize
-from .unit_index import UnitIndex
+from .unit_index import UnitIndex, VectorCache
 
-# Multilingual unit vectors kept across index versions (2 KB each).
-UNIT_CACHE_MAX = 50_000
 # Share of a query's idf mass the best BM25 chunk must contain to count as an answer.
 LEXICAL_SHARE = 0.6
 
@@ -44,6 +41,8 @@ class RetrievalConfig:
     context_tokens: int = 400
     # Chunks whose sentences compete to answer each question part.
     answer_chunks: int = 6
+    # Chunks added from the multilingual unit vectors (how Spanish reaches English).
+    answer_nearest: int = 3
     # Parts a message is split into at most; the rest stays with the last part.
     max_parts: int = 3
 
@@ -90,7 +89,8 @@ class RetrievalEngine:
         # tests of fusion alone) search keeps the chunk-level coverage rule.
         self.multilingual = multilingual
         self.answers = answers if answers is not None else AnswerSelector()
-        self._unit_vectors: dict[str, NDArray[np.float32]] = {}
+        self._unit_use = VectorCache(multilingual.embed) if multilingual is not None else None
+        self._unit_en = VectorCache(embedder.embed)
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -155,27 +155,10 @@ class RetrievalEngine:
                 return current
             index = TenantIndex(self.store.load(tenant_id), version)
             vocabulary = index.bm25.idf.keys() if index.bm25 is not None else ()
-            embed = self._embed_units if self.multilingual is not None else None
-            self._units[tenant_id] = UnitIndex(index.chunks, embed, vocabulary)
+            embed_en = self._unit_en if self._unit_use is not None else None
+            self._units[tenant_id] = UnitIndex(index.chunks, self._unit_use, vocabulary, embed_en)
             self._indexes[tenant_id] = index
             return index
-
-    def _embed_units(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """Multilingual unit vectors, kept across index versions: a re-index after one
-        article changed embeds only that article's new sentences."""
-        assert self.multilingual is not None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._unit_vectors]
-        if missing:
-            for start in range(0, len(missing), 256):
-                batch = missing[start : start + 256]
-                for text, vec in zip(batch, self.multilingual.embed(list(batch)), strict=True):
-                    self._unit_vectors[text] = vec
-            if len(self._unit_vectors) > UNIT_CACHE_MAX:
-                keep = set(texts)
-                self._unit_vectors = {t: v for t, v in self._unit_vectors.items() if t in keep}
-        if not texts:
-            return np.empty((0, 1), dtype=np.float32)
-        return np.stack([self._unit_vectors[t] for t in texts]).astype(np.float32)
 
     def index_articles(self, docs: list[ArticleDoc], *, version: int = 0) -> int:
         """In-process ingestion of whole articles (bench, tests, CLI dry runs): the same plan,
@@ -311,7 +294,7 @@ class RetrievalEngine:
         parts: list[AnswerPart] = []
         merged: Ranked = []
         for ask, vector in zip(asks, vectors, strict=True):
-            dense, sparse, _ = self._candidates(
+            dense, sparse, query_en = self._candidates(
                 index, tenant_id, ask.full, max(top_k * 5, 20), "hybrid"
             )
             fused = fuse(
@@ -320,14 +303,16 @@ class RetrievalEngine:
             depth = self.config.answer_chunks
             ranked = self.rerank(index, ask.full, fused, depth, how)[:depth]
             positions = [index.position_of(c) for c, _, _ in ranked]
-            for extra in units.nearest_chunks(vector, 3):
+            for extra in units.nearest_chunks(vector, self.config.answer_nearest):
                 if extra not in positions:
                     positions.append(extra)
                     # A caller who asked for one retriever's passages gets only those.
                     if mode in ("hybrid", "weighted"):
                         ranked.append((index.chunks[extra], 0.0, ["multilingual"]))
             parts.append(
-                self.answers.select(units, index.idf, ask, positions, vector, foreign=lang != "en")
+                self.answers.select(
+                    units, index.idf, ask, positions, vector, query_en, foreign=lang != "en"
+                )
             )
             seen = {(c.article_id, c.index) for c, _, _ in merged}
             merged += [r for r in ranked if (r[0].article_id, r[0].index) not in seen]

@@ -14,7 +14,7 @@ from .chunking import Chunk
 from .text import fold, tokenize
 from .units import Unit, split_units
 
-Embed = Callable[[Sequence[str]], NDArray[np.float32]]
+Embed = Callable[[list[str]], NDArray[np.float32]]
 # Below this many chunks every unit is embedded when the index is built (about a second for a
 # clinic's 30 articles), so a Spanish question can search all of them; larger corpora embed
 # only the units of the chunks a question retrieves.
@@ -22,15 +22,52 @@ FULL_INDEX_MAX_CHUNKS = 600
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
+class VectorCache:
+    """An encoder's unit vectors by text, kept across index versions: a re-index after one
+    article changed embeds only that article's new sentences."""
+
+    def __init__(self, embed: Embed, *, limit: int = 50_000) -> None:
+        self._embed = embed
+        self._limit = limit
+        self._vectors: dict[str, NDArray[np.float32]] = {}
+
+    def __call__(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        for start in range(0, len(missing), 256):
+            batch = missing[start : start + 256]
+            for text, vec in zip(batch, self._embed(batch), strict=True):
+                self._vectors[text] = vec
+        if len(self._vectors) > self._limit:
+            keep = set(texts)
+            self._vectors = {t: v for t, v in self._vectors.items() if t in keep}
+        if not texts:
+            return np.empty((0, 1), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts]).astype(np.float32)
+
+
+Row = tuple[Unit, NDArray[np.float32] | None, NDArray[np.float32] | None]
+
+
 class UnitIndex:
-    def __init__(self, chunks: list[Chunk], embed: Embed | None, vocabulary: Iterable[str]) -> None:
+    """`embed`: the multilingual encoder (meaning across languages, the cross-lingual
+    search); `embed_en`: the English encoder, sharper on English paraphrase."""
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        embed: Embed | None,
+        vocabulary: Iterable[str],
+        embed_en: Embed | None = None,
+    ) -> None:
         self.chunks = chunks
         self._embed = embed
+        self._embed_en = embed_en
         self._units: dict[int, list[Unit]] = {}
         self._vectors: dict[int, NDArray[np.float32]] = {}
+        self._en: dict[int, NDArray[np.float32]] = {}
         self.vocabulary = frozenset(vocabulary)
         self._deletions: dict[str, str] | None = None
-        self.siblings, self.names = _sibling_groups(chunks)
+        self.names = _sibling_groups(chunks)
         self.complete = False
         if embed is not None and len(chunks) <= FULL_INDEX_MAX_CHUNKS:
             self.ensure(range(len(chunks)))
@@ -45,23 +82,33 @@ class UnitIndex:
         if not missing:
             return
         new = {p: split_units(self.chunks[p], p) for p in missing}
-        if self._embed is not None:
-            texts = [u.embed_text() for p in missing for u in new[p]]
-            vectors = self._embed(texts) if texts else np.empty((0, 1), np.float32)
+        texts = [u.embed_text() for p in missing for u in new[p]]
+        for embed, store in ((self._embed, self._vectors), (self._embed_en, self._en)):
+            if embed is None:
+                continue
+            vectors = embed(texts) if texts else np.empty((0, 1), np.float32)
             at = 0
             for p in missing:
-                self._vectors[p] = vectors[at : at + len(new[p])]
+                store[p] = vectors[at : at + len(new[p])]
                 at += len(new[p])
         self._units.update(new)
 
-    def units(self, positions: Iterable[int]) -> list[tuple[Unit, NDArray[np.float32] | None]]:
+    def units(self, positions: Iterable[int]) -> list[Row]:
+        """Each unit of the chunks with its multilingual and English vectors (None: no
+        such encoder)."""
         positions = list(dict.fromkeys(positions))
         self.ensure(positions)
-        out: list[tuple[Unit, NDArray[np.float32] | None]] = []
+        out: list[Row] = []
         for p in positions:
-            vecs = self._vectors.get(p)
+            vecs, en = self._vectors.get(p), self._en.get(p)
             for i, unit in enumerate(self._units[p]):
-                out.append((unit, vecs[i] if vecs is not None else None))
+                out.append(
+                    (
+                        unit,
+                        vecs[i] if vecs is not None else None,
+                        en[i] if en is not None else None,
+                    )
+                )
         return out
 
     def nearest_chunks(self, query: NDArray[np.float32], k: int) -> list[int]:
@@ -108,43 +155,33 @@ def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))] + [word]
 
 
-def _sibling_groups(
-    chunks: list[Chunk],
-) -> tuple[dict[tuple[int, str], set[str]], dict[str, frozenset[str]]]:
-    """Per section (article, heading path): the terms that tell it apart from its siblings
-    under the same parent; and, for terms that are names (capitalised mid-sentence in the
-    text, like a site), the other names of their sibling group."""
+def _sibling_groups(chunks: list[Chunk]) -> dict[str, frozenset[str]]:
+    """For terms that name one section among its siblings (under the same parent heading)
+    and are names in the text (capitalised mid-sentence, like a site): the names of the
+    sibling sections. A term two siblings share ("Harborview") names neither."""
     paths: dict[int, set[str]] = defaultdict(set)
     for c in chunks:
         for line in c.text.splitlines()[1:]:
             if line.startswith("## "):
                 paths[c.article_id].add(line[3:].strip())
-    distinct: dict[tuple[int, str], set[str]] = {}
-    groups: list[list[set[str]]] = []
-    for article_id, heads in paths.items():
-        by_parent: dict[str, list[str]] = defaultdict(list)
-        for path in heads:
-            parent, _, _ = path.rpartition(" > ")
-            by_parent[parent].append(path)
-        for members in by_parent.values():
-            if len(members) < 2:
-                continue
-            term_sets = {m: set(tokenize(m.rpartition(" > ")[2])) for m in members}
-            shared = set.intersection(*term_sets.values())
-            group = []
-            for m, terms in term_sets.items():
-                distinct[(article_id, m)] = terms - shared
-                group.append(terms - shared)
-            groups.append(group)
     capitalised = _capitalised_terms(chunks)
     names: dict[str, set[str]] = defaultdict(set)
-    for group in groups:
-        named = [g & capitalised for g in group]
-        flat = set().union(*named)
-        for g in named:
-            for term in g:
-                names[term] |= flat - g
-    return distinct, {t: frozenset(v) for t, v in names.items()}
+    for heads in paths.values():
+        by_parent: dict[str, list[str]] = defaultdict(list)
+        for path in heads:
+            by_parent[path.rpartition(" > ")[0]].append(path)
+        for members in by_parent.values():
+            term_sets = [set(tokenize(m.rpartition(" > ")[2])) for m in members]
+            counts: dict[str, int] = defaultdict(int)
+            for terms in term_sets:
+                for term in terms:
+                    counts[term] += 1
+            own = [{t for t in terms if counts[t] == 1} & capitalised for terms in term_sets]
+            every = set().union(*own) if own else set()
+            for mine in own:
+                for term in mine:
+                    names[term] |= every - mine
+    return {t: frozenset(v) for t, v in names.items() if v}
 
 
 def _capitalised_terms(chunks: list[Chunk]) -> set[str]:

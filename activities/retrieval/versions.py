@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
@@ -31,6 +31,14 @@ async def indexing(sessions: Sessions, tenant_id: int) -> bool:
         busy = await session.scalar(
             select(KnowledgeIngestion.id)
             .where(KnowledgeIngestion.tenant_id == tenant_id)
+            # A whole rebuild or an import (a fresh start, a new clinic's articles); one
+            # article edited in the admin leaves the rest of the index answering.
+            .where(
+                or_(
+                    col(KnowledgeIngestion.kind) == "reindex",
+                    col(KnowledgeIngestion.action) == "import",
+                )
+            )
             .where(col(KnowledgeIngestion.status).in_(("queued", "running")))
             # A request stuck for longer is an operator's problem, not "a minute" for patients.
             .where(col(KnowledgeIngestion.updated_at) >= utcnow() - INDEXING_FRESH)
