@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -271,7 +272,14 @@ async def main() -> None:
         async with worker:
             log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
             await bootstrap_knowledge(client, engines, settings)
+            # Polling already: the sentence vectors of each clinic's articles are embedded
+            # now, in the background, instead of on its first patient's question.
+            halt = threading.Event()
+            warm = asyncio.create_task(asyncio.to_thread(engines.retrieval.warm_answers, halt))
             await stop.wait()
+            # A thread cannot be cancelled: it stops at the next tenant, so shutdown is prompt.
+            halt.set()
+            warm.cancel()
     await engines.close()
 
 

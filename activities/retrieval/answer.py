@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from core.payloads import AnswerPart, Evidence
 
 from .asks import CUE_TERMS, DAY_TERMS, Ask, days_in, shapes
+from .synonyms import concept
 from .text import tokenize
 from .unit_index import Row, UnitIndex
 from .units import Unit
@@ -112,8 +113,9 @@ def unit_features(
     f[DENSE] = float(vector @ query) if vector is not None and query is not None else 0.0
     if vector_en is not None and query_en is not None:
         f[DENSE_EN] = float(vector_en @ query_en)
-    f[TEXT] = sum(w for t, w in weights.items() if t in own) / total
-    f[LABEL] = sum(w for t, w in weights.items() if t in label) / total
+    f[TEXT] = sum(w for t, w in weights.items() if concept(t) & own) / total
+    f[LABEL] = sum(w for t, w in weights.items() if concept(t) & label and not concept(t) & own)
+    f[LABEL] /= total
     if ask.types:
         typed = bool(ask.types & shapes(unit.text))
         f[TYPED], f[UNTYPED] = float(typed), float(not typed)
@@ -123,7 +125,7 @@ def unit_features(
         f[DAY_MISS] = float(bool(said) and not said & ask.days)
         f[DAY_NONE] = float(not said)
     last = set(tokenize(unit.heading.rpartition(" > ")[2]))
-    f[HEADING] = sum(w for t, w in weights.items() if t in last) / total
+    f[HEADING] = sum(w for t, w in weights.items() if concept(t) & last) / total
     # Absolute, not a share: a common word in every site's heading ("Maplebrook") costs
     # little, a subject the question never named ("Holidays", "lab") costs a lot.
     path = set(tokenize(unit.heading)) - units.names.keys()

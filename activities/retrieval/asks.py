@@ -146,15 +146,31 @@ def shapes(text: str) -> frozenset[str]:
 _SECOND = re.compile(
     r"(?:,\s*|\s+)(?:and|also|plus|y|ademas|tambien)\s+(?=(?:also\s+)?(?:what|when|where|which|"
     r"who|how|is|are|do|does|can|could|will|should|que|cual|cuando|donde|como|cuanto|puedo|"
-    r"hay|se puede|tienen|aceptan)\b)",
+    r"hay|se puede|tienen|aceptan|a que|a cual|en que|de que|para que)\b)",
     _I,
 )
 _MIN_PART_WORDS = 3
 
 
+_ASKING = re.compile(
+    r"^\W*(?:what|when|where|which|who|how|is|are|do|does|can|could|will|should|may|"
+    r"que|cual|cuando|donde|como|cuanto|cuanta|cuantos|puedo|hay|tienen|aceptan)\b",
+    re.I,
+)
+
+
 def split_question(text: str) -> list[str]:
-    """The separate questions in a message, in order; one part when it asks one thing."""
-    pieces = [p for p in re.split(r"(?<=[?])\s+|(?<=[?])(?=\S)", text.strip()) if p.strip()]
+    """The separate questions in a message, in order; one part when it asks one thing. A
+    statement after a question ("..., tengo que ir en ayunas") is its context, not a part."""
+    pieces: list[str] = []
+    for piece in re.split(r"(?<=[?])\s+|(?<=[?])(?=\S)", text.strip()):
+        if not piece.strip():
+            continue
+        asking = "?" in piece or _ASKING.search(fold(piece))
+        if pieces and not asking:
+            pieces[-1] = f"{pieces[-1]} {piece.strip()}"
+        else:
+            pieces.append(piece.strip())
     parts: list[str] = []
     for piece in pieces:
         folded = fold(piece)

@@ -4,6 +4,7 @@ and the sibling sections whose values must never be mixed (one site's hours for 
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -68,9 +69,15 @@ class UnitIndex:
         self.vocabulary = frozenset(vocabulary)
         self._deletions: dict[str, str] | None = None
         self.names = _sibling_groups(chunks)
+        # Small enough to embed every unit, which the cross-lingual search needs; done by
+        # build_all, off the start-up path (the worker warms it once it polls).
+        self.small = embed is not None and len(chunks) <= FULL_INDEX_MAX_CHUNKS
         self.complete = False
-        if embed is not None and len(chunks) <= FULL_INDEX_MAX_CHUNKS:
-            self.ensure(range(len(chunks)))
+        self._lock = threading.Lock()
+
+    def build_all(self) -> None:
+        if self.small and not self.complete:
+            self.ensure(range(len(self.chunks)))
             self.complete = True
 
     @property
@@ -78,6 +85,11 @@ class UnitIndex:
         return self._embed is not None
 
     def ensure(self, positions: Iterable[int]) -> None:
+        # A search thread and the warm-up thread may fill the same chunks: one at a time.
+        with self._lock:
+            self._ensure(list(positions))
+
+    def _ensure(self, positions: list[int]) -> None:
         missing = [p for p in positions if p not in self._units]
         if not missing:
             return
