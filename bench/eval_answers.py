@@ -115,16 +115,7 @@ def ask(engines: Engines, tenant: int, item: dict[str, object]) -> Outcome:
     start = time.perf_counter()
     engines.engine._search_chunks(index, tenant, question, 4, "hybrid", "keyword", None, lang)
     chunk_ms = (time.perf_counter() - start) * 1000
-    gen = GenerateInput(
-        tenant,
-        question,
-        "faq",
-        "knowledge",
-        passages=found.passages,
-        covered=found.covered,
-        answer_parts=found.parts,
-        language=lang,
-    )
+    gen = GenerateInput.for_knowledge(tenant, question, found, lang)
     reply, _ = compose(gen)
     text = norm(reply)
     facts = [str(f) for f in item.get("facts", [])]  # type: ignore[attr-defined]

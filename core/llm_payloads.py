@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.payloads import AnswerPart, Citation, HistoryEntry, Passage, ToolResult
+from core.payloads import (
+    AnswerPart,
+    Citation,
+    HistoryEntry,
+    Passage,
+    RetrieveOutput,
+    ToolResult,
+)
 
 
 @dataclass
@@ -34,6 +41,23 @@ class GenerateInput:
     # The retrieve step's sentence-level selection: what both responders answer from.
     answer_parts: list[AnswerPart] = field(default_factory=list)
     indexing: bool = False
+
+    @classmethod
+    def for_knowledge(
+        cls, tenant_id: int, question: str, found: RetrieveOutput, language: str = "en"
+    ) -> GenerateInput:
+        """A knowledge answer's input, as a turn builds it after its retrieve step."""
+        return cls(
+            tenant_id,
+            question,
+            "faq",
+            "knowledge",
+            passages=found.passages,
+            covered=found.covered,
+            answer_parts=found.parts,
+            indexing=found.indexing,
+            language=language,
+        )
 
 
 @dataclass

@@ -85,17 +85,7 @@ def engine(embedder: Embedder, features: TextFeatures, spans: SpanFn) -> Retriev
 
 def turn_input(found: RetrieveOutput, question: str, lang: str = "en") -> GenerateInput:
     """What the generate step gets after the retrieve step, as in a turn."""
-    return GenerateInput(
-        1,
-        question,
-        "faq",
-        "knowledge",
-        passages=found.passages,
-        covered=found.covered,
-        answer_parts=found.parts,
-        indexing=found.indexing,
-        language=lang,
-    )
+    return GenerateInput.for_knowledge(1, question, found, lang)
 
 
 def reply(found: RetrieveOutput, question: str, lang: str = "en") -> tuple[str, list[str]]:

@@ -23,16 +23,7 @@ async def _reply(activities: RetrievalActivities, tenant_id: int, question: str)
     found = await ActivityEnvironment().run(
         activities.retrieve, RetrieveInput(tenant_id, question, language="en")
     )
-    gen = GenerateInput(
-        tenant_id,
-        question,
-        "faq",
-        "knowledge",
-        passages=found.passages,
-        covered=found.covered,
-        answer_parts=found.parts,
-        indexing=found.indexing,
-    )
+    gen = GenerateInput.for_knowledge(tenant_id, question, found)
     return compose(gen)[0]
 
 
