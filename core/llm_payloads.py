@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.payloads import (
-    AnswerPart,
-    Citation,
-    HistoryEntry,
-    Passage,
-    RetrieveOutput,
-    ToolResult,
-)
+from core.payloads import Citation, HistoryEntry, ToolResult
+from core.retrieval_payloads import AnswerPart, Passage, RetrieveOutput
 
 
 @dataclass

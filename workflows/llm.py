@@ -17,7 +17,8 @@ from core.llm_payloads import (
     RouteInput,
     RouteOutput,
 )
-from core.payloads import RetrieveInput, RetrieveOutput, StreamEvent
+from core.payloads import StreamEvent
+from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 
 from .policies import ENGINE, LLM
 

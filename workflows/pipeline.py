@@ -29,7 +29,6 @@ from core.payloads import (
     PipelineResult,
     PlanInput,
     PlanOutput,
-    RetrieveInput,
     ScreenInput,
     ScreenOutput,
     StepRecord,
@@ -39,6 +38,7 @@ from core.payloads import (
     UnderstandInput,
     UnderstandOutput,
 )
+from core.retrieval_payloads import RetrieveInput
 from core.texts import language_or_default, say
 
 from .actions import action_options, failed_result, record_failed_action

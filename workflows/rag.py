@@ -5,7 +5,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from core.knowledge import EmbedRequest, EmbedResult
-from core.payloads import RetrieveInput, RetrieveOutput
+from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 
 from .policies import ENGINE
 

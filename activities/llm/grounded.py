@@ -7,7 +7,8 @@ from datetime import datetime
 
 from activities.retrieval.text import tokenize
 from core.llm_payloads import GenerateInput
-from core.payloads import AnswerPart, Citation, Passage, ToolResult
+from core.payloads import Citation, ToolResult
+from core.retrieval_payloads import AnswerPart, Passage
 from core.texts import DEFAULT_LANGUAGE, either, say, texts
 from core.texts import when as say_when
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from core.knowledge import EmbedRequest, EmbedResult
-from core.payloads import RetrieveInput, RetrieveOutput
+from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 
 from .store import DIM
 from .versions import current_version, indexing

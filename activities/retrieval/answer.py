@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from core.payloads import AnswerPart, Evidence
+from core.retrieval_payloads import AnswerPart, Evidence
 
 from .asks import CUE_TERMS, DAY_TERMS, Ask, days_in, shapes
 from .synonyms import concept

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.knowledge import ChunkPlan, ChunkRecord
-from core.payloads import AnswerPart, Passage, RetrieveOutput
+from core.retrieval_payloads import AnswerPart, Passage, RetrieveOutput
 
 from .answer import AnswerSelector
 from .asks import Ask, analyse, split_question

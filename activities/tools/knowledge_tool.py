@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activities.retrieval.versions import current_version
-from core.payloads import Caller, RetrieveOutput, ToolCall, ToolResult
+from core.payloads import Caller, ToolCall, ToolResult
+from core.retrieval_payloads import RetrieveOutput
 from core.texts import DEFAULT_LANGUAGE, say
 
 from .errors import ToolRefused

@@ -14,7 +14,7 @@ from api.auth import LimitedPrincipalDep
 from api.deps import StateDep, TemporalDep
 from core.errors import TurnFailed, ValidationFailed
 from core.knowledge import EmbedRequest, EmbedResult
-from core.payloads import RetrieveInput, RetrieveOutput
+from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
 
 router = APIRouter(prefix="/api/v1/rag", tags=["rag"])

@@ -13,7 +13,7 @@ from activities.retrieval.chunking import SpanFn, token_spans_from
 from activities.retrieval.engine import ArticleDoc, RetrievalConfig, RetrievalEngine
 from activities.retrieval.store import VectorStore
 from core.llm_payloads import GenerateInput
-from core.payloads import RetrieveOutput
+from core.retrieval_payloads import RetrieveOutput
 from core.texts import say
 from tests.conftest import MODEL_DIR
 

@@ -7,7 +7,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.llm.grounded import compose
 from activities.retrieval.activity import RetrievalActivities
 from core.llm_payloads import GenerateInput
-from core.payloads import RetrieveInput
+from core.retrieval_payloads import RetrieveInput
 from core.texts import say
 from store.models import (
     KnowledgeBaseArticle,

@@ -26,7 +26,7 @@ from activities.llm.pricing import ModelCatalog
 from activities.llm.wire import WireUsage
 from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, Deployment, RoutingConfig
 from core.llm_payloads import GenerateInput
-from core.payloads import Passage
+from core.retrieval_payloads import Passage
 from core.settings import Settings
 from store.db import make_engine, make_session_factory
 from store.models import LlmCall, PlatformConfig

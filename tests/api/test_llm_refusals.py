@@ -20,7 +20,8 @@ from temporalio.worker import Worker
 
 from api.main import create_app
 from core.llm_payloads import GenerateInput, GenerateOutput
-from core.payloads import RetrieveInput, RetrieveOutput, StreamEvent
+from core.payloads import StreamEvent
+from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 from core.settings import Settings
 from tests.conftest import key_headers
 from workflows.llm import LlmGenerateWorkflow

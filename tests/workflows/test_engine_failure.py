@@ -11,7 +11,7 @@ from temporalio.client import Client
 
 from activities.retrieval.engine import RetrievalEngine
 from api.main import create_app
-from core.payloads import RetrieveOutput
+from core.retrieval_payloads import RetrieveOutput
 from core.settings import Settings
 from core.texts import say
 from store.models import ConversationTurn
