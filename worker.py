@@ -6,8 +6,10 @@ import asyncio
 import logging
 import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -46,6 +48,8 @@ from activities.tools.executor import AfterCommit, ToolExecutor
 from activities.tools.knowledge_tool import KnowledgeSearch
 from activities.tools.llm_planner import LlmToolPlanner
 from activities.tools.planner import ToolPlanner
+from activities.tools.when import parse_when
+from activities.tools.when_es import to_english_dates
 from activities.understanding.activity import UnderstandingActivities
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -160,6 +164,12 @@ async def build_engines(
     )
 
 
+def warm_models(engines: Engines, halt: threading.Event) -> None:
+    """Runs once what the first turn would otherwise pay for."""
+    engines.retrieval.warm_answers(halt)
+    parse_when(to_english_dates("el martes a las 10, next Tuesday at 3pm"), datetime.now())
+
+
 async def bootstrap_knowledge(client: Client, engines: Engines, settings: Settings) -> list[str]:
     """Queues a re-index for every tenant whose articles were never indexed (a freshly seeded
     database); returns the ingestion workflow ids. Idempotent: an indexed tenant is skipped."""
@@ -245,6 +255,7 @@ def create_worker(
             tools.plan_tools,
             tools.execute_tool,
             tools.extract_slots,
+            tools.follow_dialogue,
             actions.run_action,
             actions.record_failure,
             llm.generate,
@@ -265,6 +276,13 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # Everything a turn loads lazily is loaded before the first poll, so the first patient
+    # after a restart waits no longer than the next one: each clinic's sentence vectors and
+    # the date reader's language tables.
+    halt = threading.Event()
+    began = time.perf_counter()
+    await asyncio.to_thread(warm_models, engines, halt)
+    log.info("models warm", extra={"seconds": round(time.perf_counter() - began, 2)})
     with ThreadPoolExecutor(max_workers=8) as executor:
         worker = create_worker(
             client, engines, task_queue=settings.temporal_task_queue, executor=executor
@@ -272,14 +290,7 @@ async def main() -> None:
         async with worker:
             log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
             await bootstrap_knowledge(client, engines, settings)
-            # Polling already: the sentence vectors of each clinic's articles are embedded
-            # now, in the background, instead of on its first patient's question.
-            halt = threading.Event()
-            warm = asyncio.create_task(asyncio.to_thread(engines.retrieval.warm_answers, halt))
             await stop.wait()
-            # A thread cannot be cancelled: it stops at the next tenant, so shutdown is prompt.
-            halt.set()
-            warm.cancel()
     await engines.close()
 
 

@@ -95,6 +95,187 @@ def reply_kind(text: str) -> ReplyKind:
         return "yes"
     if said in NO:
         return "no"
+    return _loose_kind(said)
+
+
+# A yes or no said in a hurry: "yes pls", "yea go ahead", "si, cancelela por favor". The head
+# decides; everything after it must be courtesy or a restatement of the go-ahead, so a reply
+# carrying a change ("yes but Tuesday", "ok, at 3 instead") is never a confirmation.
+_LOOSE_YES = frozenset(
+    [
+        "yes",
+        "yeah",
+        "yea",
+        "ya",
+        "yep",
+        "yup",
+        "sure",
+        "ok",
+        "okay",
+        "k",
+        "kk",
+        "si",
+        "sip",
+        "claro",
+        "dale",
+        "va",
+        "correct",
+        "right",
+        "absolutely",
+        "perfect",
+        "perfecto",
+        "exacto",
+        "exactly",
+        "affirmative",
+        "vale",
+        "bueno",
+    ]
+)
+_LOOSE_NO = frozenset(["no", "nope", "nah", "nop", "negative"])
+_FILLER = frozenset(
+    [
+        "please",
+        "pls",
+        "plz",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "you",
+        "go",
+        "ahead",
+        "do",
+        "it",
+        "that's",
+        "thats",
+        "that",
+        "is",
+        "fine",
+        "good",
+        "great",
+        "works",
+        "sounds",
+        "confirm",
+        "confirmed",
+        "correct",
+        "right",
+        "sure",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "perfect",
+        "please,",
+        "cool",
+        "awesome",
+        "one",
+        "the",
+        "it",
+        "this",
+        "is",
+        "por",
+        "favor",
+        "porfa",
+        "porfavor",
+        "gracias",
+        "esta",
+        "bien",
+        "de",
+        "acuerdo",
+        "adelante",
+        "hagalo",
+        "hazlo",
+        "confirmo",
+        "perfecto",
+        "claro",
+        "si",
+        "eso",
+        "es",
+        "esa",
+        "ese",
+        "cancelela",
+        "cancelala",
+        "cancela",
+        "cancel",
+        "cancelalo",
+        "reservela",
+        "reservala",
+        "reserva",
+        "book",
+        "move",
+        "muevala",
+        "cambiela",
+        "pidela",
+        "pidalo",
+        "request",
+        "refill",
+        "resurtala",
+        "hagame",
+        "it's",
+        "its",
+        "all",
+        "set",
+        "lo",
+        "la",
+        "le",
+        "me",
+        "muchas",
+        "mil",
+        "dale",
+        "asi",
+        "mejor",
+        "keep",
+        "leave",
+        "dont",
+        "don't",
+        "do",
+        "not",
+        "thanks,",
+        "thank-you",
+        "gracias",
+    ]
+)
+_ACTS = frozenset(
+    [
+        "cancel",
+        "cancela",
+        "cancelela",
+        "cancelala",
+        "cancelalo",
+        "book",
+        "reservela",
+        "reservala",
+        "reserva",
+        "move",
+        "muevala",
+        "cambiela",
+        "request",
+        "refill",
+        "resurtala",
+        "pidela",
+        "pidalo",
+        "do",
+        "hagalo",
+        "hazlo",
+        "adelante",
+    ]
+)
+_CHANGE = re.compile(
+    r"\b(?:but|pero|instead|actually|wait|espere|espera|change|cambiar|another|otro|otra"
+    r"|different|diferente|en\s+vez|mejor\s+(?:el|la|a\s+las))\b|\d"
+)
+
+
+def _loose_kind(said: str) -> ReplyKind:
+    words = said.split()
+    if not words or len(words) > 8 or _CHANGE.search(said):
+        return "other"
+    head, rest = words[0], words[1:]
+    if head in _LOOSE_YES and all(w in _FILLER for w in rest):
+        # "ok don't": the filler may not turn the yes around.
+        return "other" if {"dont", "don't", "not"} & set(rest) else "yes"
+    if head in _LOOSE_NO and all(w in _FILLER and w not in _ACTS for w in rest):
+        return "no"
     return "other"
 
 

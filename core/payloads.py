@@ -5,21 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.dialogue import DialogueState
 from core.retrieval_payloads import Passage
+
+# Re-exported: planning payloads live in core.tool_payloads, imported from here as before.
+from core.tool_payloads import Caller as Caller
+from core.tool_payloads import Choice as Choice
+from core.tool_payloads import PlanInput as PlanInput
+from core.tool_payloads import PlanOutput as PlanOutput
+from core.tool_payloads import Slots as Slots
+from core.tool_payloads import ToolArgs as ToolArgs
+from core.tool_payloads import ToolCall as ToolCall
 
 PATIENT_ROLE = "patient"
 STAFF_ROLES = frozenset({"reception", "nurse", "doctor", "scheduler", "admin"})
-
-
-@dataclass
-class Caller:
-    """Who is asking, taken from verified credentials; never from prompt text."""
-
-    tenant_id: int
-    user_id: int
-    role: str
-    patient_id: int | None = None
-    request_id: str = ""
 
 
 @dataclass
@@ -53,6 +52,8 @@ class ConversationInput:
     confirmation_timeout_s: int = 600
     # The language the conversation has been in: short replies ("sí", "ok") keep it.
     language: str | None = None
+    # The dialogue state (open task, offered options, last subject), across continue-as-new.
+    dialogue: DialogueState | None = None
 
 
 @dataclass
@@ -65,6 +66,8 @@ class PipelineInput:
     confirmation_timeout_s: int = 600
     # The conversation's language so far, for messages too short to tell.
     language_hint: str | None = None
+    # What the conversation is in the middle of: an open task, options offered, a subject.
+    dialogue: DialogueState | None = None
 
 
 @dataclass
@@ -107,6 +110,8 @@ class PipelineResult:
     language: str = "en"
     # 911 | poison_control | 988 | check_in when the turn escalated.
     escalation_tier: str | None = None
+    # The dialogue state after this turn; the conversation keeps it for the next one.
+    dialogue: DialogueState | None = None
 
 
 @dataclass
@@ -259,78 +264,6 @@ class ClassifyResult:
 
 
 # ---- tools -----------------------------------------------------------------------------
-
-
-@dataclass
-class ToolArgs:
-    """Arguments a planner may set; identity (tenant, patient) is never among them."""
-
-    appointment_id: int | None = None
-    staff_id: int | None = None
-    start_local: str | None = None  # ISO local datetime in the tenant's time zone
-    day_local: str | None = None  # ISO date
-    reason: str | None = None
-    prescription_id: int | None = None
-    part_of_day: str | None = None  # morning | afternoon | evening
-    span_days: int = 1  # with day_local: how many days to search ("next week" is 7)
-    query: str | None = None  # search_knowledge_base: what to look up
-
-
-@dataclass
-class ToolCall:
-    name: str
-    args: ToolArgs = field(default_factory=ToolArgs)
-    # planner (deterministic, from intent and slots) | model (proposed by an LLM's tool call)
-    source: str = "planner"
-    # What the call acts on, in words, for the confirmation question ("Sertraline 50 mg").
-    subject: str = ""
-
-
-@dataclass
-class PlanInput:
-    caller: Caller
-    intent: str
-    text: str
-    # The turn this plans for: a model call's spend-ledger keys derive from it.
-    request_key: str = ""
-    language: str = "en"
-    # Patients a staff member's text named (several: the planner asks which).
-    named_patients: list[int] = field(default_factory=list)
-
-
-@dataclass
-class PlanOutput:
-    calls: list[ToolCall] = field(default_factory=list)
-    clarification: str | None = None
-    planner: str = "deterministic"  # deterministic | model (the deployment is in `reasoning`)
-    reasoning: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Slots:
-    """What a turn said, resolved against the tenant's data (and the caller's own records).
-
-    Dates and times are the tenant's local wall clock. More than one id in a list means the
-    text was ambiguous; `clarification` then says what to ask instead of guessing.
-    """
-
-    date: str | None = None  # ISO date
-    time: str | None = None  # HH:MM
-    part_of_day: str | None = None
-    span_days: int = 1
-    provider_ids: list[int] = field(default_factory=list)
-    provider_names: list[str] = field(default_factory=list)
-    prescription_ids: list[int] = field(default_factory=list)
-    medication_names: list[str] = field(default_factory=list)
-    appointment_ids: list[int] = field(default_factory=list)
-    appointment_reference: str | None = None  # how the appointment was resolved
-    clarification: str | None = None
-    # Said but not on file: a provider the clinic does not have, a drug the patient is not
-    # prescribed. The planner then asks; it never acts on something else instead.
-    unknown_provider: str | None = None
-    medication_not_on_file: str | None = None
-    # Name and strength of each prescription in prescription_ids ("Sertraline 50 mg").
-    medication_labels: list[str] = field(default_factory=list)
 
 
 @dataclass

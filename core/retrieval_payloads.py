@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -63,3 +64,35 @@ class RetrieveOutput:
     parts: list[AnswerPart] = field(default_factory=list)
     # The tenant's knowledge is being (re)built: "not covered" may only mean "not yet".
     indexing: bool = False
+
+
+def retrieve_report(found: RetrieveOutput) -> dict[str, Any]:
+    """The retrieve step as a turn's steps show it: sections and scores, never the text."""
+    return {
+        "covered": found.covered,
+        "passages": [
+            {
+                "article_id": p.article_id,
+                "title": p.title,
+                "heading": p.heading,
+                "chunk_index": p.chunk_index,
+                "offsets": [p.start, p.end],
+                "score": p.score,
+                "retrievers": p.retrievers,
+            }
+            for p in found.passages
+        ],
+        "indexing": found.indexing,
+        # What answers each question part: sections only, the reply holds the text.
+        "parts": [
+            {
+                "question_words": len(p.question.split()),
+                "covered": p.covered,
+                "asks": p.asks,
+                "evidence": [
+                    {"article_id": e.article_id, "heading": e.heading} for e in p.evidence
+                ],
+            }
+            for p in found.parts
+        ],
+    }

@@ -162,6 +162,8 @@ class PlanSteps:
     # The turn's language, and the patient a staff member is acting for (named in the text).
     lang: str
     acting_patient: int | None
+    # An option the dialogue resolved ("the second one"): the plan, without planning.
+    picked: Planned | None
 
     if TYPE_CHECKING:
 
@@ -241,6 +243,8 @@ class PlanSteps:
         return None
 
     async def _plan_turn(self, inp: PipelineInput, prompt: str, cls: ClassifyOutput) -> Planned:
+        if self.picked is not None:
+            return self.picked
         clauses = split_clauses(prompt)
         if len(clauses) > 1:
             planned = await self._plan_clauses(inp, clauses)

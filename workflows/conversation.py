@@ -14,6 +14,7 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError
 
 from core import search_attributes as sa
+from core.dialogue import DialogueState
 from core.payloads import (
     ConversationInput,
     HistoryEntry,
@@ -52,6 +53,8 @@ class ConversationWorkflow:
         self.expiry: asyncio.Task[None] | None = None
         # The language the patient has been writing in; a bare "ok" or "sí" keeps it.
         self.language: str | None = inp.language
+        # The open task, what was offered, the last subject: what the next turn builds on.
+        self.dialogue: DialogueState | None = inp.dialogue
 
     @workflow.update
     async def send_message(self, turn: TurnInput) -> PipelineResult:
@@ -91,6 +94,12 @@ class ConversationWorkflow:
         (status expired) and is kept so the next turn can say so."""
         return self.pending
 
+    @workflow.query
+    def get_dialogue(self) -> DialogueState | None:
+        """The dialogue state: the open task with its slots, the options last offered (numbered
+        as shown), a parked task, the last knowledge subject."""
+        return self.dialogue
+
     def _hold(self, plan: PendingPlan | None) -> None:
         self.pending = plan
         if plan is not None and plan.status == "awaiting":
@@ -121,6 +130,7 @@ class ConversationWorkflow:
                 pending=pending,
                 confirmation_timeout_s=self.inp.confirmation_timeout_s,
                 language_hint=self.language,
+                dialogue=self.dialogue,
             ),
             id=child_id,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -140,6 +150,7 @@ class ConversationWorkflow:
         ]
         self.history = self.history[-2 * self.inp.history_turns :]
         self.language = result.language
+        self.dialogue = result.dialogue
         self._hold(result.pending)
         return result
 
@@ -180,6 +191,7 @@ class ConversationWorkflow:
                     pending=self.pending,
                     confirmation_timeout_s=inp.confirmation_timeout_s,
                     language=self.language,
+                    dialogue=self.dialogue,
                 )
             )
         await workflow.wait_condition(workflow.all_handlers_finished)

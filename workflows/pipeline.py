@@ -16,6 +16,7 @@ from temporalio.workflow import ParentClosePolicy
 
 from core import search_attributes as sa
 from core.actions import RunActionInput
+from core.dialogue import DialogueMove, DialogueState
 from core.escalation import EscalationInput, escalation_id
 from core.llm_payloads import GenerateInput, GenerateOutput
 from core.llm_report import generate_report
@@ -31,18 +32,21 @@ from core.payloads import (
     PlanOutput,
     ScreenInput,
     ScreenOutput,
+    Slots,
     StepRecord,
     StreamEvent,
+    ToolArgs,
     ToolCall,
     ToolResult,
     UnderstandInput,
     UnderstandOutput,
 )
-from core.retrieval_payloads import RetrieveInput
+from core.retrieval_payloads import RetrieveInput, retrieve_report
 from core.texts import language_or_default, say
 
 from .actions import action_options, failed_result, record_failed_action
-from .confirmation import PlanSteps
+from .confirmation import Planned, PlanSteps
+from .dialogue import DialogueSteps, asked_words
 from .escalation import EscalationWorkflow
 from .followups import after_tool
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
@@ -72,7 +76,7 @@ STATUS_MESSAGES = {
 
 
 @workflow.defn
-class PipelineWorkflow(PlanSteps):
+class PipelineWorkflow(PlanSteps, DialogueSteps):
     @workflow.init
     def __init__(self, inp: PipelineInput) -> None:
         # The stream must be built in __init__ so early subscribers find its handlers.
@@ -82,6 +86,14 @@ class PipelineWorkflow(PlanSteps):
         self.lang = language_or_default(inp.language_hint)
         self.acting_patient: int | None = None
         self.named_patients: list[int] = []
+        # Dialogue: the state in, what this turn's understanding made of it, what it did.
+        self.dialogue = DialogueState()
+        self.move: DialogueMove | None = None
+        self.known: Slots | None = None
+        self.picked: Planned | None = None
+        self.plan_seen: PlanOutput | None = None
+        self.plan_intent = ""
+        self.results_seen: list[ToolResult] = []
 
     def _caller(self, inp: PipelineInput) -> Caller:
         """Who the tools act for: the caller, or the patient a staff member named."""
@@ -135,6 +147,7 @@ class PipelineWorkflow(PlanSteps):
         result = PipelineResult(
             inp.session_id, turn.turn_id, wf_id, "", "", "unknown", created_at=started
         )
+        self._open_dialogue(inp)
         try:
             await self._screen_and_answer(inp, result)
         except ActivityError as err:
@@ -216,7 +229,10 @@ class PipelineWorkflow(PlanSteps):
             return
         if not screen.requires_escalation:
             assert understood.classification is not None
-            await self._answer(inp, result.prompt, result, screen, understood.classification)
+            kind, question = await self._answer(
+                inp, result.prompt, result, screen, understood.classification
+            )
+            self._close_dialogue(result, kind, question)
             return
         # Emergencies skip classification and tools: guidance goes out immediately.
         await self._escalate(
@@ -228,6 +244,7 @@ class PipelineWorkflow(PlanSteps):
             screen.reason,
             screen.tier or "911",
         )
+        self._close_dialogue(result, "escalated")
 
     async def _escalate(
         self,
@@ -283,11 +300,13 @@ class PipelineWorkflow(PlanSteps):
         result: PipelineResult,
         screen: ScreenOutput,
         cls: ClassifyOutput,
-    ) -> None:
+    ) -> tuple[str, str]:
+        """Answers the turn; returns what it was for the dialogue state (task | done |
+        knowledge | other) and, for a knowledge question, the question as answered."""
         caller = inp.turn.caller
         # A reply to the plan the last turn held is answered before the classification is used.
         if inp.pending is not None and await self._answer_pending(inp, prompt, result):
-            return
+            return "done", ""
         self._act_for(screen.named_patients, caller)
         # Classified within the screening activity: recorded as its own step for the UI.
         done = self.steps[-1].end_time
@@ -304,6 +323,24 @@ class PipelineWorkflow(PlanSteps):
             "label": cls.label,
             "acting_for_patient": self.acting_patient,
         }
+        question = prompt
+        if not self.dialogue.is_empty() and workflow.patched("dialogue-state"):
+            move = await self._follow(self._caller(inp), prompt, cls.intent, cls.path)
+            if move.move in ("narrow", "clear", "keep_parked"):
+                result.intent = move.state.task.intent if move.state.task else cls.intent
+                self._say(result, move.reply)
+                return ("task" if move.move == "narrow" else "other"), ""
+            if move.move in ("pick", "fill"):
+                # The task's own intent: "the second one" is a booking, whatever it reads as.
+                cls = dataclasses.replace(cls, intent=move.intent, path="agent", label="")
+                if move.move == "pick":
+                    self.picked = Planned(list(move.calls), None, dict(move.names))
+                else:
+                    self.known = move.known
+                    prompt = move.text or prompt
+            elif move.move == "followup":
+                cls = dataclasses.replace(cls, path="knowledge")
+                question = move.text
         result.intent = cls.label or cls.intent
         workflow.upsert_search_attributes([sa.INTENT.value_set(result.intent)])
         # An instruction aimed at the assistant that asks nothing of the clinic gets the decline,
@@ -317,7 +354,7 @@ class PipelineWorkflow(PlanSteps):
             cls = dataclasses.replace(cls, path="out_of_scope")
         gen = GenerateInput(
             caller.tenant_id,
-            prompt,
+            question,
             cls.intent,
             cls.path,
             history=inp.history,
@@ -328,41 +365,16 @@ class PipelineWorkflow(PlanSteps):
             request_key=f"{caller.tenant_id}:{inp.turn.turn_id}",
             language=self.lang,
         )
+        kind = "other"
         if cls.path == "knowledge":
+            kind = "knowledge"
             found = await self._step(
                 "retrieve",
                 RetrievalActivities.retrieve,
-                RetrieveInput(caller.tenant_id, prompt, language=self.lang),
+                RetrieveInput(caller.tenant_id, question, language=self.lang),
                 ENGINE,
             )
-            self.steps[-1].output = {
-                "covered": found.covered,
-                "passages": [
-                    {
-                        "article_id": p.article_id,
-                        "title": p.title,
-                        "heading": p.heading,
-                        "chunk_index": p.chunk_index,
-                        "offsets": [p.start, p.end],
-                        "score": p.score,
-                        "retrievers": p.retrievers,
-                    }
-                    for p in found.passages
-                ],
-                "indexing": found.indexing,
-                # What answers each question part: sections only, the reply holds the text.
-                "parts": [
-                    {
-                        "question_words": len(p.question.split()),
-                        "covered": p.covered,
-                        "asks": p.asks,
-                        "evidence": [
-                            {"article_id": e.article_id, "heading": e.heading} for e in p.evidence
-                        ],
-                    }
-                    for p in found.parts
-                ],
-            }
+            self.steps[-1].output = retrieve_report(found)
             gen.passages, gen.covered = found.passages, found.covered
             gen.answer_parts, gen.indexing = found.parts, found.indexing
         elif cls.path == "emergency":
@@ -370,12 +382,15 @@ class PipelineWorkflow(PlanSteps):
             await self._escalate(
                 inp, result, "unspecified", guidance, 0.8, "classified as emergency", "911"
             )
-            return
+            return "escalated", ""
         elif cls.path in ("agent", "handoff"):
+            kind = "task"
+            self.plan_intent = cls.intent
             acted = await self._plan_and_act(inp, prompt, cls, result)
             if acted is None:  # held for a yes, or a multi-step outcome: already answered
-                return
+                return kind, ""
             planned, gen.tool_results = acted
+            gen.tool_results = await self._nearest_if_none(inp, planned, gen.tool_results)
             gen.clarification = planned.clarification
         reply: GenerateOutput = await self._step("generate", LlmActivities.generate, gen, LLM)
         self.steps[-1].output = generate_report(reply)
@@ -391,6 +406,32 @@ class PipelineWorkflow(PlanSteps):
         }
         result.final_response = checked.text
         result.citations = reply.citations
+        return kind, question
+
+    async def _nearest_if_none(
+        self, inp: PipelineInput, planned: Planned, results: list[ToolResult]
+    ) -> list[ToolResult]:
+        """No open time for what was asked ("Dr. Ortega on Wednesday"): say so, with the
+        nearest open times of the same provider from that day on."""
+        if len(results) != 1 or len(planned.calls) != 1:
+            return results
+        found, asked = results[0], planned.calls[0].args
+        if found.tool != "get_availability" or not found.ok or found.slots:
+            return results
+        if not (asked.day_local or asked.part_of_day) or not workflow.patched("nearest-slots"):
+            return results
+        wider = ToolCall(
+            "get_availability",
+            ToolArgs(staff_id=asked.staff_id, day_local=asked.day_local, span_days=14),
+        )
+        nearest = await self._lookup(inp, wider, "nearest")
+        if not nearest.ok or not nearest.slots:
+            return results
+        provider = nearest.slots[0].provider_name if asked.staff_id else ""
+        nearest.message_key = "tool.slots_nearest"
+        nearest.params = {"asked": asked_words(asked, provider, self.lang)}
+        self.results_seen[-1:] = [nearest]
+        return [nearest]
 
     async def _plan_tools(self, inp: PipelineInput, prompt: str, intent: str) -> PlanOutput:
         plan: PlanOutput = await self._step(
@@ -403,9 +444,11 @@ class PipelineWorkflow(PlanSteps):
                 request_key=f"{inp.turn.caller.tenant_id}:{inp.turn.turn_id}",
                 language=self.lang,
                 named_patients=self.named_patients,
+                known=self.known,
             ),
             DATABASE,
         )
+        self.plan_seen = plan
         self.steps[-1].output = {
             "calls": [c.name for c in plan.calls],
             "clarification": plan.clarification,
@@ -451,6 +494,7 @@ class PipelineWorkflow(PlanSteps):
                 "action_id": action_id,
             }
             results.append(res)
+            self.results_seen.append(res)
             if not res.ok:
                 break
             await after_tool(caller, res)

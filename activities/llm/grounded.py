@@ -178,11 +178,23 @@ def phrase_tool_result(result: ToolResult, lang: str = DEFAULT_LANGUAGE) -> str:
     if result.tool == "get_availability":
         if not result.slots:
             return say(lang, "tool.no_slots")
+        # Numbered as the dialogue state numbers them: "the second one" means line 2.
         lines = [
-            say(lang, "tool.slots_line", provider=s.provider_name, when=_when(s.start_local, lang))
-            for s in result.slots
+            say(
+                lang,
+                "tool.slots_line",
+                n=n,
+                provider=s.provider_name,
+                when=_when(s.start_local, lang),
+            )
+            for n, s in enumerate(result.slots, 1)
         ]
-        return "\n".join([say(lang, "tool.slots"), *lines, say(lang, "tool.slots_pick")])
+        head = (
+            say(lang, "tool.slots_nearest", **result.params)
+            if result.message_key == "tool.slots_nearest"
+            else say(lang, "tool.slots")
+        )
+        return "\n".join([head, *lines, say(lang, "tool.slots_pick")])
     if result.tool == "check_insurance":
         if not result.insurance:
             return say(lang, "tool.no_insurance")

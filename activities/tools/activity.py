@@ -6,7 +6,11 @@ from typing import TYPE_CHECKING
 
 from temporalio import activity
 
+from core.dialogue import DialogueInput, DialogueMove
 from core.payloads import ExecuteToolInput, PlanInput, PlanOutput, Slots, ToolResult
+
+from ..dialogue.clinic import load_clinic
+from ..dialogue.follow import follow
 
 if TYPE_CHECKING:
     from .executor import ToolExecutor
@@ -37,6 +41,7 @@ class ToolActivities:
                 inp.text,
                 lang=inp.language,
                 named_patients=inp.named_patients,
+                known=inp.known,
             )
         info = activity.info()
         return await self.model_planner.plan(
@@ -49,7 +54,14 @@ class ToolActivities:
             slot=f"plan{info.activity_id}",
             lang=inp.language,
             named_patients=inp.named_patients,
+            known=inp.known,
         )
+
+    @activity.defn(name="follow_dialogue")
+    async def follow_dialogue(self, inp: DialogueInput) -> DialogueMove:
+        """What the message means given the conversation's dialogue state (read-only)."""
+        clinic = await load_clinic(self.planner.sessions, inp.caller.tenant_id)
+        return follow(inp, clinic)
 
     @activity.defn(name="execute_tool")
     async def execute_tool(self, inp: ExecuteToolInput) -> ToolResult:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
-from core.payloads import Caller, Slots
+from core.payloads import Caller, Choice, Slots
 from core.texts import DEFAULT_LANGUAGE, either, say
 from core.texts import when as say_when
 from store.models import Prescription, Staff, Tenant
@@ -124,8 +124,16 @@ class SlotExtractor:
         self.sessions = sessions
 
     async def extract(
-        self, caller: Caller, intent: str, text: str, lang: str = DEFAULT_LANGUAGE
+        self,
+        caller: Caller,
+        intent: str,
+        text: str,
+        lang: str = DEFAULT_LANGUAGE,
+        *,
+        continuing: bool = False,
     ) -> Slots:
+        """`continuing`: the text continues an open task, so for a move it says only the
+        new time ("¿tiene algo el viernes?"), never which appointment."""
         # Spanish dates become the English phrases the date parser reads; names are untouched.
         dated = to_english_dates(text)
         async with self.sessions() as session:
@@ -135,6 +143,8 @@ class SlotExtractor:
             reference, target = (
                 split_reschedule(dated) if intent == "reschedule_appointment" else (dated, dated)
             )
+            if continuing and not target:
+                reference, target = "", dated
             slots = Slots()
             when = parse_when(target, now)
             if when is not None:
@@ -142,6 +152,7 @@ class SlotExtractor:
                 slots.time = when.at.strftime("%H:%M") if when.at else None
                 slots.part_of_day = when.part
                 slots.span_days = when.span_days
+                slots.date_said = when.day_said
             await self._providers(session, caller, intent, target, slots, lang)
             if caller.patient_id is not None and intent in APPOINTMENT_INTENTS:
                 await self._appointment(session, caller, intent, reference, tz, now, slots, lang)
@@ -169,6 +180,11 @@ class SlotExtractor:
         slots.provider_ids = named.ids
         slots.provider_names = [p.full_name for p in providers if p.id in named.ids]
         if named.ambiguous and intent in PROVIDER_INTENTS:
+            slots.choices = [
+                Choice("provider", p.id or 0, p.full_name, p.full_name)
+                for p in providers
+                if p.id in named.ids
+            ]
             slots.clarification = say(
                 lang, "ask.did_you_mean", options=either(slots.provider_names, lang)
             )
@@ -205,6 +221,23 @@ class SlotExtractor:
         ]
         verb = say(lang, _VERB.get(intent, "verb.change"))
         listing = _listing(refs, lang)
+        # Every upcoming appointment is a choice: "the one with Dr. Raman" picks among them.
+        slots.choices = [
+            Choice(
+                "appointment",
+                r.id,
+                say(
+                    lang,
+                    "ask.listing_item",
+                    id=r.id,
+                    provider=r.provider_name,
+                    when=say_when(r.start_local, lang),
+                ),
+                r.provider_name,
+                r.start_local.isoformat(),
+            )
+            for r in refs
+        ]
         # A provider named who is on none of the patient's appointments: ask, never pick
         # the other appointment.
         said = slots.unknown_provider or (slots.provider_names[0] if slots.provider_names else None)
@@ -255,6 +288,7 @@ class SlotExtractor:
             return
         found = match_medication(text, on_file)
         options = either([rx.label for rx in on_file], lang)
+        slots.choices = [Choice("prescription", rx.id, rx.label) for rx in on_file]
         if found.not_on_file:
             # Never a substitute: the patient hears what is on file and chooses.
             slots.medication_not_on_file = found.said

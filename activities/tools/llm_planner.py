@@ -6,11 +6,13 @@ role, the declared arguments) and runs as the caller, whatever the text or the m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from activities.llm.errors import ProviderFailure
 from activities.llm.tool_calls import ToolCalling, ToolCallRequest
-from core.payloads import Caller, PlanOutput, ToolCall
+from core.dialogue import slots_summary
+from core.payloads import Caller, PlanOutput, Slots, ToolCall
 from core.texts import DEFAULT_LANGUAGE
 from store.models import Tenant
 from store.timeutil import now_local
@@ -45,12 +47,13 @@ class LlmToolPlanner:
         slot: str = "plan",
         lang: str = DEFAULT_LANGUAGE,
         named_patients: Sequence[int] = (),
+        known: Slots | None = None,
     ) -> PlanOutput:
         d = await self.calling.deployment(caller.tenant_id)
 
         async def by_rules() -> PlanOutput:
             return await self.rules.plan(
-                caller, intent, text, lang=lang, named_patients=named_patients
+                caller, intent, text, lang=lang, named_patients=named_patients, known=known
             )
 
         if d is None:  # the offline default: no tools-capable model configured
@@ -59,7 +62,7 @@ class LlmToolPlanner:
         req = ToolCallRequest(
             caller.tenant_id,
             request_key,
-            await self._messages(caller, intent, text),
+            await self._messages(caller, intent, text, known),
             [t.openai() for t in offered],
             attempt,
             slot,
@@ -91,12 +94,18 @@ class LlmToolPlanner:
             fallback = await by_rules()
             fallback.reasoning = [*reasoning, "no usable tool call; planned by rules"]
             return fallback
-        return PlanOutput(calls, planner="model", reasoning=reasoning)
+        return PlanOutput(calls, planner="model", reasoning=reasoning, slots=known)
 
-    async def _messages(self, caller: Caller, intent: str, text: str) -> list[dict[str, str]]:
+    async def _messages(
+        self, caller: Caller, intent: str, text: str, known: Slots | None = None
+    ) -> list[dict[str, str]]:
         async with self.rules.sessions() as session:
             tenant = await session.get(Tenant, caller.tenant_id)
         tz = tenant.timezone if tenant else "UTC"
         now = now_local(tz).replace(second=0, microsecond=0).isoformat()
         system = SYSTEM.format(now=now, tz=tz, intent=intent)
+        if known is not None and (said := slots_summary(known)):
+            # The open task's constraints from earlier turns: the model keeps them unless the
+            # message changes them.
+            system += f"\nEarlier in this conversation the patient asked for: {json.dumps(said)}"
         return [{"role": "system", "content": system}, {"role": "user", "content": text}]

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
-from core.payloads import Caller, PlanOutput, Slots, ToolArgs, ToolCall
+from core.dialogue import merge_slots
+from core.payloads import Caller, Choice, PlanOutput, Slots, ToolArgs, ToolCall
 from core.texts import DEFAULT_LANGUAGE, either, say
 from store.models import Appointment, Prescription, Staff
 
@@ -26,6 +27,9 @@ NO_PATIENT_INTENTS = frozenset({"check_availability"})
 
 
 def _start(slots: Slots) -> str | None:
+    # A time within a span ("11am, next week") names no day: the open times are shown.
+    if slots.span_days > 1:
+        return None
     return f"{slots.date}T{slots.time}:00" if slots.date and slots.time else None
 
 
@@ -52,6 +56,19 @@ class ToolPlanner:
         *,
         lang: str = DEFAULT_LANGUAGE,
         named_patients: Sequence[int] = (),
+        known: Slots | None = None,
+    ) -> PlanOutput:
+        plan = await self._plan(caller, intent, text, lang, named_patients, known)
+        return plan
+
+    async def _plan(
+        self,
+        caller: Caller,
+        intent: str,
+        text: str,
+        lang: str,
+        named_patients: Sequence[int],
+        known: Slots | None,
     ) -> PlanOutput:
         if intent in CONTACT_INTENTS:
             return PlanOutput([ToolCall("get_clinic_contact", ToolArgs(reason=intent))])
@@ -59,9 +76,20 @@ class ToolPlanner:
             return PlanOutput(clarification=_which_patient(named_patients, lang))
         if intent in PATIENT_TOOLS:
             return PlanOutput([ToolCall(PATIENT_TOOLS[intent])])
-        slots = await self.extractor.extract(caller, intent, text, lang)
+        slots = await self.extractor.extract(
+            caller, intent, text, lang, continuing=known is not None
+        )
+        if known is not None:
+            slots = _continue(known, slots)
         if slots.clarification:
-            return PlanOutput(clarification=slots.clarification)
+            return PlanOutput(clarification=slots.clarification, slots=slots)
+        out = await self._from_slots(caller, intent, text, lang, slots)
+        out.slots = slots
+        return out
+
+    async def _from_slots(
+        self, caller: Caller, intent: str, text: str, lang: str, slots: Slots
+    ) -> PlanOutput:
         staff_id = slots.provider_ids[0] if slots.provider_ids else None
         start = _start(slots)
         if intent == "book_appointment":
@@ -69,7 +97,8 @@ class ToolPlanner:
                 args = ToolArgs(staff_id=staff_id, start_local=start)
                 return PlanOutput([ToolCall("create_appointment", args)])
             if start:
-                return PlanOutput(clarification=await self._which_provider(caller, lang))
+                ask, slots.choices = await self._which_provider(caller, lang)
+                return PlanOutput(clarification=ask)
             # Without a provider and an exact time, show what is open so the patient can choose.
             return _availability(slots, staff_id)
         if intent == "check_availability":
@@ -106,13 +135,16 @@ class ToolPlanner:
             return ""
         return Prescribed(rx.id or 0, rx.medication_name, rx.dosage or "").label
 
-    async def _which_provider(self, caller: Caller, lang: str) -> str:
+    async def _which_provider(self, caller: Caller, lang: str) -> tuple[str, list[Choice]]:
         async with self.sessions() as session:
-            providers = await session.scalars(
-                select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
+            providers = list(
+                await session.scalars(
+                    select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
+                )
             )
-            names = either([p.full_name for p in providers], lang)
-        return say(lang, "ask.which_provider", names=names)
+        names = either([p.full_name for p in providers], lang)
+        choices = [Choice("provider", p.id or 0, p.full_name, p.full_name) for p in providers]
+        return say(lang, "ask.which_provider", names=names), choices
 
     async def _provider_of(self, caller: Caller, appointment_id: int) -> int | None:
         async with self.sessions() as session:
@@ -120,6 +152,21 @@ class ToolPlanner:
         if appt is None or appt.patient_id != caller.patient_id:
             return None
         return appt.staff_id
+
+
+def _continue(known: Slots, said: Slots) -> Slots:
+    """A task's next turn: what it says over what was known. A question the extractor asks
+    only because this message named no appointment or drug is moot when the task already
+    holds one."""
+    merged = merge_slots(known, said)
+    vague_appt = said.appointment_reference in ("all", None) or (
+        said.appointment_reference or ""
+    ).startswith("no_match")
+    if known.appointment_ids and not said.appointment_ids and vague_appt:
+        merged.clarification = None
+    if known.prescription_ids and not said.prescription_ids and not said.medication_not_on_file:
+        merged.clarification = None
+    return merged
 
 
 def _which_patient(named: Sequence[int], lang: str) -> str:

@@ -55,6 +55,9 @@ class WhenSlot:
     at: datetime | None  # naive local datetime when a time of day was said
     part: str | None = None  # "morning" | "afternoon" | "evening" when said without a time
     span_days: int = 1  # 7 for "next week": search [day, day + span_days)
+    # False when only a time was said and the day is the next time that clock comes round:
+    # a dialogue that already has a day keeps its own.
+    day_said: bool = True
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,19 @@ def _month_span(first: date, today: date) -> tuple[date, int]:
     return start, calendar.monthrange(first.year, first.month)[1] - start.day + 1
 
 
+_SHORTHAND = {
+    "wk": "week",
+    "wks": "weeks",
+    "mornin": "morning",
+    "mrng": "morning",
+    "aftn": "afternoon",
+}
+_SHORT = re.compile(r"\b(" + "|".join(_SHORTHAND) + r")\b'?", _I)
+
+
 def describe_when(text: str, now_local: datetime) -> WhenParts:
     """The day, weekday, clock and part of day `text` names, relative to the tenant's now."""
+    text = _SHORT.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)  # hurried typing
     base = now_local.replace(tzinfo=None)
     today = base.date()
     part = _find_part(text)
@@ -212,6 +226,11 @@ def describe_when(text: str, now_local: datetime) -> WhenParts:
     ordinal = re.search(_ORDINAL, norm, _I)
     if not dated and ordinal:  # dateparser finds no "31st" while in a 30-day month
         dated.append((ordinal.group(), base))
+    span_said = _SPAN.search(norm)
+    if span_said and not any(_SPAN.search(p) for p, _ in dated):
+        # dateparser loses "next week" beside other words ("sometime next week, mornings are
+        # best"); the span is what the patient asked for, so it leads.
+        dated.insert(0, (span_said.group(), base))
     if not dated:
         return WhenParts(clock=clock, part=part)
 
@@ -266,7 +285,7 @@ def parse_when(text: str, now_local: datetime) -> WhenSlot | None:
         base = now_local.replace(tzinfo=None)  # a time alone: today if still ahead, else tomorrow
         at = datetime.combine(base.date(), said.clock)
         at += timedelta(days=1 if at < base else 0)
-        return WhenSlot(at.date(), at)
+        return WhenSlot(at.date(), at, day_said=False)
     if said.clock is not None:
         return WhenSlot(said.day, datetime.combine(said.day, said.clock))
     return WhenSlot(said.day, None, said.part, said.span_days)

@@ -9,7 +9,7 @@ a new module here plus its code in SUPPORTED_LANGUAGES.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import ModuleType
 
 from . import en, es
@@ -40,6 +40,13 @@ def when(dt: datetime, lang: str = DEFAULT_LANGUAGE) -> str:
     """A local date and time as a receptionist would say it: 'Tuesday, March 3 at 10:00 AM'."""
     module = _MODULES.get(lang, en)
     formatted: str = module.when(dt)
+    return formatted
+
+
+def day(d: date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A local date as said in a sentence: 'Tuesday, March 3' / 'el martes 3 de marzo'."""
+    module = _MODULES.get(lang, en)
+    formatted: str = module.day(d)
     return formatted
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 _911 = "Call 911 (or your local emergency number) now."
 _ALERT = "I'm alerting our clinical team."
@@ -14,6 +14,10 @@ _988 = (
 
 def when(dt: datetime) -> str:
     return f"{dt:%A, %B} {dt.day} at {dt:%I:%M %p}".replace(" 0", " ")
+
+
+def day(d: date) -> str:
+    return f"{d:%A, %B} {d.day}"
 
 
 TEXTS: dict[str, str] = {
@@ -207,7 +211,7 @@ TEXTS: dict[str, str] = {
     "tool.upcoming_line": "- {when} with {provider}",
     "tool.no_slots": "I couldn't find open times then. Would another day work?",
     "tool.slots": "Here are the next open times:",
-    "tool.slots_line": "- {provider}: {when}",
+    "tool.slots_line": "{n}. {provider}: {when}",
     "tool.slots_pick": "Which would you like?",
     "tool.no_insurance": "I don't see any insurance on file for you.",
     "tool.insurance": "Insurance on file: {plans}.",
@@ -256,4 +260,26 @@ TEXTS: dict[str, str] = {
     "tool.handoff_done": "I've asked a member of the clinic's staff to contact you.",
     "tool.contact": "To reach a person, call our front desk: {numbers}.",
     "tool.contact_none": "To reach a person, please call the clinic.",
+    "dialogue.which_of": "Which one do you mean?",
+    "dialogue.not_offered": "That isn't one of the options I listed. Which one would you like?",
+    "dialogue.option_line": "{n}. {label}",
+    "dialogue.cleared": (
+        "OK, I've stopped there: nothing was booked or changed. Is there anything else I can "
+        "help with?"
+    ),
+    "dialogue.dropped": "OK, I'll leave that. Is there anything else I can help with?",
+    "dialogue.resume_offer": "Shall we get back to {task}?",
+    "dialogue.task.book_appointment": "booking your appointment",
+    "dialogue.task.check_availability": "finding you a time",
+    "dialogue.task.cancel_appointment": "cancelling your appointment",
+    "dialogue.task.reschedule_appointment": "moving your appointment",
+    "dialogue.task.prescription_refill": "your refill",
+    "dialogue.task.schedule_callback": "scheduling your callback",
+    "tool.slots_nearest": "There are no open times {asked}. The nearest open times:",
+    "tool.slots_asked_with": "with {provider} {when}",
+    "tool.asked_on": "on {day}",
+    "tool.asked_span": "between {first} and {last}",
+    "tool.asked_part.morning": "in the morning",
+    "tool.asked_part.afternoon": "in the afternoon",
+    "tool.asked_part.evening": "in the evening",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 _911 = "Llame al 911 ahora mismo."
 _ALERT = "Estoy avisando a nuestro equipo clínico."
@@ -25,6 +25,10 @@ _MONTHS = (
     "noviembre",
     "diciembre",
 )
+
+
+def day(d: date) -> str:
+    return f"el {_WEEKDAYS[d.weekday()]} {d.day} de {_MONTHS[d.month - 1]}"
 
 
 def when(dt: datetime) -> str:
@@ -223,7 +227,7 @@ TEXTS: dict[str, str] = {
     "tool.upcoming_line": "- {when} con {provider}",
     "tool.no_slots": "No encontré horarios libres en ese momento. ¿Le sirve otro día?",
     "tool.slots": "Estos son los próximos horarios libres:",
-    "tool.slots_line": "- {provider}: {when}",
+    "tool.slots_line": "{n}. {provider}: {when}",
     "tool.slots_pick": "¿Cuál prefiere?",
     "tool.no_insurance": "No veo ningún seguro en su expediente.",
     "tool.insurance": "Seguro en su expediente: {plans}.",
@@ -278,4 +282,25 @@ TEXTS: dict[str, str] = {
     ),
     "tool.contact": "Para hablar con una persona, llame a recepción: {numbers}.",
     "tool.contact_none": "Para hablar con una persona, llame a la clínica.",
+    "dialogue.which_of": "¿Cuál de estas quiere decir?",
+    "dialogue.not_offered": "Esa no es una de las opciones que le di. ¿Cuál prefiere?",
+    "dialogue.option_line": "{n}. {label}",
+    "dialogue.cleared": (
+        "De acuerdo, lo dejo ahí: no se reservó ni se cambió nada. ¿Le ayudo con algo más?"
+    ),
+    "dialogue.dropped": "De acuerdo, lo dejo así. ¿Le ayudo con algo más?",
+    "dialogue.resume_offer": "¿Seguimos con {task}?",
+    "dialogue.task.book_appointment": "la reserva de su cita",
+    "dialogue.task.check_availability": "la búsqueda de un horario",
+    "dialogue.task.cancel_appointment": "la cancelación de su cita",
+    "dialogue.task.reschedule_appointment": "el cambio de su cita",
+    "dialogue.task.prescription_refill": "su resurtido",
+    "dialogue.task.schedule_callback": "la llamada que pidió",
+    "tool.slots_nearest": "No hay horarios libres {asked}. Los más cercanos:",
+    "tool.slots_asked_with": "con {provider} {when}",
+    "tool.asked_on": "{day}",
+    "tool.asked_span": "entre {first} y {last}",
+    "tool.asked_part.morning": "por la mañana",
+    "tool.asked_part.afternoon": "por la tarde",
+    "tool.asked_part.evening": "por la noche",
 }

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -26,6 +27,7 @@ from tests.conftest import key_headers
 from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import bookable_slot, rows
 from worker import Engines
+from workflows.conversation import ConversationWorkflow, conversation_workflow_id
 
 REPLY = "All set, your appointment is booked and a confirmation is on its way to you now."
 
@@ -157,3 +159,63 @@ async def test_turn_survives_worker_kill(
         e for e in history.events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
     ]
     assert any(e.activity_task_started_event_attributes.attempt >= 2 for e in started)
+
+
+async def test_dialogue_state_survives_worker_restart(
+    settings: Settings,
+    engines: Engines,
+    temporal_client: Client,
+    demo_keys: dict[str, str],
+    fake: FakeOpenAI,
+    worker_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    """Times offered before a restart can be picked after it: the state is the workflow's."""
+    queue = worker_env["TEMPORAL_TASK_QUEUE"]
+    first = WorkerProcess(worker_env, tmp_path / "worker-1.log")
+    second = WorkerProcess(worker_env, tmp_path / "worker-2.log")
+    app = create_app(settings.model_copy(update={"temporal_task_queue": queue}))
+    fake.delay = 0.0
+    session = f"restart-dialogue-{uuid.uuid4().hex[:8]}"
+    headers = key_headers(demo_keys["harborview-patient-10"])
+    try:
+        first.start()
+        await _wait_for_poller(temporal_client, queue)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://restart.test", timeout=180
+            ) as api,
+        ):
+            listed = await api.post(
+                "/api/v1/pipelines",
+                json={"prompt": "Any times with Dr. Okafor next Friday?", "session_id": session},
+                headers=headers,
+            )
+            assert listed.status_code == 200, listed.text
+            handle = temporal_client.get_workflow_handle(conversation_workflow_id(1, session))
+            state = await handle.query(ConversationWorkflow.get_dialogue)
+            assert state is not None and state.task is not None and state.task.offered
+            chosen = state.task.offered[0]
+            first.kill()
+            second.start()
+            await _wait_for_poller(temporal_client, queue)
+            picked = await api.post(
+                "/api/v1/pipelines",
+                json={"prompt": "the first one", "session_id": session},
+                headers=headers,
+            )
+        assert picked.status_code == 200, picked.text
+    finally:
+        first.stop()
+        second.stop()
+    assert chosen.start_local is not None
+    start = datetime.fromisoformat(chosen.start_local).replace(tzinfo=None)
+    booked = await rows(
+        engines,
+        Appointment,
+        Appointment.staff_id == chosen.staff_id,
+        Appointment.start_time == to_utc_naive(start, "America/New_York"),
+        Appointment.status == "confirmed",
+    )
+    assert len(booked) == 1

@@ -142,7 +142,11 @@ NOT_NAMES = words(
     "monday tuesday wednesday thursday friday saturday sunday today tomorrow tonight yesterday "
     "doctor nurse patient sir madam team everyone all there here thanks thank please hello hi "
     "dear regards best yes no okay ok sorry fine good great well morning afternoon evening "
-    "street road avenue apt suite unit box name phone email address mobile fax desk website"
+    "street road avenue apt suite unit box name phone email address mobile fax desk website "
+    # Spanish days and months: a reply's "el sábado 5 de diciembre" names no one.
+    "lunes martes miercoles miércoles jueves viernes sabado sábado domingo hoy mañana manana "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+    "diciembre"
 )
 # Words that open no name, and words no name holds: what spaCy's English model calls a person
 # in Spanish text ("Buenas tardes", "Historia clínica", "mi número de afiliado").

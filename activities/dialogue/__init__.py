@@ -1,0 +1,1 @@
+"""Dialogue state across turns: picks from offered options, constraints, follow-ups."""

@@ -1,0 +1,180 @@
+"""Short-reply cues of a dialogue: "never mind", "let's continue", "and on Saturday?", and
+which other task a message names. English and Spanish, matched on accent-free lower case."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_I = re.IGNORECASE
+
+
+def plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u2019", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.replace("¿", " ").replace("¡", " ").split())
+
+
+_DAY_ABBR = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "weds": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+_ABBR = re.compile(r"\b(" + "|".join(_DAY_ABBR) + r")\b\.?", _I)
+_RUN_CLOCK = re.compile(r"(?<![\d:/$.,])\b(1[0-2]|[1-9])([0-5]\d)\b(?![\d:/%])")
+
+
+def normalize_reply(text: str) -> str:
+    """A short reply as the date reader expects it: "wed" is Wednesday and "930" is 9:30
+    (only in short replies, where "sat" and "930" cannot be a verb or a count)."""
+    if len(text.split()) > 8:
+        return text
+    text = _ABBR.sub(lambda m: _DAY_ABBR[m.group(1).lower()], text)
+    return _RUN_CLOCK.sub(r"\1:\2", text)
+
+
+_NEVER_MIND = re.compile(
+    r"^(?:(?:oh|ok|okay|um+|hmm+|actually|no|nah|wait|sorry|pues|bueno|mejor|ah|eh)[\s,.!]+)*"
+    r"(?:never\s*mind|nevermind|nvm|forget\s+(?:it|that|about\s+it)|scratch\s+that"
+    r"|don'?t\s+bother|drop\s+it|stop|skip\s+it|leave\s+it|i'?ll\s+(?:do\s+it|call|sort\s+it)"
+    r"(?:\s+\w+){0,3}|not\s+(?:now|anymore|any\s+more)|no\s+(?:thanks|thank\s+you)"
+    r"|i\s+(?:changed|change)\s+my\s+mind|cancel\s+(?:that|this|the\s+request)"
+    r"|olvidalo|olvida(?:lo)?\s+(?:eso)?|olvidelo|dejalo|dejelo|dejalo\s+asi|no\s+importa"
+    r"|ya\s+no|mejor\s+no|no\s+gracias|cambie\s+de\s+opinion|para|ya\s+no\s+hace\s+falta)"
+    r"(?:[\s,.!]+.*)?$",
+    _I,
+)
+
+
+def never_mind(text: str) -> bool:
+    """The user drops what is in progress ("never mind", "forget it", "olvídalo")."""
+    said = plain(text)
+    return len(said.split()) <= 14 and _NEVER_MIND.match(said) is not None
+
+
+_RESUME = re.compile(
+    r"\b(?:continue|resume|go\s+back|get\s+back|back\s+to|carry\s+on|where\s+were\s+we"
+    r"|let'?s\s+(?:do|finish|go\s+on)|finish\s+(?:the|my)|now\s+(?:the|my)\s+(?:booking|appointment)"
+    r"|sigamos|continuemos|continuar|volvamos|volver|retomemos|retomar|sigamos\s+con)\b",
+    _I,
+)
+
+
+def wants_resume(text: str) -> bool:
+    return _RESUME.search(plain(text)) is not None
+
+
+# A follow-up keeps the last question's subject: "and on Saturday?", "what about the other
+# office?", "¿y la otra sede?", "how about Westside".
+_FOLLOWUP = re.compile(
+    r"^(?:and|also|what\s+about|how\s+about|and\s+what\s+about|same\s+for|same\s+question\s+for"
+    r"|y|y\s+que\s+tal|que\s+tal|y\s+en|y\s+para|y\s+los|y\s+las|y\s+el|y\s+la|igual\s+para)\b",
+    _I,
+)
+_OTHER_SITE = re.compile(
+    r"\b(?:other|another|second|otra|otro|la\s+otra|el\s+otro)\s+"
+    r"(?:site|office|location|clinic|branch|one|place|sede|oficina|clinica|sucursal|ubicacion|lugar)\b",
+    _I,
+)
+
+
+def is_followup(text: str) -> bool:
+    said = plain(text)
+    words = said.split()
+    return 0 < len(words) <= 9 and (
+        _FOLLOWUP.match(said) is not None or _OTHER_SITE.search(said) is not None
+    )
+
+
+def other_site(text: str) -> bool:
+    return _OTHER_SITE.search(plain(text)) is not None
+
+
+_WEEKDAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekends?|weekdays?"
+    r"|lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|fines?\s+de\s+semana)\b",
+    _I,
+)
+
+
+def rewrite_followup(subject: str, text: str, sites: list[str]) -> str:
+    """The last question asked again with what the follow-up changes: another site named or
+    "the other one" (every site the subject did not name), another day, or the follow-up's
+    words added to the subject."""
+    said = plain(text)
+    tail = re.sub(_FOLLOWUP, "", said).strip(" ?.!,")
+    tail = re.sub(r"^(?:on|at|for|in|the|en|el|la|los|las|para)\s+", "", tail).strip()
+    named = [s for s in sites if _site_key(s) and _site_key(s) in said]
+    in_subject = [s for s in sites if _site_key(s) and _site_key(s) in plain(subject)]
+    if other_site(text) and in_subject:
+        named = [s for s in sites if s not in in_subject]
+    if named:
+        out = subject
+        replaced = False
+        for s in in_subject:
+            pattern = re.compile(re.escape(_site_key(s)), _I)
+            if pattern.search(out):
+                out = pattern.sub(" and ".join(_site_key(n).title() for n in named), out, 1)
+                replaced = True
+        if replaced:
+            return out
+        return f"{subject.rstrip(' ?.')} at {' and '.join(named)}?"
+    day = _WEEKDAY.search(tail)
+    if day and _WEEKDAY.search(plain(subject)):
+        return _WEEKDAY.sub(day.group(), subject, count=1)
+    return f"{subject.rstrip(' ?.')} {tail}?".strip()
+
+
+def _site_key(site: str) -> str:
+    """The word that tells a site from its siblings ("westside" of "Harborview Westside")."""
+    words = plain(site).split()
+    return words[-1] if len(words) > 1 else (words[0] if words else "")
+
+
+# Which task a message names by its own words: a switch needs the words, not only the
+# classifier's label (a bare "Dr. Chen please" mid-booking is not a new request).
+TASK_CUES: dict[str, re.Pattern[str]] = {
+    "cancel_appointment": re.compile(r"\b(?:cancel\w*|call\s+off|anula\w*)\b", _I),
+    "reschedule_appointment": re.compile(
+        r"\b(?:reschedul\w*|re-schedul\w*|move|push|postpone|change\s+(?:my|the)\s+appointment"
+        r"|reprogram\w*|cambia\w*\s+(?:mi|la)\s+cita|mover|pasar\s+mi\s+cita|aplazar)\b",
+        _I,
+    ),
+    "prescription_refill": re.compile(
+        r"\b(?:refill\w*|prescription|meds?|medication|medicine|pills|resurt\w*|receta"
+        r"|medicamento|medicina|pastillas)\b",
+        _I,
+    ),
+    "book_appointment": re.compile(
+        r"\b(?:book\w*|appointment|appt|schedule\s+(?:a|an|me)|see\s+(?:a|the|dr|doctor)"
+        r"|cita|agendar|reservar|consulta)\b",
+        _I,
+    ),
+    "check_insurance": re.compile(
+        r"\b(?:insurance|insured|coverage|covered|copay|co-pay|deductible|seguro|cubre|copago)\b",
+        _I,
+    ),
+    "list_appointments": re.compile(
+        r"\b(?:my\s+appointments|when\s+is\s+my|what\s+appointments|mis\s+citas|cuando\s+es\s+mi)\b",
+        _I,
+    ),
+    "schedule_callback": re.compile(
+        r"\b(?:call\s+me|callback|call\s+back|ring\s+me|llamen|llamar|llamada)\b", _I
+    ),
+    "human_handoff": re.compile(
+        r"\b(?:human|real\s+person|someone\s+real|speak\s+to|talk\s+to|persona|hablar\s+con)\b", _I
+    ),
+}
+
+
+def names_task(text: str, intent: str) -> bool:
+    cue = TASK_CUES.get(intent)
+    return cue is not None and cue.search(plain(text)) is not None
