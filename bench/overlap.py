@@ -53,6 +53,9 @@ def project_sets() -> Iterator[Sentence]:
             text = row.get("text") or row.get("full_text")
             if isinstance(text, str):
                 yield Sentence(path.name, text)
+            turns = row.get("turns")  # the scripted dialogues: every patient turn
+            for turn in turns if isinstance(turns, list) else []:
+                yield Sentence(path.name, str(turn))
 
 
 def shared_sets() -> Iterator[Sentence]:
