@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from core.tool_payloads import Caller, Slots, ToolCall
 
@@ -90,8 +91,19 @@ def merge_slots(known: Slots, said: Slots) -> Slots:
             out.time = known.time
     if said.part_of_day is None and said.time is None:
         out.part_of_day = known.part_of_day
+    if said.date is None or not said.date_said:
+        out.after_local = said.after_local or known.after_local
+    if said.date and said.span_days > 1 and said.weekday is None and known.weekday is not None:
+        # "it has to be Friday" then "next week": that week's Friday.
+        first = date.fromisoformat(said.date)
+        offset = (known.weekday - first.weekday()) % 7
+        if offset < said.span_days:
+            out.date = (first + timedelta(days=offset)).isoformat()
+            out.span_days, out.weekday = 1, known.weekday
     if not said.provider_ids and not said.unknown_provider:
         out.provider_ids, out.provider_names = list(known.provider_ids), list(known.provider_names)
+    if said.site_id is None:
+        out.site_id, out.site_name = known.site_id, known.site_name
     if not said.appointment_ids:
         out.appointment_ids = list(known.appointment_ids)
     if not said.prescription_ids and not said.medication_not_on_file:
@@ -113,7 +125,9 @@ def slots_summary(slots: Slots) -> dict[str, object]:
         if getattr(slots, name):
             out[name] = getattr(slots, name)
     if slots.provider_names:
-        out["provider"] = slots.provider_names[0]
+        out["provider"] = " or ".join(slots.provider_names)
+    if slots.site_name:
+        out["site"] = slots.site_name
     if slots.appointment_ids:
         out["appointment_id"] = slots.appointment_ids[0]
     if slots.prescription_ids:

@@ -32,6 +32,11 @@ class ToolArgs:
     prescription_id: int | None = None
     part_of_day: str | None = None  # morning | afternoon | evening
     span_days: int = 1  # with day_local: how many days to search ("next week" is 7)
+    # get_availability: only times after this ISO local datetime ("anything later?").
+    after_local: str | None = None
+    # get_availability: these providers ("Dr. Chen or Dr. Okafor"), or this site's.
+    staff_ids: list[int] = field(default_factory=list)
+    site_id: int | None = None
     query: str | None = None  # search_knowledge_base: what to look up
 
 
@@ -67,6 +72,9 @@ class PlanOutput:
     reasoning: list[str] = field(default_factory=list)
     # The task's slots after this turn (known merged with said); the dialogue state keeps them.
     slots: Slots | None = None
+    # The intent planned, when the planner read the request differently from the classifier
+    # (a "reschedule" that names no booking of the patient's and asks for a new one).
+    intent: str = ""
 
 
 @dataclass
@@ -81,6 +89,13 @@ class Slots:
     time: str | None = None  # HH:MM
     # False when the text said a time only and `date` is just the next such time.
     date_said: bool = True
+    # Times after this ISO local datetime only: "anything later?" after a list.
+    after_local: str | None = None
+    # 0 = Monday, when the date came from a weekday name alone ("it has to be Friday").
+    weekday: int | None = None
+    # The clinic site said ("at Westside"): only its providers are offered.
+    site_id: int | None = None
+    site_name: str | None = None
     part_of_day: str | None = None
     span_days: int = 1
     provider_ids: list[int] = field(default_factory=list)

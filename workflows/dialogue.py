@@ -163,12 +163,14 @@ class DialogueSteps:
             result.final_response = f"{result.final_response}\n\n{offer}"
             self.events.publish(StreamEvent("text_delta", step="dialogue", delta=f"\n\n{offer}"))
             state.offered_resume = True
-        state.updated_at = workflow.now().timestamp()
-        result.dialogue = state
         now = workflow.now().timestamp()
-        self.steps.append(
-            StepRecord("dialogue_state", "success", None, state_summary(state), None, now, now)
-        )
+        state.updated_at = now
+        had_state = not self.dialogue.is_empty()
+        result.dialogue = state
+        if had_state or not state.is_empty():
+            self.steps.append(
+                StepRecord("dialogue_state", "success", None, state_summary(state), None, now, now)
+            )
 
     def _task_after(self, before: Task | None, result: PipelineResult) -> Task | None:
         intent = self.plan_intent

@@ -387,6 +387,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
             kind = "task"
             self.plan_intent = cls.intent
             acted = await self._plan_and_act(inp, prompt, cls, result)
+            result.intent = self.plan_intent if self.plan_intent != cls.intent else result.intent
             if acted is None:  # held for a yes, or a multi-step outcome: already answered
                 return kind, ""
             planned, gen.tool_results = acted
@@ -449,6 +450,8 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
             DATABASE,
         )
         self.plan_seen = plan
+        if plan.intent and plan.intent != self.plan_intent and self.plan_intent:
+            self.plan_intent = plan.intent
         self.steps[-1].output = {
             "calls": [c.name for c in plan.calls],
             "clarification": plan.clarification,

@@ -38,7 +38,23 @@ def normalize_reply(text: str) -> str:
     if len(text.split()) > 8:
         return text
     text = _ABBR.sub(lambda m: _DAY_ABBR[m.group(1).lower()], text)
-    return _RUN_CLOCK.sub(r"\1:\2", text)
+    text = _RUN_CLOCK.sub(r"\1:\2", text)
+    # "la de las 3", "la de la 1:30": a clock, as "a las 3" already reads.
+    return _ES_CLOCK.sub(r"at \1", text)
+
+
+_ES_CLOCK = re.compile(r"\b(?:a\s+|de\s+)?las?\s+(\d{1,2}(?::[0-5]\d)?)\b(?!\s*(?:de|del)\b)", _I)
+# "something later", "¿no tiene algo más tarde?": times after those offered.
+_LATER = re.compile(
+    r"\b(?:algo|nada|anything|something|any|otro|otra|horarios?|times?)\s+(?:mas\s+tarde|later"
+    r"|despues)\b|\blater\s+(?:times?|slots?|ones?|in\s+the\s+day|on)\b|\banything\s+after\b"
+    r"|\bmas\s+adelante\b|^\s*later\s*\??\s*$",
+    _I,
+)
+
+
+def wants_later(text: str) -> bool:
+    return _LATER.search(plain(text)) is not None
 
 
 _NEVER_MIND = re.compile(
@@ -75,7 +91,7 @@ def wants_resume(text: str) -> bool:
 # A follow-up keeps the last question's subject: "and on Saturday?", "what about the other
 # office?", "¿y la otra sede?", "how about Westside".
 _FOLLOWUP = re.compile(
-    r"^(?:and|also|what\s+about|how\s+about|and\s+what\s+about|same\s+for|same\s+question\s+for"
+    r"^(?:and|also|(?:and\s+)?(?:what|how)\s+(?:about|abt|bout)|same\s+for|same\s+question\s+for"
     r"|y|y\s+que\s+tal|que\s+tal|y\s+en|y\s+para|y\s+los|y\s+las|y\s+el|y\s+la|igual\s+para)\b",
     _I,
 )
@@ -84,6 +100,21 @@ _OTHER_SITE = re.compile(
     r"(?:site|office|location|clinic|branch|one|place|sede|oficina|clinica|sucursal|ubicacion|lugar)\b",
     _I,
 )
+
+
+# A question about the clinic, not an answer to the task: "where do I park there?", "¿dónde me
+# estaciono en Westside?". "What about Tuesday?" and "¿qué tal el martes?" are answers.
+_QUESTION = re.compile(
+    r"^(?:(?:and|also|oh|ok|okay|wait|so|quick\s+q|quick\s+question|y|oye|una\s+pregunta|"
+    r"otra\s+cosa|pregunta)[\s,:]+)*(?!(?:what|how)\s+(?:about|abt|bout)\b|que\s+tal)"
+    r"(?:where|how|what|why|which|who|do\s+you|does|donde|como|cuanto|cuanta|cuantos|que|cual"
+    r"|por\s+que|aceptan|a\s+que\s+hora)\b",
+    _I,
+)
+
+
+def asks_about_clinic(text: str) -> bool:
+    return _QUESTION.match(plain(text)) is not None
 
 
 def is_followup(text: str) -> bool:

@@ -17,17 +17,19 @@ from core.dialogue import DialogueInput, DialogueMove, DialogueState, Option, Ta
 from core.payloads import ToolArgs, ToolCall
 from core.texts import say
 
-from ..tools.slots import NamedEntity, describe_when, resolve_name
+from ..tools.slots import NamedEntity, describe_when
 from ..tools.when_es import to_english_dates
 from .cues import (
+    asks_about_clinic,
     is_followup,
     names_task,
     never_mind,
     normalize_reply,
     rewrite_followup,
+    wants_later,
     wants_resume,
 )
-from .picks import Pick, looks_like_pick, resolve_pick
+from .picks import Pick, looks_like_pick, names_in, resolve_pick
 
 # Intents that belong to the booking family: one is never a "switch" from the other.
 BOOKING = frozenset({"book_appointment", "check_availability"})
@@ -55,15 +57,22 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
         moved = _answer_resume(state, text, inp, clinic)
         if moved is not None:
             return moved
+    later = task is not None and bool(task.offered) and task.asked and wants_later(text)
+    if task is not None and later and not _says_constraint(text, clinic):
+        # "anything later?": the same search, after the last time shown.
+        last = max(o.start_local or "" for o in task.offered) or None
+        after = dataclasses.replace(task.slots, after_local=last)
+        return DialogueMove("fill", state, intent=task.intent, known=after, text=text)
     if task is not None and task.offered and looks_like_pick(text):
         picked = _pick(state, task, text, inp, clinic)
         if picked is not None:
             return picked
     if task is not None and task.asked:
-        if _switches(inp, task):
+        said = _says_constraint(text, clinic)
+        if _switches(inp, task, said):
             parked = DialogueState(parked=task, subject=state.subject, language=lang)
             return DialogueMove("switch", parked)
-        if _says_constraint(text, clinic) or inp.intent == task.intent:
+        if said or inp.intent == task.intent or wants_resume(text):
             return DialogueMove("fill", state, intent=task.intent, known=task.slots, text=text)
     if state.subject and state.last_kind == "knowledge" and is_followup(text):
         asked = rewrite_followup(state.subject, text, clinic.sites)
@@ -93,14 +102,18 @@ def _answer_resume(
     return None
 
 
-def _switches(inp: DialogueInput, task: Task) -> bool:
+def _switches(inp: DialogueInput, task: Task, said_constraint: bool) -> bool:
     """A new request mid-task: another task named in the message's own words, or a clinic
-    question that adds nothing to the task."""
+    question that adds nothing to the task ("¿y para la semana que viene?" adds a span)."""
     if inp.intent == task.intent or {inp.intent, task.intent} <= BOOKING:
         return False
     if inp.path in ("agent", "handoff"):
         return names_task(inp.text, inp.intent)
-    return inp.path == "knowledge" and "?" in inp.text and len(inp.text.split()) > 3
+    if inp.path != "knowledge":
+        return False
+    if asks_about_clinic(inp.text):
+        return True  # "where do I park at Westside?": a question, whatever it names
+    return not said_constraint and ("?" in inp.text or len(inp.text.split()) > 4)
 
 
 def _says_constraint(text: str, clinic: Clinic) -> bool:
@@ -108,18 +121,22 @@ def _says_constraint(text: str, clinic: Clinic) -> bool:
     when = describe_when(to_english_dates(text), clinic.now)
     if when.day or when.clock or when.part:
         return True
-    if resolve_name(text, clinic.providers).ids:
+    if named_providers(text, clinic):
         return True
     lowered = text.lower()
     return any(site.split()[-1].lower() in lowered for site in clinic.sites if " " in site)
 
 
+def named_providers(text: str, clinic: Clinic) -> set[int]:
+    return names_in(text, clinic.providers)
+
+
 def _pick(
     state: DialogueState, task: Task, text: str, inp: DialogueInput, clinic: Clinic
 ) -> DialogueMove | None:
-    named = resolve_name(text, clinic.providers)
+    named = named_providers(text, clinic)
     offered_names = {o.provider_name for o in task.offered}
-    if named.ids and not {p.name for p in clinic.providers if p.id in named.ids} & offered_names:
+    if named and not {p.name for p in clinic.providers if p.id in named} & offered_names:
         return None  # a provider the list does not hold: a new constraint, not a pick
     pick: Pick = resolve_pick(text, task.offered, clinic.now)
     if pick.how in ("none", "unmatched"):
@@ -127,6 +144,8 @@ def _pick(
             return _narrow(state, task, task.offered, inp.language, "not_offered")
         return None
     if len(pick.options) > 1:
+        if len(pick.options) == len(task.offered) and pick.how == "value":
+            return None  # fits every option ("next week" of a list all next week): a constraint
         return _narrow(state, task, pick.options, inp.language, "which_of")
     return _picked(state, task, pick.options[0], pick.how)
 

@@ -17,6 +17,7 @@ from datetime import datetime, time
 from core.confirmation import reply_kind
 from core.dialogue import Option
 
+from ..tools.extractor import titled_names
 from ..tools.slots import NamedEntity, describe_when, part_window, resolve_name
 from ..tools.when_es import to_english_dates
 
@@ -80,7 +81,8 @@ _EARLIEST = re.compile(
 _PICK_CUE = re.compile(
     r"\b(?:one|ones|works|work|fine|good|perfect|great|take|that|this|book|grab|want|prefer"
     r"|please|ok|okay|sounds|uno|una|esa|ese|esta|este|sirve|perfecto|bien|quedo|tomo|quiero"
-    r"|prefiero|opcion|option|slot|time|horario|hora)\b",
+    r"|prefiero|opcion|option|slot|time|horario|hora|porfa|gracias|queda|sirve|la\s+de|el\s+de"
+    r"|la\s+que|el\s+que)\b",
     re.IGNORECASE,
 )
 
@@ -177,10 +179,10 @@ def _narrow(
             ]
             said.append("date")
     names = sorted({o.provider_name for o in offered if o.provider_name})
-    if len(names) > 1:
-        named = resolve_name(text, [NamedEntity(i, n) for i, n in enumerate(names)])
-        if named.ids:
-            chosen = {names[i] for i in named.ids}
+    if names:
+        named = names_in(text, [NamedEntity(i, n) for i, n in enumerate(names)])
+        if named:
+            chosen = {names[i] for i in named}
             pool = [o for o in pool if o.provider_name in chosen]
             said.append("provider")
     sites = _site_words(offered)
@@ -198,6 +200,22 @@ def _narrow(
     return pool, said
 
 
+_TITLES = frozenset({"dr", "dra", "doctor", "doctora", "doc"})
+
+
+def names_in(text: str, people: list[NamedEntity]) -> set[int]:
+    """Who the reply names: a word of their name said as is, or a near spelling after a
+    title ("dr okafr"). Bare fuzzy words would read "primera" as Priya."""
+    words = set(re.findall(r"[a-z]{3,}", _plain(text)))
+    exact = {
+        p.id for p in people if words & (set(re.findall(r"[a-z]{3,}", _plain(p.name))) - _TITLES)
+    }
+    titled = titled_names(text)
+    if exact or not titled:
+        return exact
+    return set(resolve_name(" ".join(f"Dr. {n}" for n in titled), people).ids)
+
+
 def _site_words(offered: list[Option]) -> dict[str, set[str]]:
     """Each site's distinguishing words ("downtown" of "Harborview Downtown")."""
     names = {o.site_name for o in offered if o.site_name}
@@ -209,4 +227,4 @@ def _site_words(offered: list[Option]) -> dict[str, set[str]]:
 def looks_like_pick(text: str) -> bool:
     """A reply short and plain enough to be an answer to a list, not a new request."""
     words = re.findall(r"\w+", text)
-    return len(words) <= 12 and (len(words) <= 4 or bool(_PICK_CUE.search(_plain(text))))
+    return len(words) <= 12 and (len(words) <= 7 or bool(_PICK_CUE.search(_plain(text))))

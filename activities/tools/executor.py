@@ -242,6 +242,10 @@ class ToolExecutor:
         query = select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
         if call.args.staff_id is not None:
             query = query.where(Staff.id == call.args.staff_id)
+        if call.args.staff_ids:
+            query = query.where(col(Staff.id).in_(call.args.staff_ids))
+        if call.args.site_id is not None:
+            query = query.where(Staff.site_id == call.args.site_id)
         providers = list(await session.scalars(query.order_by(col(Staff.id))))
         if not providers:
             raise ToolRefused("provider_not_found")
@@ -250,13 +254,17 @@ class ToolExecutor:
         span = min(max(call.args.span_days, 1), 31) if call.args.day_local else 14
         days = [first + timedelta(days=i) for i in range(span)]
         window = part_window(call.args.part_of_day) if call.args.part_of_day else None
+        not_before = now + timedelta(hours=1)
+        if call.args.after_local:
+            # "anything later?": strictly after the last time already offered.
+            after = datetime.fromisoformat(call.args.after_local)
+            after = after if after.tzinfo else after.replace(tzinfo=now.tzinfo)
+            not_before = max(not_before, after + timedelta(minutes=1))
         slots: list[SlotInfo] = []
         for staff in providers:
             booked = await _booked_local(session, staff, tz)
             site = await session.get(Site, staff.site_id) if staff.site_id else None
-            starts = free_slots(
-                staff, days, booked, tz=tz, not_before=now + timedelta(hours=1), limit=200
-            )
+            starts = free_slots(staff, days, booked, tz=tz, not_before=not_before, limit=200)
             if window is not None:
                 starts = [s for s in starts if window[0] <= s.time() < window[1]]
             for start in starts[:4]:

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from core.payloads import Caller, Choice, Slots
 from core.texts import DEFAULT_LANGUAGE, either, say
 from core.texts import when as say_when
-from store.models import Prescription, Staff, Tenant
+from store.models import Prescription, Site, Staff, Tenant
 from store.timeutil import now_local, utc_naive_to_local
 
 from .drugs import Prescribed, match_medication
@@ -30,6 +30,7 @@ from .slots import (
     resolve_appointment,
     resolve_name,
 )
+from .when import part_in
 from .when_es import to_english_dates
 
 PROVIDER_INTENTS = frozenset({"book_appointment", "check_availability"})
@@ -153,6 +154,10 @@ class SlotExtractor:
                 slots.part_of_day = when.part
                 slots.span_days = when.span_days
                 slots.date_said = when.day_said
+                slots.weekday = when.weekday
+            else:
+                # "afternoons are better": a part of day alone is still what the patient wants.
+                slots.part_of_day = part_in(target)
             await self._providers(session, caller, intent, target, slots, lang)
             if caller.patient_id is not None and intent in APPOINTMENT_INTENTS:
                 await self._appointment(session, caller, intent, reference, tz, now, slots, lang)
@@ -179,7 +184,15 @@ class SlotExtractor:
         named = resolve_name(text, [NamedEntity(p.id or 0, p.full_name) for p in providers])
         slots.provider_ids = named.ids
         slots.provider_names = [p.full_name for p in providers if p.id in named.ids]
-        if named.ambiguous and intent in PROVIDER_INTENTS:
+        await self._site(session, caller, text, slots)
+        # "Dr. Chen or Dr. Okafor": each named outright, so both are wanted, not a doubt.
+        surnames = [_surname(p.full_name) for p in providers if p.id in named.ids]
+        outright = (
+            named.ambiguous
+            and len(set(surnames)) == len(surnames)
+            and all(s in text.lower() for s in surnames)
+        )
+        if named.ambiguous and intent in PROVIDER_INTENTS and not outright:
             slots.choices = [
                 Choice("provider", p.id or 0, p.full_name, p.full_name)
                 for p in providers
@@ -202,6 +215,15 @@ class SlotExtractor:
             if intent in PROVIDER_INTENTS:
                 names = ", ".join(p.full_name for p in providers)
                 slots.clarification = say(lang, "ask.provider_unknown", said=said, names=names)
+
+    async def _site(self, session: AsyncSession, caller: Caller, text: str, slots: Slots) -> None:
+        sites = list(await session.scalars(select(Site).where(Site.tenant_id == caller.tenant_id)))
+        if len(sites) < 2:
+            return
+        lowered = text.lower()
+        said = [s for s in sites if _surname(s.name) in re.findall(r"[a-z]+", lowered)]
+        if len(said) == 1:
+            slots.site_id, slots.site_name = said[0].id, said[0].name
 
     async def _appointment(
         self,
@@ -305,6 +327,11 @@ class SlotExtractor:
             slots.clarification = say(
                 lang, "ask.refill_which", options=either([rx.label for rx in listed], lang)
             )
+
+
+def _surname(name: str) -> str:
+    """The word that tells a provider or a site apart ("chen", "westside")."""
+    return name.lower().split()[-1]
 
 
 def _entities(providers: list[Staff]) -> list[NamedEntity]:

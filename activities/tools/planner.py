@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,9 +13,11 @@ from core.payloads import Caller, Choice, PlanOutput, Slots, ToolArgs, ToolCall
 from core.texts import DEFAULT_LANGUAGE, either, say
 from store.models import Appointment, Prescription, Staff
 
+from ..dialogue.cues import names_task
 from .callback_tool import REASON_CHARS
 from .drugs import Prescribed
-from .extractor import SlotExtractor
+from .extractor import SlotExtractor, titled_names
+from .slots import NamedEntity, resolve_name
 
 PATIENT_TOOLS = {
     "list_appointments": "get_appointments",
@@ -34,11 +37,15 @@ def _start(slots: Slots) -> str | None:
 
 
 def _availability(slots: Slots, staff_id: int | None) -> PlanOutput:
+    several = slots.provider_ids if staff_id is not None and len(slots.provider_ids) > 1 else []
     args = ToolArgs(
-        staff_id=staff_id,
+        staff_id=None if several else staff_id,
+        staff_ids=list(several),
+        site_id=slots.site_id,
         day_local=slots.date,
         part_of_day=slots.part_of_day,
         span_days=slots.span_days,
+        after_local=slots.after_local,
     )
     return PlanOutput([ToolCall("get_availability", args)])
 
@@ -74,17 +81,20 @@ class ToolPlanner:
             return PlanOutput([ToolCall("get_clinic_contact", ToolArgs(reason=intent))])
         if caller.patient_id is None and intent not in NO_PATIENT_INTENTS:
             return PlanOutput(clarification=_which_patient(named_patients, lang))
+        # A task being continued keeps its intent: "the one with Dr. Ortega" picks a booking.
+        if known is None and intent in EXISTING and await self._asks_for_new(caller, intent, text):
+            intent = "book_appointment"
         if intent in PATIENT_TOOLS:
-            return PlanOutput([ToolCall(PATIENT_TOOLS[intent])])
+            return PlanOutput([ToolCall(PATIENT_TOOLS[intent])], intent=intent)
         slots = await self.extractor.extract(
             caller, intent, text, lang, continuing=known is not None
         )
         if known is not None:
             slots = _continue(known, slots)
         if slots.clarification:
-            return PlanOutput(clarification=slots.clarification, slots=slots)
+            return PlanOutput(clarification=slots.clarification, slots=slots, intent=intent)
         out = await self._from_slots(caller, intent, text, lang, slots)
-        out.slots = slots
+        out.slots, out.intent = slots, intent
         return out
 
     async def _from_slots(
@@ -93,6 +103,14 @@ class ToolPlanner:
         staff_id = slots.provider_ids[0] if slots.provider_ids else None
         start = _start(slots)
         if intent == "book_appointment":
+            if len(slots.provider_ids) > 1 and start:
+                # Two providers named and one time: which of them, never the first.
+                slots.choices = [
+                    Choice("provider", i, n, n)
+                    for i, n in zip(slots.provider_ids, slots.provider_names, strict=False)
+                ]
+                names = either(slots.provider_names, lang)
+                return PlanOutput(clarification=say(lang, "ask.did_you_mean", options=names))
             if staff_id is not None and start:
                 args = ToolArgs(staff_id=staff_id, start_local=start)
                 return PlanOutput([ToolCall("create_appointment", args)])
@@ -127,6 +145,21 @@ class ToolPlanner:
             return PlanOutput([ToolCall("request_prescription_refill", args, subject=subject)])
         return PlanOutput(clarification=say(lang, "ask.rephrase"))
 
+    async def _asks_for_new(self, caller: Caller, intent: str, text: str) -> bool:
+        """A move, cancel or listing that names no booking of the patient's and no word of its
+        own, but asks for a provider or a day ("chen, next week, monday morning pls", "me das
+        cita con la dra chen el viernes"): a new booking, never a change to an existing one."""
+        if names_task(text, intent) or _MY_BOOKING.search(text):
+            return False
+        if names_task(text, "book_appointment") or titled_names(text):
+            return True
+        async with self.sessions() as session:
+            providers = await session.scalars(
+                select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)
+            )
+            named = resolve_name(text, [NamedEntity(p.id or 0, p.full_name) for p in providers])
+        return bool(named.ids) and _DAY_WORD.search(text) is not None
+
     async def describe_prescription(self, caller: Caller, prescription_id: int) -> str:
         """Name and strength of one of the caller's prescriptions (for a model's proposal)."""
         async with self.sessions() as session:
@@ -152,6 +185,20 @@ class ToolPlanner:
         if appt is None or appt.patient_id != caller.patient_id:
             return None
         return appt.staff_id
+
+
+# Intents about a booking the patient already has.
+EXISTING = frozenset({"reschedule_appointment", "cancel_appointment", "list_appointments"})
+_MY_BOOKING = re.compile(
+    r"\b(?:my|mi|mis|our|su|sus|the|la|el)\s+(?:[\w'-]+\s+){0,3}?(?:appointments?|appts?|visits?"
+    r"|citas?|consultas?|physical|check-?ups?|follow-?ups?|exams?|booking)\b",
+    re.IGNORECASE,
+)
+_DAY_WORD = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mie|jue|vie|sab|dom)\w*|\b(?:today|tomorrow|tmrw"
+    r"|morning|afternoon|week|hoy|manana|mañana|tarde|semana)\b",
+    re.IGNORECASE,
+)
 
 
 def _continue(known: Slots, said: Slots) -> Slots:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from dateparser.search import search_dates
@@ -58,6 +58,9 @@ class WhenSlot:
     # False when only a time was said and the day is the next time that clock comes round:
     # a dialogue that already has a day keeps its own.
     day_said: bool = True
+    # The weekday named ("Friday"), when the day came from one: "has to be a Friday" then
+    # "next week" is next week's Friday.
+    weekday: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,11 @@ _CLOCK_CUE = re.compile(r"\d\s*[ap]\.?m\b|\d:[0-5]\d|\bnoon\b", _I)
 _CLOCK_CUT = re.compile(r"(?:\b(?:at|@)\s*)?\d{1,2}(?::\d\d)?\s*[ap]\.?m\b\.?|\d{1,2}:\d\d", _I)
 _SPAN = re.compile(r"\b(?P<mod>next|this|coming)\s+(?P<unit>week|month)\b", _I)
 _MONTH_ONLY = re.compile(rf"^(?:in|of|on)?\s*(?:{_FULL_MONTHS}|{_SHORT_MONTH})$", _I)
+
+
+def part_in(text: str) -> str | None:
+    """The part of day a text names, without reading any date ("mornings are best")."""
+    return _find_part(text)
 
 
 def _find_part(text: str) -> str | None:
@@ -288,7 +296,7 @@ def parse_when(text: str, now_local: datetime) -> WhenSlot | None:
         return WhenSlot(at.date(), at, day_said=False)
     if said.clock is not None:
         return WhenSlot(said.day, datetime.combine(said.day, said.clock))
-    return WhenSlot(said.day, None, said.part, said.span_days)
+    return WhenSlot(said.day, None, said.part, said.span_days, weekday=said.weekday)
 
 
 def weekday_in(text: str) -> int | None:

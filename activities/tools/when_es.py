@@ -45,9 +45,9 @@ _RULES: tuple[tuple[re.Pattern[str], str | None], ...] = tuple(
     (re.compile(pattern, _I), repl)
     for pattern, repl in (
         (r"\bpasado manana\b", "in 2 days"),
-        (r"\b(?:de|por|en) la manana\b", "in the morning"),
-        (r"\b(?:de|por|en) la tarde\b", "in the afternoon"),
-        (r"\b(?:de|por|en) la noche\b", "in the evening"),
+        (r"\b(?:de|por|en) (?:la|las) mananas?\b", "in the morning"),
+        (r"\b(?:de|por|en) (?:la|las) tardes?\b", "in the afternoon"),
+        (r"\b(?:de|por|en) (?:la|las) noches?\b", "in the evening"),
         (r"\besta manana\b", "today in the morning"),
         (r"\besta tarde\b", "today in the afternoon"),
         (r"\besta noche\b", "tonight"),
@@ -55,7 +55,8 @@ _RULES: tuple[tuple[re.Pattern[str], str | None], ...] = tuple(
         (r"\bhoy\b", "today"),
         (r"\bmediodia\b", "noon"),
         (
-            r"\b(?:la )?(?:proxima semana|semana que viene|semana entrante|otra semana)\b",
+            r"\b(?:la )?(?:proxima semana|semana proxima|semana que viene|semana que entra"
+            r"|semana entrante|otra semana)\b",
             "next week",
         ),
         (r"\besta semana\b", "this week"),

@@ -181,9 +181,15 @@ def test_clock_forms() -> None:
 
 def test_time_alone_is_today_if_still_ahead_else_tomorrow() -> None:
     eleven = datetime(2026, 11, 23, 11, 0, tzinfo=NY)
-    assert parse_when("at 3", eleven) == slot(date(2026, 11, 23), at=datetime(2026, 11, 23, 15, 0))
-    assert parse_when("at 10", eleven) == slot(date(2026, 11, 24), at=datetime(2026, 11, 24, 10, 0))
-    assert parse_when("3 PM", eleven) == slot(date(2026, 11, 23), at=datetime(2026, 11, 23, 15, 0))
+
+    def alone(day: date, at: datetime) -> WhenSlot:
+        # The day was not said: a dialogue that already has one keeps its own.
+        return WhenSlot(day, at, day_said=False)
+
+    assert parse_when("at 3", eleven) == alone(date(2026, 11, 23), datetime(2026, 11, 23, 15, 0))
+    assert parse_when("at 10", eleven) == alone(date(2026, 11, 24), datetime(2026, 11, 24, 10, 0))
+    assert parse_when("3 PM", eleven) == alone(date(2026, 11, 23), datetime(2026, 11, 23, 15, 0))
+    assert parse_when("Tuesday at 3", eleven).day_said  # type: ignore[union-attr]
 
 
 def test_parts_of_day() -> None:

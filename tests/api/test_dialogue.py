@@ -193,3 +193,15 @@ async def test_never_mind_drops_the_task(
     assert move_of(body) == "clear"
     assert "nothing was booked" in body["final_response"]
     assert (await chat.state()).task is None
+
+
+async def test_a_provider_off_that_day_gets_the_nearest_times(
+    api: httpx.AsyncClient, temporal_client: Client, demo_keys: dict[str, str]
+) -> None:
+    chat = Chat(api, temporal_client, demo_keys["harborview-patient-5"])
+    # Dr. Ortega works no Wednesday: said so, with his nearest open times instead.
+    body = await chat.say("Can I see Dr. Ortega next Wednesday?")
+    assert "There are no open times with Dr. Lucas Ortega on Wednesday" in body["final_response"]
+    offered = await chat.offered()
+    assert offered and all(o.provider_name == "Dr. Lucas Ortega" for o in offered)
+    assert all(datetime.fromisoformat(o.start_local or "").weekday() != 2 for o in offered)

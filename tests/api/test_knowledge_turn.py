@@ -33,6 +33,7 @@ async def test_opening_hours_cites_seeded_article(
         "retrieve",
         "generate",
         "safety_output",
+        "dialogue_state",  # the question is kept as the subject of a follow-up
         "persist",
     ]
     assert body["request"]["tenant_id"] == 1 and body["request"]["patient_id"] is not None

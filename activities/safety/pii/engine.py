@@ -16,6 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .analyzer import PII_ENTITIES, build_analyzer
 from .operators import operator_configs, salt_bytes
 from .vocab import (
+    CALENDAR_WORDS,
     DRUG_BRANDS,
     DRUG_STEM,
     NOT_IN_NAMES,
@@ -80,13 +81,17 @@ def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
     of a person span, and those it does not end with ("el", "de") from its back: spaCy's
     English model often takes them in with a Spanish name ("la doctora Chen el martes")."""
     tokens = list(_TOKEN.finditer(text, start, end))
-    while tokens and tokens[0].group().lower().strip(".,:;") in NOT_NAME_START:
+    while tokens and _word(tokens[0]) in NOT_NAME_START | NOT_NAMES | CALENDAR_WORDS:
         tokens.pop(0)
-    while tokens and tokens[-1].group().lower().strip(".,:;") in NOT_NAME_END:
+    while tokens and _word(tokens[-1]) in NOT_NAME_END | NOT_NAMES | CALENDAR_WORDS:
         tokens.pop()
     if not tokens:
         return end, end
     return tokens[0].start(), min(end, tokens[-1].end())
+
+
+def _word(token: re.Match[str]) -> str:
+    return token.group().lower().strip(".,:;?!¿¡")
 
 
 def resolve_overlaps(findings: Iterable[PiiFinding]) -> list[PiiFinding]:

@@ -146,7 +146,22 @@ NOT_NAMES = words(
     # Spanish days and months: a reply's "el sábado 5 de diciembre" names no one.
     "lunes martes miercoles miércoles jueves viernes sabado sábado domingo hoy mañana manana "
     "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-    "diciembre"
+    "diciembre "
+    # Spanish words of a short reply that spaCy's English model calls a person ("la primera",
+    # "me queda bien", "la más tarde"): ordinals, comparatives, courtesy.
+    "primera primero primer segunda segundo tercera tercero cuarta cuarto quinta quinto "
+    "ultima última ultimo último siguiente anterior opcion opción numero número "
+    "mas más menos tarde temprano pronto bien mal mejor peor bueno buena perfecto perfecta "
+    "claro vale porfa gracias listo lista esa ese esta este aquella otra otro"
+)
+# Dates and times written in a hurry around a name ("dr chen tues morning next wk", "la dra
+# chen el viernes de la semana próxima"): a person span is trimmed of them at either end.
+CALENDAR_WORDS = words(
+    "mon tue tues wed weds thu thur thurs fri sat sun next this coming week wk weeks month "
+    "am pm morning mornings afternoon afternoons evening mornin tonight noon asap w with "
+    "semana proxima próxima pasado que viene entra mes tarde tardes mañanas manana noche "
+    "das da dame deme agenda agendar reserva cancelela cancélela cancelala cancélala reservela "
+    "resérvela agendela agéndela hagalo hágalo"
 )
 # Words that open no name, and words no name holds: what spaCy's English model calls a person
 # in Spanish text ("Buenas tardes", "Historia clínica", "mi número de afiliado").
