@@ -235,6 +235,8 @@ _FILLER = frozenset(
         "gracias",
     ]
 )
+# Spanish go-aheads with a pronoun ("confírmela", "hagámoslo").
+_FILLER |= {"confirmela", "confirmala", "confirmalo", "confirmelo", "hagamoslo", "listo"}
 _ACTS = frozenset(
     [
         "cancel",

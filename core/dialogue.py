@@ -67,11 +67,18 @@ class DialogueState:
     # The last knowledge question (redacted), so "and on Saturday?" keeps its subject.
     subject: str = ""
     last_kind: str = ""  # task | knowledge | other: what the last turn was about
+    # The appointment the last turn booked: "make that 11 instead" moves it.
+    last_booked: Option | None = None
     updated_at: float = 0.0
     language: str = "en"
 
     def is_empty(self) -> bool:
-        return self.task is None and self.parked is None and not self.subject
+        return (
+            self.task is None
+            and self.parked is None
+            and not self.subject
+            and self.last_booked is None
+        )
 
     def expired(self, now: float) -> bool:
         return bool(self.updated_at) and now - self.updated_at > STATE_TTL_S

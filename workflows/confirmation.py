@@ -164,6 +164,7 @@ class PlanSteps:
     acting_patient: int | None
     # An option the dialogue resolved ("the second one"): the plan, without planning.
     picked: Planned | None
+    earliest: bool
 
     if TYPE_CHECKING:
 
@@ -290,7 +291,7 @@ class PlanSteps:
         only = calls[0] if len(calls) == 1 else None
         if (
             intent == "book_appointment"
-            and wants_earliest(text)
+            and (wants_earliest(text) or self.earliest)
             and only is not None
             and only.name == "get_availability"
         ):

@@ -154,6 +154,7 @@ class DialogueSteps:
             state.last_kind = "task"
         else:
             state.last_kind = "other"
+        state.last_booked = self._booked()
         if kind != "escalated" and state.task is None and state.parked and not state.offered_resume:
             offer = say(
                 self.lang,
@@ -171,6 +172,22 @@ class DialogueSteps:
             self.steps.append(
                 StepRecord("dialogue_state", "success", None, state_summary(state), None, now, now)
             )
+
+    def _booked(self) -> Option | None:
+        """The appointment this turn booked, kept one turn for a correction."""
+        made = [r for r in self.results_seen if r.ok and r.tool == "create_appointment"]
+        if not made or not made[-1].appointments:
+            return None
+        a = made[-1].appointments[0]
+        return Option(
+            1,
+            "appointment",
+            a.provider_name,
+            provider_name=a.provider_name,
+            site_name=a.site_name,
+            start_local=a.start_local,
+            appointment_id=a.id,
+        )
 
     def _task_after(self, before: Task | None, result: PipelineResult) -> Task | None:
         intent = self.plan_intent

@@ -91,6 +91,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
         self.move: DialogueMove | None = None
         self.known: Slots | None = None
         self.picked: Planned | None = None
+        self.earliest = False  # "the first one after lunch": book the earliest match
         self.plan_seen: PlanOutput | None = None
         self.plan_intent = ""
         self.results_seen: list[ToolResult] = []
@@ -338,9 +339,13 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
                 else:
                     self.known = move.known
                     prompt = move.text or prompt
+                    self.earliest = move.how == "earliest"
             elif move.move == "followup":
                 cls = dataclasses.replace(cls, path="knowledge")
                 question = move.text
+            elif move.move == "switch" and move.intent == "knowledge_question":
+                # A question about the clinic mid-task, whatever the classifier made of it.
+                cls = dataclasses.replace(cls, intent=move.intent, path="knowledge", label="")
         result.intent = cls.label or cls.intent
         workflow.upsert_search_attributes([sa.INTENT.value_set(result.intent)])
         # An instruction aimed at the assistant that asks nothing of the clinic gets the decline,

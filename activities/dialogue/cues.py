@@ -39,8 +39,53 @@ def normalize_reply(text: str) -> str:
         return text
     text = _ABBR.sub(lambda m: _DAY_ABBR[m.group(1).lower()], text)
     text = _RUN_CLOCK.sub(r"\1:\2", text)
+    text = _LUNCH.sub(lambda m: _LUNCH_PART[m.group(1).lower()[:3]], text)
     # "la de las 3", "la de la 1:30": a clock, as "a las 3" already reads.
     return _ES_CLOCK.sub(r"at \1", text)
+
+
+_LUNCH = re.compile(
+    r"\b(after|before|despues|después|antes)\s+(?:de\s+)?(?:lunch|comer|almorzar|del\s+almuerzo"
+    r"|la\s+comida|mediodia|mediodía|noon)\b",
+    _I,
+)
+_LUNCH_PART = {
+    "aft": "in the afternoon",
+    "bef": "in the morning",
+    "des": "in the afternoon",
+    "ant": "in the morning",
+}
+# "Wednesday won't work - can we do Thursday?": the day turned down is not the day asked for.
+_DAY_NAMES = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles"
+    r"|miércoles|jueves|viernes|sabado|sábado|domingo)"
+)
+_REJECTED_DAY = re.compile(
+    rf"\b(?:not|no|instead\s+of|rather\s+than|en\s+vez\s+del?|en\s+lugar\s+del?)\s+(?:on\s+|el\s+)?"
+    rf"{_DAY_NAMES}\b|\b{_DAY_NAMES}\s+(?:won'?t|doesn'?t|does\s+not|will\s+not|can'?t|is\s+out"
+    rf"|no\s+(?:puedo|me\s+sirve|me\s+queda))\b",
+    _I,
+)
+
+
+_CORRECTION = re.compile(
+    r"\b(?:instead|make\s+(?:that|it)|change\s+(?:that|it)|move\s+(?:that|it)|actually|switch\s+it"
+    r"|en\s+vez|mejor|cambiela|cambiala|cambialo|muevala|muevela|hagala)\b",
+    _I,
+)
+
+
+def corrects(text: str) -> bool:
+    """The reply changes what was just done ("can you make that 11 instead?")."""
+    return _CORRECTION.search(plain(text)) is not None
+
+
+def drop_rejected_days(text: str) -> str:
+    """The reply without a day it turns down, when it names another one too."""
+    days = re.findall(_DAY_NAMES, text, flags=_I)
+    if len({d.lower() for d in days}) < 2:
+        return text
+    return _REJECTED_DAY.sub(" ", text)
 
 
 _ES_CLOCK = re.compile(r"\b(?:a\s+|de\s+)?las?\s+(\d{1,2}(?::[0-5]\d)?)\b(?!\s*(?:de|del)\b)", _I)
@@ -113,8 +158,13 @@ _QUESTION = re.compile(
 )
 
 
+_CLAUSE = re.compile(r"\s*(?:[.;!?]|\s-+\s|,\s*(?:but|and|so|pero|y)\s)\s*")
+
+
 def asks_about_clinic(text: str) -> bool:
-    return _QUESTION.match(plain(text)) is not None
+    """Some clause of the message opens with a question word ("Before I pick one - what time
+    does Downtown close on Saturdays?")."""
+    return any(_QUESTION.match(c) for c in _CLAUSE.split(plain(text)) if c)
 
 
 def is_followup(text: str) -> bool:
@@ -176,7 +226,8 @@ TASK_CUES: dict[str, re.Pattern[str]] = {
     "cancel_appointment": re.compile(r"\b(?:cancel\w*|call\s+off|anula\w*)\b", _I),
     "reschedule_appointment": re.compile(
         r"\b(?:reschedul\w*|re-schedul\w*|move|push|postpone|change\s+(?:my|the)\s+appointment"
-        r"|reprogram\w*|cambia\w*\s+(?:mi|la)\s+cita|mover|pasar\s+mi\s+cita|aplazar)\b",
+        r"|reprogram\w*|cambia\w*\s+(?:mi|la|una|de|el)\s+(?:\w+\s+)?(?:cita|consulta|turno)"
+        r"|mover\w*|pasar\w*\s+(?:mi|la|el)?\s*(?:cita|consulta)?\s*(?:al|para)\b|aplazar)\b",
         _I,
     ),
     "prescription_refill": re.compile(

@@ -13,14 +13,16 @@ import dataclasses
 from datetime import datetime
 
 from core.confirmation import reply_kind
-from core.dialogue import DialogueInput, DialogueMove, DialogueState, Option, Task
-from core.payloads import ToolArgs, ToolCall
+from core.dialogue import TASKS, DialogueInput, DialogueMove, DialogueState, Option, Task
+from core.payloads import Slots, ToolArgs, ToolCall
 from core.texts import say
 
 from ..tools.slots import NamedEntity, describe_when
 from ..tools.when_es import to_english_dates
 from .cues import (
     asks_about_clinic,
+    corrects,
+    drop_rejected_days,
     is_followup,
     names_task,
     never_mind,
@@ -29,7 +31,7 @@ from .cues import (
     wants_later,
     wants_resume,
 )
-from .picks import Pick, looks_like_pick, names_in, resolve_pick
+from .picks import Pick, looks_like_pick, names_in, ordinal_in, resolve_pick
 
 # Intents that belong to the booking family: one is never a "switch" from the other.
 BOOKING = frozenset({"book_appointment", "check_availability"})
@@ -48,7 +50,7 @@ class Clinic:
 
 def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
     state = dataclasses.replace(inp.state)
-    task, text, lang = state.task, normalize_reply(inp.text), inp.language
+    task, text, lang = state.task, drop_rejected_days(normalize_reply(inp.text)), inp.language
     inp = dataclasses.replace(inp, text=text)
     if (task or state.parked) and never_mind(text):
         cleared = DialogueState(subject=state.subject, language=lang)
@@ -72,8 +74,19 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
         if _switches(inp, task, said):
             parked = DialogueState(parked=task, subject=state.subject, language=lang)
             return DialogueMove("switch", parked)
+        if (
+            inp.path in ("agent", "handoff")
+            and asks_about_clinic(text)
+            and not _names_any_task(text)
+        ):
+            # "which location is she at?" mid-booking: the clinic's answer, then the task.
+            parked = DialogueState(parked=task, subject=state.subject, language=lang)
+            return DialogueMove("switch", parked, intent="knowledge_question")
         if said or inp.intent == task.intent or wants_resume(text):
             return DialogueMove("fill", state, intent=task.intent, known=task.slots, text=text)
+    booked = state.last_booked
+    if task is None and booked and corrects(text) and _says_constraint(text, clinic):
+        return _move_booked(state, booked, text)
     if state.subject and state.last_kind == "knowledge" and is_followup(text):
         asked = rewrite_followup(state.subject, text, clinic.sites)
         return DialogueMove("followup", state, text=asked)
@@ -116,6 +129,20 @@ def _switches(inp: DialogueInput, task: Task, said_constraint: bool) -> bool:
     return not said_constraint and ("?" in inp.text or len(inp.text.split()) > 4)
 
 
+def _move_booked(state: DialogueState, booked: Option, text: str) -> DialogueMove:
+    """ "Make that 11 instead" right after a booking: move the appointment just made (asked
+    like any move), on its day unless another is said."""
+    day = (booked.start_local or "")[:10] or None
+    slots = Slots(date=day, appointment_ids=[booked.appointment_id or 0])
+    task = Task("reschedule_appointment", slots, [], "time")
+    moved = dataclasses.replace(state, task=task, last_booked=None)
+    return DialogueMove("fill", moved, intent=task.intent, known=slots, text=text, how="correction")
+
+
+def _names_any_task(text: str) -> bool:
+    return any(names_task(text, intent) for intent in TASKS - BOOKING)
+
+
 def _says_constraint(text: str, clinic: Clinic) -> bool:
     """A day, time, part of day, span, provider or site: something a task's slots hold."""
     when = describe_when(to_english_dates(text), clinic.now)
@@ -142,6 +169,12 @@ def _pick(
     if pick.how in ("none", "unmatched"):
         if pick.how == "unmatched" and pick.said == ["ordinal"]:
             return _narrow(state, task, task.offered, inp.language, "not_offered")
+        if pick.how == "unmatched" and pick.said[:1] == ["ordinal"] and ordinal_in(text) == 1:
+            # "the first one after lunch" when none was listed: the earliest such time.
+            intent = _booking(task.intent)
+            return DialogueMove(
+                "fill", state, intent=intent, known=task.slots, text=text, how="earliest"
+            )
         return None
     if len(pick.options) > 1:
         if len(pick.options) == len(task.offered) and pick.how == "value":

@@ -73,7 +73,8 @@ _LAST = re.compile(
 )
 _LATEST = re.compile(r"\blatest\b|\blater\s+one\b|\bmas\s+tarde\b|\bultima\s+hora\b", re.I)
 _EARLIEST = re.compile(
-    r"\b(?:earliest|soonest|first\s+(?:available|open|free)|asap)\b|\bmas\s+(?:temprano|pronto)\b",
+    r"\b(?:earliest|soonest|first\s+(?:available|open|free)|asap)\b"
+    r"|\bmas\s+(?:temprano|temprana|pronto)\b",
     re.IGNORECASE,
 )
 # Words naming no task of their own: "works", "that one", "me quedo con": a short reply of
@@ -130,11 +131,17 @@ def resolve_pick(text: str, offered: list[Option], now_local: datetime) -> Pick:
         return Pick()
     plain = _plain(text)
     ordinal = ordinal_in(text)
-    if ordinal == "last":
-        return Pick([offered[-1]], "ordinal", ["ordinal"])
-    if isinstance(ordinal, int):
-        if 1 <= ordinal <= len(offered):
-            return Pick([offered[ordinal - 1]], "ordinal", ["ordinal"])
+    if ordinal is not None:
+        # "the first one after lunch": the ordinal counts within what the rest says.
+        pool, said = _narrow(text, offered, now_local)
+        if said and not pool:
+            return Pick([], "unmatched", ["ordinal", *said])
+        within = pool if said else offered
+        if ordinal == "last":
+            return Pick([within[-1]], "ordinal", ["ordinal", *said])
+        assert isinstance(ordinal, int)
+        if 1 <= ordinal <= len(within):
+            return Pick([within[ordinal - 1]], "ordinal", ["ordinal", *said])
         return Pick([], "unmatched", ["ordinal"])
     if len(offered) == 1 and reply_kind(text) == "yes":
         return Pick(list(offered), "yes", ["yes"])
@@ -142,8 +149,9 @@ def resolve_pick(text: str, offered: list[Option], now_local: datetime) -> Pick:
     # "la más tarde" is the latest, not an afternoon: the superlative is not also a value.
     rest = _EARLIEST.sub(" ", _LATEST.sub(" ", plain))
     pool, said = _narrow(rest, offered, now_local)
-    if extreme and pool:
-        timed = [o for o in pool if o.start_local]
+    if extreme:
+        # "the latest you have - I work till mid-afternoon": the superlative decides.
+        timed = [o for o in (pool or offered) if o.start_local]
         if timed:
             pick = (max if extreme == "latest" else min)(timed, key=lambda o: o.start_local or "")
             return Pick([pick], "extreme", [*said, extreme])
@@ -227,4 +235,6 @@ def _site_words(offered: list[Option]) -> dict[str, set[str]]:
 def looks_like_pick(text: str) -> bool:
     """A reply short and plain enough to be an answer to a list, not a new request."""
     words = re.findall(r"\w+", text)
+    if len(words) <= 20 and ordinal_in(text) is not None:
+        return True
     return len(words) <= 12 and (len(words) <= 7 or bool(_PICK_CUE.search(_plain(text))))

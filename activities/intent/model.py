@@ -23,7 +23,7 @@ from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
 from core.payloads import ClassifyOutput
 
 from .catalog import OUT_OF_SCOPE, IntentDef
-from .scope import about_something_else
+from .scope import about_something_else, asks_opening_hours
 
 # Unit-norm parts in a feature row (sentence vectors and n-grams).
 _PARTS = 3.0
@@ -34,6 +34,7 @@ PROBABILITY_WEIGHT = 0.4
 # probability and the second is a real contender.
 CLARIFY_MIN_SECOND = 0.2
 ACTIONABLE = frozenset({"agent", "knowledge"})
+KNOWLEDGE = "knowledge_question"
 CLARIFY_MIN_PAIR = 0.7
 
 
@@ -125,6 +126,10 @@ class IntentModel:
             runner = second if ruled == top.name else top
             runner_conf = scored.second_confidence if ruled == top.name else scored.confidence
             return self._output(ruled, 1.0, runner.name, runner_conf, "rule")
+        hours = self.by_name.get(KNOWLEDGE)
+        if top.path == "agent" and hours is not None and asks_opening_hours(text):
+            # "what time does the lab open": the clinic's hours, never a provider's slots.
+            return self._output(KNOWLEDGE, scored.confidence, top.name, scored.confidence, "hours")
         if top.path in ACTIONABLE and OUT_OF_SCOPE in self.by_name and about_something_else(text):
             # "cancel my gym membership": a clinic verb about someone else's business.
             return self._output(

@@ -40,3 +40,24 @@ def about_something_else(text: str) -> bool:
     """True when the message is about a non-clinic thing and names nothing of the clinic."""
     folded = _fold(text)
     return bool(_ELSEWHERE.search(folded)) and not _CLINIC.search(folded)
+
+
+# When a place opens or closes is the clinic's published hours, not a provider's free slots:
+# "what time does the lab downtown open", "¿a qué hora cierran el sábado?".
+_HOURS_QUESTION = re.compile(
+    r"\b(?:what\s+time|wh?at\s+time|when|what\s+are\s+(?:the|your)\s+hours|hours|till\s+when"
+    r"|until\s+when|how\s+late|how\s+early|a\s+que\s+hora|hasta\s+que\s+hora|horarios?|cuando)\b"
+    r".*\b(?:open|opens|close|closes|closing|opening|abre|abren|cierra|cierran|abierto|abiertos"
+    r"|atienden)\b"
+)
+_BOOKING_WORDS = re.compile(
+    r"\b(?:book|booking|appointment|appt|schedule|reserve|slot|slots|openings|available|"
+    r"availability|see\s+(?:dr|a|the)|cita|agendar|reservar|disponible|disponibilidad|dr|dra|"
+    r"doctor|doctora)\b"
+)
+
+
+def asks_opening_hours(text: str) -> bool:
+    """A question about when the clinic (or its lab, a site) opens or closes."""
+    folded = _fold(text)
+    return bool(_HOURS_QUESTION.search(folded)) and not _BOOKING_WORDS.search(folded)

@@ -37,7 +37,7 @@ PROVIDER_INTENTS = frozenset({"book_appointment", "check_availability"})
 APPOINTMENT_INTENTS = frozenset({"cancel_appointment", "reschedule_appointment"})
 # "move my Thursday appointment to Friday at 3": the part after "to" is the new time.
 _RESCHEDULE_TARGET = re.compile(
-    r"\b(?:to|for|until|into)\b(?=[^.?!]*\b(?:\d|today|tomorrow|tonight|noon|morning|afternoon"
+    r"\b(?:to|for|until|into|al|para\s+el|para\s+la|a\s+otro)\b(?=[^.?!]*\b(?:\d|today|tomorrow|tonight|noon|morning|afternoon"
     r"|evening|week|month|mon|tue|wed|thu|fri|sat|sun))",
     re.IGNORECASE,
 )
@@ -146,6 +146,8 @@ class SlotExtractor:
             )
             if continuing and not target:
                 reference, target = "", dated
+            elif intent == "reschedule_appointment" and not target and caller.patient_id:
+                reference, target = await self._day_is_new_time(session, caller, dated, tz, now)
             slots = Slots()
             when = parse_when(target, now)
             if when is not None:
@@ -215,6 +217,25 @@ class SlotExtractor:
             if intent in PROVIDER_INTENTS:
                 names = ", ".join(p.full_name for p in providers)
                 slots.clarification = say(lang, "ask.provider_unknown", said=said, names=names)
+
+    async def _day_is_new_time(
+        self, session: AsyncSession, caller: Caller, text: str, tz: str, now: datetime
+    ) -> tuple[str, str]:
+        """A move that marks no new time ("change Sofía's visit with Dr. Raman. Anything on
+        Wednesday afternoon?"): when the day said fits none of the patient's appointments but
+        the provider said names exactly one, the day is the new time, not the old."""
+        upcoming = await upcoming_appointments(session, caller.tenant_id, caller.patient_id)
+        refs = [
+            AppointmentRef(a.id or 0, utc_naive_to_local(a.start_time, tz), a.provider_name)
+            for a in upcoming
+        ]
+        if not resolve_appointment(text, refs, now).reason.startswith("no_match"):
+            return text, ""
+        named = resolve_name(text, [NamedEntity(r.id, r.provider_name) for r in refs])
+        if len(named.ids) != 1:
+            return text, ""
+        (ref,) = [r for r in refs if r.id == named.ids[0]]
+        return f"#{ref.id} with {ref.provider_name}", text
 
     async def _site(self, session: AsyncSession, caller: Caller, text: str, slots: Slots) -> None:
         sites = list(await session.scalars(select(Site).where(Site.tenant_id == caller.tenant_id)))

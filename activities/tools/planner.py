@@ -84,6 +84,8 @@ class ToolPlanner:
         # A task being continued keeps its intent: "the one with Dr. Ortega" picks a booking.
         if known is None and intent in EXISTING and await self._asks_for_new(caller, intent, text):
             intent = "book_appointment"
+        elif known is None and intent == "book_appointment" and _moves_a_booking(text):
+            intent = "reschedule_appointment"
         if intent in PATIENT_TOOLS:
             return PlanOutput([ToolCall(PATIENT_TOOLS[intent])], intent=intent)
         slots = await self.extractor.extract(
@@ -201,6 +203,17 @@ _DAY_WORD = re.compile(
 )
 
 
+_INSTEAD = re.compile(r"\b(?:instead|en\s+vez|en\s+lugar)\b", re.IGNORECASE)
+
+
+def _moves_a_booking(text: str) -> bool:
+    """A "booking" that moves one the patient has: "change an appointment", "I have my exam
+    on Thursday, could it be Friday instead?"."""
+    if names_task(text, "reschedule_appointment"):
+        return True
+    return bool(_MY_BOOKING.search(text) and _INSTEAD.search(text))
+
+
 def _continue(known: Slots, said: Slots) -> Slots:
     """A task's next turn: what it says over what was known. A question the extractor asks
     only because this message named no appointment or drug is moot when the task already
@@ -209,7 +222,9 @@ def _continue(known: Slots, said: Slots) -> Slots:
     vague_appt = said.appointment_reference in ("all", None) or (
         said.appointment_reference or ""
     ).startswith("no_match")
-    if known.appointment_ids and not said.appointment_ids and vague_appt:
+    if known.appointment_ids and vague_appt:
+        # The task already holds its appointment; a text naming none keeps it.
+        merged.appointment_ids = list(known.appointment_ids)
         merged.clarification = None
     if known.prescription_ids and not said.prescription_ids and not said.medication_not_on_file:
         merged.clarification = None

@@ -141,10 +141,30 @@ def part_in(text: str) -> str | None:
     return _find_part(text)
 
 
+# Where a reason starts: "afternoons, because mornings I work" wants the afternoon.
+_REASON = re.compile(
+    r"\b(?:because|since|cause|cuz|as\s+i|i\s+work|i'?m\s+at\s+work|porque|ya\s+que|pues"
+    r"|trabajo|tiene\s+escuela|tengo\s+escuela)\b",
+    _I,
+)
+_NEGATED = re.compile(r"\b(?:no|not|never|except|nada|ni|can'?t|cannot)\s+(?:\w+\s+){0,2}$", _I)
+
+
 def _find_part(text: str) -> str | None:
-    """The part of day said, or None when none (or conflicting ones: "morning or afternoon")."""
-    parts = {(m["part"] or "evening").lower() for m in _PART.finditer(text)}
-    return parts.pop() if len(parts) == 1 else None
+    """The part of day said, or None when none (or conflicting ones: "morning or afternoon").
+    Two parts with a reason between them ("in the afternoon, because in the morning he has
+    school"): the one before the reason, unless it is negated."""
+    found = list(_PART.finditer(text))
+    parts = {(m["part"] or "evening").lower() for m in found}
+    if len(parts) == 1:
+        return parts.pop()
+    reason = _REASON.search(text)
+    if len(parts) == 2 and reason is not None:
+        before = [m for m in found if m.end() <= reason.start()]
+        kept = {(m["part"] or "evening").lower() for m in before}
+        if len(kept) == 1 and not _NEGATED.search(text[: before[0].start()]):
+            return kept.pop()
+    return None
 
 
 def _clock_text(m: re.Match[str], part: str | None) -> str:

@@ -71,7 +71,7 @@ async def booked(engines: Engines, option: Option) -> list[Appointment]:
 async def test_pick_by_ordinal_books_that_option(
     api: httpx.AsyncClient, temporal_client: Client, demo_keys: dict[str, str], engines: Engines
 ) -> None:
-    chat = Chat(api, temporal_client, demo_keys["harborview-patient-3"])
+    chat = Chat(api, temporal_client, demo_keys["harborview-patient-10"])
     first = await chat.say("Can I book with Dr. Chen next Tuesday?")
     assert "2. Dr. Maya Chen" in first["final_response"]
     offered = await chat.offered()
