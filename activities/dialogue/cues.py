@@ -75,6 +75,17 @@ _CORRECTION = re.compile(
 )
 
 
+_MAKE_IT = re.compile(
+    r"\b(make|change|move|switch|put)\s+(that|it)\s+(?:to\s+)?(\d{1,2}(?::[0-5]\d)?)\b(?!\s*(?::|[ap]\.?m))",
+    _I,
+)
+
+
+def clock_after_make_it(text: str) -> str:
+    """ "make that 11 instead": the number is a time ("make that at 11")."""
+    return _MAKE_IT.sub(r"\1 \2 at \3", text)
+
+
 def corrects(text: str) -> bool:
     """The reply changes what was just done ("can you make that 11 instead?")."""
     return _CORRECTION.search(plain(text)) is not None

@@ -21,6 +21,7 @@ from ..tools.slots import NamedEntity, describe_when
 from ..tools.when_es import to_english_dates
 from .cues import (
     asks_about_clinic,
+    clock_after_make_it,
     corrects,
     drop_rejected_days,
     is_followup,
@@ -50,7 +51,8 @@ class Clinic:
 
 def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
     state = dataclasses.replace(inp.state)
-    task, text, lang = state.task, drop_rejected_days(normalize_reply(inp.text)), inp.language
+    text = clock_after_make_it(drop_rejected_days(normalize_reply(inp.text)))
+    task, lang = state.task, inp.language
     inp = dataclasses.replace(inp, text=text)
     if (task or state.parked) and never_mind(text):
         cleared = DialogueState(subject=state.subject, language=lang)

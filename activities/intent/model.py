@@ -23,7 +23,7 @@ from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
 from core.payloads import ClassifyOutput
 
 from .catalog import OUT_OF_SCOPE, IntentDef
-from .scope import about_something_else, asks_opening_hours
+from .scope import about_something_else, asks_opening_hours, asks_self_pay_price
 
 # Unit-norm parts in a feature row (sentence vectors and n-grams).
 _PARTS = 3.0
@@ -127,7 +127,8 @@ class IntentModel:
             runner_conf = scored.second_confidence if ruled == top.name else scored.confidence
             return self._output(ruled, 1.0, runner.name, runner_conf, "rule")
         hours = self.by_name.get(KNOWLEDGE)
-        if top.path == "agent" and hours is not None and asks_opening_hours(text):
+        price = top.name == "check_insurance" and asks_self_pay_price(text)
+        if top.path == "agent" and hours is not None and (asks_opening_hours(text) or price):
             # "what time does the lab open": the clinic's hours, never a provider's slots.
             return self._output(KNOWLEDGE, scored.confidence, top.name, scored.confidence, "hours")
         if top.path in ACTIONABLE and OUT_OF_SCOPE in self.by_name and about_something_else(text):

@@ -61,3 +61,18 @@ def asks_opening_hours(text: str) -> bool:
     """A question about when the clinic (or its lab, a site) opens or closes."""
     folded = _fold(text)
     return bool(_HOURS_QUESTION.search(folded)) and not _BOOKING_WORDS.search(folded)
+
+
+# A price asked for without insurance is the clinic's self-pay fee, not the patient's plan:
+# "what would I pay with no insurance", "¿cuánto cuesta sin seguro?".
+_NO_INSURANCE_PRICE = re.compile(
+    r"\b(?:how\s+much|what\s+(?:would|will|do|does)\s+(?:i|it|a\s+visit)\s+(?:pay|cost)|cost|price"
+    r"|fee|cuanto|precio|costo|tarifa)\b.*\b(?:no\s+insurance|without\s+(?:any\s+)?insurance"
+    r"|uninsured|self[\s-]?pay|sin\s+seguro|cash\s+price)\b"
+    r"|\b(?:no\s+insurance|without\s+(?:any\s+)?insurance|uninsured|self[\s-]?pay"
+    r"|sin\s+seguro)\b.*\b(?:how\s+much|cost|price|fee|pay|cuanto|precio|costo|pagar)\b"
+)
+
+
+def asks_self_pay_price(text: str) -> bool:
+    return bool(_NO_INSURANCE_PRICE.search(_fold(text)))

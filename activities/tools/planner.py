@@ -41,7 +41,8 @@ def _availability(slots: Slots, staff_id: int | None) -> PlanOutput:
     args = ToolArgs(
         staff_id=None if several else staff_id,
         staff_ids=list(several),
-        site_id=slots.site_id,
+        # A provider said outranks a site said: "Dr. Chen at Westside" shows Dr. Chen's times.
+        site_id=None if slots.provider_ids else slots.site_id,
         day_local=slots.date,
         part_of_day=slots.part_of_day,
         span_days=slots.span_days,
