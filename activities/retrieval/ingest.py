@@ -78,6 +78,9 @@ class IngestActivities:
             values |= {"status": inp.status, "error": inp.error, "finished_at": utcnow()}
         if values:
             await set_progress(self.sessions, inp.request_id, **values)
+        if inp.publish:
+            # The new index's answer sentences are embedded now, not on the first question.
+            await asyncio.to_thread(self.engine.warm_answers)
         return version
 
     @activity.defn(name="knowledge_list_articles")
