@@ -268,12 +268,16 @@ _CHANGE = re.compile(
 )
 
 
+# "mándelo", "envíela", "pídamelo": a go-ahead verb with its pronoun, whatever the verb.
+_CLITIC = re.compile(r"^[a-z]{3,}(?:elo|ela|alo|ala|elos|alos|amelo|emelo|amela|emela)$")
+
+
 def _loose_kind(said: str) -> ReplyKind:
     words = said.split()
     if not words or len(words) > 8 or _CHANGE.search(said):
         return "other"
     head, rest = words[0], words[1:]
-    if head in _LOOSE_YES and all(w in _FILLER for w in rest):
+    if head in _LOOSE_YES and all(w in _FILLER or _CLITIC.match(w) for w in rest):
         # "ok don't": the filler may not turn the yes around.
         return "other" if {"dont", "don't", "not"} & set(rest) else "yes"
     if head in _LOOSE_NO and all(w in _FILLER and w not in _ACTS for w in rest):

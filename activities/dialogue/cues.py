@@ -35,13 +35,13 @@ _RUN_CLOCK = re.compile(r"(?<![\d:/$.,])\b(1[0-2]|[1-9])([0-5]\d)\b(?![\d:/%])")
 def normalize_reply(text: str) -> str:
     """A short reply as the date reader expects it: "wed" is Wednesday and "930" is 9:30
     (only in short replies, where "sat" and "930" cannot be a verb or a count)."""
+    # "la de las 10", "la de la 1:30": a clock, as "a las 10" already reads.
+    text = _ES_CLOCK.sub(r"at \1", text)
     if len(text.split()) > 8:
         return text
     text = _ABBR.sub(lambda m: _DAY_ABBR[m.group(1).lower()], text)
     text = _RUN_CLOCK.sub(r"\1:\2", text)
-    text = _LUNCH.sub(lambda m: _LUNCH_PART[m.group(1).lower()[:3]], text)
-    # "la de las 3", "la de la 1:30": a clock, as "a las 3" already reads.
-    return _ES_CLOCK.sub(r"at \1", text)
+    return _LUNCH.sub(lambda m: _LUNCH_PART[m.group(1).lower()[:3]], text)
 
 
 _LUNCH = re.compile(
@@ -99,7 +99,11 @@ def drop_rejected_days(text: str) -> str:
     return _REJECTED_DAY.sub(" ", text)
 
 
-_ES_CLOCK = re.compile(r"\b(?:a\s+|de\s+)?las?\s+(\d{1,2}(?::[0-5]\d)?)\b(?!\s*(?:de|del)\b)", _I)
+_ES_CLOCK = re.compile(
+    r"\b(?:a\s+|de\s+)?las?\s+(\d{1,2}(?::[0-5]\d)?)\b"
+    r"(?!\s*(?:de|del|opciones|citas|semanas|horas|dias|personas)\b)",
+    _I,
+)
 # "something later", "¿no tiene algo más tarde?": times after those offered.
 _LATER = re.compile(
     r"\b(?:algo|nada|anything|something|any|otro|otra|horarios?|times?)\s+(?:mas\s+tarde|later"
@@ -135,7 +139,8 @@ def never_mind(text: str) -> bool:
 _RESUME = re.compile(
     r"\b(?:continue|resume|go\s+back|get\s+back|back\s+to|carry\s+on|where\s+were\s+we"
     r"|let'?s\s+(?:do|finish|go\s+on)|finish\s+(?:the|my)|now\s+(?:the|my)\s+(?:booking|appointment)"
-    r"|sigamos|continuemos|continuar|volvamos|volver|retomemos|retomar|sigamos\s+con)\b",
+    r"|sigamos|continuemos|continuar|volvamos|volver|volviendo|regresando|retomemos|retomar"
+    r"|sigamos\s+con|en\s+que\s+estabamos|de\s+vuelta)\b",
     _I,
 )
 
@@ -163,19 +168,29 @@ _OTHER_SITE = re.compile(
 _QUESTION = re.compile(
     r"^(?:(?:and|also|oh|ok|okay|wait|so|quick\s+q|quick\s+question|y|oye|una\s+pregunta|"
     r"otra\s+cosa|pregunta)[\s,:]+)*(?!(?:what|how)\s+(?:about|abt|bout)\b|que\s+tal)"
-    r"(?:where|how|what|why|which|who|do\s+you|does|donde|como|cuanto|cuanta|cuantos|que|cual"
-    r"|por\s+que|aceptan|a\s+que\s+hora)\b",
+    r"(?:where|how|what|why|which|who|do\s+you|does|is\s+there|are\s+there|donde|como|cuanto"
+    r"|cuanta|cuantos|que|cual|por\s+que|aceptan|a\s+que\s+hora|hay)\b",
     _I,
 )
 
 
-_CLAUSE = re.compile(r"\s*(?:[.;!?]|\s-+\s|,\s*(?:but|and|so|pero|y)\s)\s*")
+_CLAUSE = re.compile(r"\s*(?:[.;:!?]|\s-+\s|,\s*(?:but|and|so|pero|y)\s)\s*")
+# "Do you have anything in the afternoon?", "¿hay algo el viernes?": a question about open
+# times belongs to the task, not to the knowledge base.
+_OPEN_TIMES = re.compile(
+    r"\b(?:anything|something|any\s+(?:times?|slots?|openings?)|openings?|available|availability"
+    r"|free|open\s+(?:times?|slots?)|slots?|algo|alguna?|hueco|horarios?\s+libres?|disponible"
+    r"|espacio|lugar)\b"
+)
 
 
 def asks_about_clinic(text: str) -> bool:
     """Some clause of the message opens with a question word ("Before I pick one - what time
-    does Downtown close on Saturdays?")."""
-    return any(_QUESTION.match(c) for c in _CLAUSE.split(plain(text)) if c)
+    does Downtown close on Saturdays?"), and it is not asking for open times."""
+    said = plain(text)
+    if _OPEN_TIMES.search(said):
+        return False
+    return any(_QUESTION.match(c) for c in _CLAUSE.split(said) if c)
 
 
 def is_followup(text: str) -> bool:

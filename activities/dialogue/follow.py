@@ -54,7 +54,7 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
     text = clock_after_make_it(drop_rejected_days(normalize_reply(inp.text)))
     task, lang = state.task, inp.language
     inp = dataclasses.replace(inp, text=text)
-    if (task or state.parked) and never_mind(text):
+    if (task or state.parked) and never_mind(text) and not _says_constraint(text, clinic):
         cleared = DialogueState(subject=state.subject, language=lang)
         return DialogueMove("clear", cleared, reply=say(lang, "dialogue.cleared"))
     if state.parked and state.offered_resume and task is None:
@@ -179,8 +179,10 @@ def _pick(
             )
         return None
     if len(pick.options) > 1:
-        if len(pick.options) == len(task.offered) and pick.how == "value":
-            return None  # fits every option ("next week" of a list all next week): a constraint
+        if pick.how == "value" and "time" not in pick.said:
+            # "with Dr. Chen", "in the afternoon", "at Westside": a constraint to keep, so the
+            # task searches again with it rather than asking among what happened to be shown.
+            return None
         return _narrow(state, task, pick.options, inp.language, "which_of")
     return _picked(state, task, pick.options[0], pick.how)
 

@@ -83,7 +83,7 @@ _PICK_CUE = re.compile(
     r"\b(?:one|ones|works|work|fine|good|perfect|great|take|that|this|book|grab|want|prefer"
     r"|please|ok|okay|sounds|uno|una|esa|ese|esta|este|sirve|perfecto|bien|quedo|tomo|quiero"
     r"|prefiero|opcion|option|slot|time|horario|hora|porfa|gracias|queda|sirve|la\s+de|el\s+de"
-    r"|la\s+que|el\s+que)\b",
+    r"|la\s+que|el\s+que|those|these|estos|estas|esos|esas)\b",
     re.IGNORECASE,
 )
 
@@ -235,6 +235,8 @@ def _site_words(offered: list[Option]) -> dict[str, set[str]]:
 def looks_like_pick(text: str) -> bool:
     """A reply short and plain enough to be an answer to a list, not a new request."""
     words = re.findall(r"\w+", text)
-    if len(words) <= 20 and ordinal_in(text) is not None:
+    plain = _plain(text)
+    superlative = _LATEST.search(plain) or _EARLIEST.search(plain)
+    if len(words) <= 20 and (ordinal_in(text) is not None or superlative):
         return True
-    return len(words) <= 12 and (len(words) <= 7 or bool(_PICK_CUE.search(_plain(text))))
+    return len(words) <= 16 and (len(words) <= 7 or bool(_PICK_CUE.search(_plain(text))))

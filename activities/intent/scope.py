@@ -68,8 +68,10 @@ def asks_opening_hours(text: str) -> bool:
 _NO_INSURANCE_PRICE = re.compile(
     r"\b(?:how\s+much|what\s+(?:would|will|do|does)\s+(?:i|it|a\s+visit)\s+(?:pay|cost)|cost|price"
     r"|fee|cuanto|precio|costo|tarifa)\b.*\b(?:no\s+insurance|without\s+(?:any\s+)?insurance"
+    r"|(?:don'?t|do\s+not|won'?t)\s+(?:use|have)\s+(?:my\s+|any\s+)?insurance"
     r"|uninsured|self[\s-]?pay|sin\s+seguro|cash\s+price)\b"
     r"|\b(?:no\s+insurance|without\s+(?:any\s+)?insurance|uninsured|self[\s-]?pay"
+    r"|(?:don'?t|do\s+not|won'?t)\s+(?:use|have)\s+(?:my\s+|any\s+)?insurance"
     r"|sin\s+seguro)\b.*\b(?:how\s+much|cost|price|fee|pay|cuanto|precio|costo|pagar)\b"
 )
 

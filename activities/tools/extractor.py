@@ -86,6 +86,11 @@ _NOT_A_SURNAME = frozenset(
         "manana",
         "cita",
         "consulta",
+        "line",
+        "hotline",
+        "station",
+        "practitioner",
+        "triage",
     ]
 )
 

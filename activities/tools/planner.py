@@ -156,6 +156,8 @@ class ToolPlanner:
             return False
         if names_task(text, "book_appointment") or titled_names(text):
             return True
+        if intent == "reschedule_appointment" and _DAY_WORD.search(text):
+            return True  # a day asked for, nothing said about moving: a new booking
         async with self.sessions() as session:
             providers = await session.scalars(
                 select(Staff).where(Staff.tenant_id == caller.tenant_id, Staff.is_provider)

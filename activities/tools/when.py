@@ -150,6 +150,15 @@ _REASON = re.compile(
 _NEGATED = re.compile(r"\b(?:no|not|never|except|nada|ni|can'?t|cannot)\s+(?:\w+\s+){0,2}$", _I)
 
 
+_OTHER_PART = {"morning": "afternoon", "afternoon": "morning"}
+_BAD_PART = re.compile(
+    r"^\W*(?:are|is|r)?\s*(?:difficult|hard|tough|bad|impossible|no\s+good|not\s+good|a\s+problem"
+    r"|out|don'?t\s+work|won'?t\s+work|do\s+not\s+work|are\s+out|no\s+me\s+sirven?"
+    r"|no\s+puedo|son\s+dificiles|imposibles?)\b",
+    _I,
+)
+
+
 def _find_part(text: str) -> str | None:
     """The part of day said, or None when none (or conflicting ones: "morning or afternoon").
     Two parts with a reason between them ("in the afternoon, because in the morning he has
@@ -157,7 +166,11 @@ def _find_part(text: str) -> str | None:
     found = list(_PART.finditer(text))
     parts = {(m["part"] or "evening").lower() for m in found}
     if len(parts) == 1:
-        return parts.pop()
+        part = parts.pop()
+        # "mornings are difficult for me": the other half of the clinic's day.
+        if part in _OTHER_PART and _BAD_PART.search(text[found[-1].end() :]):
+            return _OTHER_PART[part]
+        return part
     reason = _REASON.search(text)
     if len(parts) == 2 and reason is not None:
         before = [m for m in found if m.end() <= reason.start()]
@@ -227,9 +240,48 @@ _SHORTHAND = {
 _SHORT = re.compile(r"\b(" + "|".join(_SHORTHAND) + r")\b'?", _I)
 
 
+_TURNED_DOWN = re.compile(
+    r"\b(?:not|no)\s+(?:this|next|the\s+coming)\s+(?:week|month)\b"
+    r"|\b(?:this|next)\s+(?:week|month)\s+(?:is\s+out|won'?t\s+work|doesn'?t\s+work|is\s+no\s+good)\b",
+    _I,
+)
+_PLURAL_DAY = re.compile(rf"\b({'|'.join(_WEEKDAYS)})s\b", _I)
+_SPELLED = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_SPELLED_CLOCK = re.compile(
+    r"\b(half\s+past|quarter\s+past|quarter\s+to|at)\s+(" + "|".join(_SPELLED) + r")\b"
+    r"(?!\s+(?:thirty|fifteen|forty-five))"
+    r"|\b(" + "|".join(_SPELLED) + r")\s+(thirty|fifteen|forty-five|o'?clock)\b",
+    _I,
+)
+
+
+def _spelled(m: re.Match[str]) -> str:
+    if m.group(1):
+        return f"{m.group(1)} {_SPELLED[m.group(2).lower()]}"
+    hour, rest = _SPELLED[m.group(3).lower()], m.group(4).lower()
+    minute = {"thirty": ":30", "fifteen": ":15", "forty-five": ":45"}.get(rest)
+    return f"{hour}{minute}" if minute else f"{hour} o'clock"
+
+
 def describe_when(text: str, now_local: datetime) -> WhenParts:
     """The day, weekday, clock and part of day `text` names, relative to the tenant's now."""
     text = _SHORT.sub(lambda m: _SHORTHAND[m.group(1).lower()], text)  # hurried typing
+    text = _PLURAL_DAY.sub(r"\1", text)  # "I can only come on Fridays"
+    text = _TURNED_DOWN.sub(" ", text)  # "not this week - Friday of next week"
+    text = _SPELLED_CLOCK.sub(_spelled, text)  # "half past ten", "ten thirty"
     base = now_local.replace(tzinfo=None)
     today = base.date()
     part = _find_part(text)
