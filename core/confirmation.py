@@ -268,7 +268,7 @@ _CHANGE = re.compile(
 )
 
 
-# "mándelo", "envíela", "pídamelo": a go-ahead verb with its pronoun, whatever the verb.
+# "tramítelo", "envíela", "pídamelo": a go-ahead verb with its pronoun, whatever the verb.
 _CLITIC = re.compile(r"^[a-z]{3,}(?:elo|ela|alo|ala|elos|alos|amelo|emelo|amela|emela)$")
 
 

@@ -67,7 +67,7 @@ class DialogueState:
     # The last knowledge question (redacted), so "and on Saturday?" keeps its subject.
     subject: str = ""
     last_kind: str = ""  # task | knowledge | other: what the last turn was about
-    # The appointment the last turn booked: "make that 11 instead" moves it.
+    # The appointment the last turn booked: "actually, put it at 4" moves it.
     last_booked: Option | None = None
     updated_at: float = 0.0
     language: str = "en"
@@ -101,7 +101,7 @@ def merge_slots(known: Slots, said: Slots) -> Slots:
     if said.date is None or not said.date_said:
         out.after_local = said.after_local or known.after_local
     if said.date and said.span_days > 1 and said.weekday is None and known.weekday is not None:
-        # "it has to be Friday" then "next week": that week's Friday.
+        # "only Fridays for me" then "next week": that week's Friday.
         first = date.fromisoformat(said.date)
         offset = (known.weekday - first.weekday()) % 7
         if offset < said.span_days:

@@ -91,7 +91,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
         self.move: DialogueMove | None = None
         self.known: Slots | None = None
         self.picked: Planned | None = None
-        self.earliest = False  # "the first one after lunch": book the earliest match
+        self.earliest = False  # "the first afternoon one": book the earliest match
         self.plan_seen: PlanOutput | None = None
         self.plan_intent = ""
         self.results_seen: list[ToolResult] = []

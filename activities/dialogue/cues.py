@@ -55,7 +55,7 @@ _LUNCH_PART = {
     "des": "in the afternoon",
     "ant": "in the morning",
 }
-# "Wednesday won't work - can we do Thursday?": the day turned down is not the day asked for.
+# "not Monday, Tuesday is better": the day turned down is not the day asked for.
 _DAY_NAMES = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles"
     r"|miércoles|jueves|viernes|sabado|sábado|domingo)"
@@ -82,12 +82,12 @@ _MAKE_IT = re.compile(
 
 
 def clock_after_make_it(text: str) -> str:
-    """ "make that 11 instead": the number is a time ("make that at 11")."""
+    """ "change it to 4": the number is a time ("change it at 4")."""
     return _MAKE_IT.sub(r"\1 \2 at \3", text)
 
 
 def corrects(text: str) -> bool:
-    """The reply changes what was just done ("can you make that 11 instead?")."""
+    """The reply changes what was just done ("actually, put it at 4")."""
     return _CORRECTION.search(plain(text)) is not None
 
 
@@ -175,8 +175,8 @@ _QUESTION = re.compile(
 
 
 _CLAUSE = re.compile(r"\s*(?:[.;:!?]|\s-+\s|,\s*(?:but|and|so|pero|y)\s)\s*")
-# "Do you have anything in the afternoon?", "¿hay algo el viernes?": a question about open
-# times belongs to the task, not to the knowledge base.
+# "any openings after 3?", "¿queda algún hueco el jueves?": a question about open times
+# belongs to the task, not to the knowledge base.
 _OPEN_TIMES = re.compile(
     r"\b(?:anything|something|any\s+(?:times?|slots?|openings?)|openings?|available|availability"
     r"|free|open\s+(?:times?|slots?)|slots?|algo|alguna?|hueco|horarios?\s+libres?|disponible"
@@ -185,8 +185,8 @@ _OPEN_TIMES = re.compile(
 
 
 def asks_about_clinic(text: str) -> bool:
-    """Some clause of the message opens with a question word ("Before I pick one - what time
-    does Downtown close on Saturdays?"), and it is not asking for open times."""
+    """Some clause of the message opens with a question word ("hold on - where is the lab?"),
+    and it is not asking for open times."""
     said = plain(text)
     if _OPEN_TIMES.search(said):
         return False

@@ -172,7 +172,7 @@ def _pick(
         if pick.how == "unmatched" and pick.said == ["ordinal"]:
             return _narrow(state, task, task.offered, inp.language, "not_offered")
         if pick.how == "unmatched" and pick.said[:1] == ["ordinal"] and ordinal_in(text) == 1:
-            # "the first one after lunch" when none was listed: the earliest such time.
+            # "the first afternoon one" when none was listed: the earliest such time.
             intent = _booking(task.intent)
             return DialogueMove(
                 "fill", state, intent=intent, known=task.slots, text=text, how="earliest"

@@ -132,7 +132,7 @@ def resolve_pick(text: str, offered: list[Option], now_local: datetime) -> Pick:
     plain = _plain(text)
     ordinal = ordinal_in(text)
     if ordinal is not None:
-        # "the first one after lunch": the ordinal counts within what the rest says.
+        # "the first afternoon slot": the ordinal counts within what the rest says.
         pool, said = _narrow(text, offered, now_local)
         if said and not pool:
             return Pick([], "unmatched", ["ordinal", *said])
@@ -146,11 +146,11 @@ def resolve_pick(text: str, offered: list[Option], now_local: datetime) -> Pick:
     if len(offered) == 1 and reply_kind(text) == "yes":
         return Pick(list(offered), "yes", ["yes"])
     extreme = "latest" if _LATEST.search(plain) else "earliest" if _EARLIEST.search(plain) else ""
-    # "la más tarde" is the latest, not an afternoon: the superlative is not also a value.
+    # "lo más tarde posible" is the latest, not an afternoon: the superlative is no value.
     rest = _EARLIEST.sub(" ", _LATEST.sub(" ", plain))
     pool, said = _narrow(rest, offered, now_local)
     if extreme:
-        # "the latest you have - I work till mid-afternoon": the superlative decides.
+        # "your last slot, I finish work at 3": the superlative decides.
         timed = [o for o in (pool or offered) if o.start_local]
         if timed:
             pick = (max if extreme == "latest" else min)(timed, key=lambda o: o.start_local or "")

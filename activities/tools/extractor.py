@@ -163,7 +163,7 @@ class SlotExtractor:
                 slots.date_said = when.day_said
                 slots.weekday = when.weekday
             else:
-                # "afternoons are better": a part of day alone is still what the patient wants.
+                # "only evenings": a part of day alone is still what the patient wants.
                 slots.part_of_day = part_in(target)
             await self._providers(session, caller, intent, target, slots, lang)
             if caller.patient_id is not None and intent in APPOINTMENT_INTENTS:

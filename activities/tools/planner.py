@@ -150,8 +150,8 @@ class ToolPlanner:
 
     async def _asks_for_new(self, caller: Caller, intent: str, text: str) -> bool:
         """A move, cancel or listing that names no booking of the patient's and no word of its
-        own, but asks for a provider or a day ("chen, next week, monday morning pls", "me das
-        cita con la dra chen el viernes"): a new booking, never a change to an existing one."""
+        own, but asks for a provider and a day ("raman, saturday am?", "me da cita con el dr
+        ortega el jueves"): a new booking, never a change to an existing one."""
         if names_task(text, intent) or _MY_BOOKING.search(text):
             return False
         if names_task(text, "book_appointment") or titled_names(text):

@@ -58,7 +58,7 @@ class WhenSlot:
     # False when only a time was said and the day is the next time that clock comes round:
     # a dialogue that already has a day keeps its own.
     day_said: bool = True
-    # The weekday named ("Friday"), when the day came from one: "has to be a Friday" then
+    # The weekday named ("Friday"), when the day came from one: "only Fridays for me" then
     # "next week" is next week's Friday.
     weekday: int | None = field(default=None, compare=False)
 
@@ -161,13 +161,13 @@ _BAD_PART = re.compile(
 
 def _find_part(text: str) -> str | None:
     """The part of day said, or None when none (or conflicting ones: "morning or afternoon").
-    Two parts with a reason between them ("in the afternoon, because in the morning he has
+    Two parts with a reason between them ("in the afternoon, since in the morning she has
     school"): the one before the reason, unless it is negated."""
     found = list(_PART.finditer(text))
     parts = {(m["part"] or "evening").lower() for m in found}
     if len(parts) == 1:
         part = parts.pop()
-        # "mornings are difficult for me": the other half of the clinic's day.
+        # "mornings are hard": the other half of the clinic's day.
         if part in _OTHER_PART and _BAD_PART.search(text[found[-1].end() :]):
             return _OTHER_PART[part]
         return part

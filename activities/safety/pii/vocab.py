@@ -148,14 +148,14 @@ NOT_NAMES = words(
     "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
     "diciembre "
     # Spanish words of a short reply that spaCy's English model calls a person ("la primera",
-    # "me queda bien", "la más tarde"): ordinals, comparatives, courtesy.
+    # "me sirve bien", "la más temprana"): ordinals, comparatives, courtesy.
     "primera primero primer segunda segundo tercera tercero cuarta cuarto quinta quinto "
     "ultima última ultimo último siguiente anterior opcion opción numero número "
     "mas más menos tarde temprano pronto bien mal mejor peor bueno buena perfecto perfecta "
     "claro vale porfa gracias listo lista esa ese esta este aquella otra otro"
 )
-# Dates and times written in a hurry around a name ("dr chen tues morning next wk", "la dra
-# chen el viernes de la semana próxima"): a person span is trimmed of them at either end.
+# Dates and times written in a hurry around a name ("dr ortega thurs pm", "con el dr okafor
+# el lunes que viene"): a person span is trimmed of them at either end.
 CALENDAR_WORDS = words(
     "mon tue tues wed weds thu thur thurs fri sat sun next this coming week wk weeks month "
     "am pm morning mornings afternoon afternoons evening mornin tonight noon asap w with "
