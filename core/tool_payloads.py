@@ -62,6 +62,9 @@ class PlanInput:
     named_patients: list[int] = field(default_factory=list)
     # What the dialogue's open task already knows; what the text says replaces it.
     known: Slots | None = None
+    # The options the conversation last offered, as shown ("1. Dr. Maya Chen: ..."), for a
+    # model planner's prompt.
+    offered: list[str] = field(default_factory=list)
 
 
 @dataclass

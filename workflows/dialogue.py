@@ -123,6 +123,10 @@ class DialogueSteps:
             summary: dict[str, Any] | None = None,
         ) -> Any: ...
 
+    def _offered_lines(self) -> list[str]:
+        task = self.dialogue.task
+        return [f"{o.number}. {o.label}" for o in (task.offered if task else [])]
+
     def _open_dialogue(self, inp: PipelineInput) -> None:
         state = inp.dialogue or DialogueState()
         if state.expired(workflow.now().timestamp()):

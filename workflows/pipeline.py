@@ -451,6 +451,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
                 language=self.lang,
                 named_patients=self.named_patients,
                 known=self.known,
+                offered=self._offered_lines(),
             ),
             DATABASE,
         )

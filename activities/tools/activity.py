@@ -55,6 +55,7 @@ class ToolActivities:
             lang=inp.language,
             named_patients=inp.named_patients,
             known=inp.known,
+            options=inp.offered,
         )
 
     @activity.defn(name="follow_dialogue")

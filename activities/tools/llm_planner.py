@@ -48,6 +48,7 @@ class LlmToolPlanner:
         lang: str = DEFAULT_LANGUAGE,
         named_patients: Sequence[int] = (),
         known: Slots | None = None,
+        options: Sequence[str] = (),
     ) -> PlanOutput:
         d = await self.calling.deployment(caller.tenant_id)
 
@@ -62,7 +63,7 @@ class LlmToolPlanner:
         req = ToolCallRequest(
             caller.tenant_id,
             request_key,
-            await self._messages(caller, intent, text, known),
+            await self._messages(caller, intent, text, known, options),
             [t.openai() for t in offered],
             attempt,
             slot,
@@ -97,7 +98,12 @@ class LlmToolPlanner:
         return PlanOutput(calls, planner="model", reasoning=reasoning, slots=known)
 
     async def _messages(
-        self, caller: Caller, intent: str, text: str, known: Slots | None = None
+        self,
+        caller: Caller,
+        intent: str,
+        text: str,
+        known: Slots | None = None,
+        options: Sequence[str] = (),
     ) -> list[dict[str, str]]:
         async with self.rules.sessions() as session:
             tenant = await session.get(Tenant, caller.tenant_id)
@@ -108,4 +114,7 @@ class LlmToolPlanner:
             # The open task's constraints from earlier turns: the model keeps them unless the
             # message changes them.
             system += f"\nEarlier in this conversation the patient asked for: {json.dumps(said)}"
+        if options:
+            # What "the second one" refers to, numbered as the patient saw it.
+            system += "\nOptions offered in the last reply:\n" + "\n".join(options)
         return [{"role": "system", "content": system}, {"role": "user", "content": text}]

@@ -271,3 +271,28 @@ async def test_the_catalogue_lists_the_callers_tools_with_schemas(
     anonymous = await tools_api.get(path)
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "unauthenticated"
+
+
+async def test_a_model_planner_gets_the_dialogue_state(
+    tools_api: httpx.AsyncClient,
+    model: Callable[[Scripted], None],
+    demo_keys: dict[str, str],
+) -> None:
+    """The constraints said in earlier turns and the options last shown reach the model's
+    planning prompt, so "the second one" or "Dr. Okafor then" means the same to it."""
+    seen: list[str] = []
+
+    def plan(body: dict[str, Any]) -> list[ScriptedToolCall] | None:
+        if body.get("tools"):
+            seen.append(str(body["messages"][0]["content"]))
+        return None  # no usable call: the rules plan, and the turn still lists times
+
+    model(plan)
+    session = uuid.uuid4().hex
+    key = demo_keys["harborview-patient-4"]
+    await turn(tools_api, key, "I need an appointment next week in the morning", session)
+    await turn(tools_api, key, "with Dr. Okafor please", session)
+    last = seen[-1]
+    assert "Earlier in this conversation the patient asked for" in last
+    assert '"part_of_day": "morning"' in last and '"span_days": 7' in last
+    assert "Options offered in the last reply:\n1. Dr." in last
