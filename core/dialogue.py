@@ -56,6 +56,8 @@ class Task:
     # What the last turn asked for: pick (one of `offered`) | provider | time | appointment |
     # medication | confirm (a held plan) | "" (nothing pending).
     asked: str = ""
+    # The patient a staff member is acting for: "the first one" books for them, not for nobody.
+    acting_patient: int | None = None
 
 
 @dataclass

@@ -105,6 +105,7 @@ class DialogueSteps:
     steps: list[StepRecord]
     events: WorkflowTopicHandle[StreamEvent]
     lang: str
+    acting_patient: int | None
     dialogue: DialogueState
     # What this turn did, as the state needs it.
     plan_seen: PlanOutput | None
@@ -203,12 +204,14 @@ class DialogueSteps:
             return None  # done: booked, cancelled, moved, requested
         if result.pending is not None:
             offered = choice_options([c for c in slots.choices if c.kind == "appointment"])
-            return Task(intent, slots, offered, "confirm")
+            return Task(intent, slots, offered, "confirm", self.acting_patient)
         found = [r for r in self.results_seen if r.tool == "get_availability"]
         if found:
             if found[-1].ok and found[-1].slots:
-                return Task(intent, slots, slot_options(found[-1].slots, self.lang), "pick")
-            return Task(intent, slots, [], "time")
+                offered = slot_options(found[-1].slots, self.lang)
+                return Task(intent, slots, offered, "pick", self.acting_patient)
+            return Task(intent, slots, [], "time", self.acting_patient)
         if plan is not None and plan.clarification:
-            return Task(intent, slots, choice_options(slots.choices), "clarify")
+            offered = choice_options(slots.choices)
+            return Task(intent, slots, offered, "clarify", self.acting_patient)
         return None

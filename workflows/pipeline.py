@@ -327,6 +327,10 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
         question = prompt
         if not self.dialogue.is_empty() and workflow.patched("dialogue-state"):
             move = await self._follow(self._caller(inp), prompt, cls.intent, cls.path)
+            task = move.state.task
+            if self.acting_patient is None and task is not None and task.acting_patient:
+                # A staff member continuing a task for a patient named in an earlier turn.
+                self.acting_patient = task.acting_patient
             if move.move in ("narrow", "clear", "keep_parked"):
                 result.intent = move.state.task.intent if move.state.task else cls.intent
                 self._say(result, move.reply)

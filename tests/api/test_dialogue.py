@@ -205,3 +205,17 @@ async def test_a_provider_off_that_day_gets_the_nearest_times(
     offered = await chat.offered()
     assert offered and all(o.provider_name == "Dr. Lucas Ortega" for o in offered)
     assert all(datetime.fromisoformat(o.start_local or "").weekday() != 2 for o in offered)
+
+
+async def test_staff_pick_books_for_the_patient_named_earlier(
+    api: httpx.AsyncClient, temporal_client: Client, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    chat = Chat(api, temporal_client, demo_keys["harborview-reception"])
+    await chat.say("Find James Whitaker a time with Dr. Raman next Wednesday")
+    task = (await chat.state()).task
+    assert task is not None and task.acting_patient is not None and task.offered
+    first = task.offered[0]
+    body = await chat.say("the first one")
+    assert move_of(body) == "pick"
+    (appt,) = await booked(engines, first)
+    assert appt.patient_id == task.acting_patient
