@@ -211,7 +211,7 @@ async def test_staff_pick_books_for_the_patient_named_earlier(
     api: httpx.AsyncClient, temporal_client: Client, demo_keys: dict[str, str], engines: Engines
 ) -> None:
     chat = Chat(api, temporal_client, demo_keys["harborview-reception"])
-    await chat.say("Find James Whitaker a time with Dr. Raman next Wednesday")
+    await chat.say("Find Robert Fitzgerald a time with Dr. Raman next Wednesday")
     task = (await chat.state()).task
     assert task is not None and task.acting_patient is not None and task.offered
     first = task.offered[0]
