@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,10 +36,10 @@ from temporalio.client import Client
 
 from activities.embedding import Embedder, prepare_model
 from api.turns import run_turn
+from bench.stack import start_dev_server, stop_dev_server
 from core.payloads import Caller, PipelineResult, TurnInput
 from core.settings import ROOT, Settings
 from core.temporal import connect
-from devstack.temporal import dev_server_command, free_port, wait_for_port
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade_async
 from store.models import Appointment, Prescription, User
@@ -312,13 +311,7 @@ def report(name: str, outcomes: list[Outcome]) -> str:
 
 async def main(sets: list[str], show: bool, only: list[str]) -> None:
     work = Path(tempfile.mkdtemp(prefix="aurixa-dialogue-"))
-    port = free_port()
-    server = subprocess.Popen(
-        dev_server_command(port=port, ui_port=None, db_file=None),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, timeout_s=60, proc=server)
+    server, port = start_dev_server()
     model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
     summaries = []
     try:
@@ -363,8 +356,7 @@ async def main(sets: list[str], show: bool, only: list[str]) -> None:
         await engines.close()
         await db.dispose()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_dev_server(server)
     print("\nsummary: " + " | ".join(summaries))
 
 

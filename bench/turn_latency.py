@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,10 +30,10 @@ from temporalio.worker import Worker
 from activities.embedding import Embedder, prepare_model
 from api.turns import run_turn
 from bench.bare_workflow import BareTurnWorkflow, noop
+from bench.stack import start_dev_server, stop_dev_server
 from core.payloads import Caller, TurnInput
 from core.settings import ROOT, Settings
 from core.temporal import connect
-from devstack.temporal import dev_server_command, free_port, wait_for_port
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade_async
 from store.seed import seed_demo
@@ -91,13 +90,7 @@ async def print_trace(client: Client, settings: Settings, caller: Caller) -> Non
 
 async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="aurixa-bench-"))
-    port = free_port()
-    server = subprocess.Popen(
-        dev_server_command(port=port, ui_port=None, db_file=None),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, timeout_s=60, proc=server)
+    server, port = start_dev_server()
     model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
     try:
         async with FakeOpenAI(reply="Downtown is open 8:00 AM to 6:00 PM on weekdays.") as fake:
@@ -159,8 +152,7 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
                             rows.append((level, name, pct(lat, 0.5), pct(lat, 0.95), tput))
             await engines.close()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_dev_server(server)
 
     print(f"{'conc':>4}  {'workload':<14} {'p50 ms':>8} {'p95 ms':>8} {'turns/s':>8}")
     for level, name, p50, p95, tput in rows:

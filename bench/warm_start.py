@@ -32,10 +32,10 @@ from temporalio.client import Client
 
 from activities.embedding import prepare_model
 from api.turns import run_turn
+from bench.stack import start_dev_server, stop_dev_server
 from core.payloads import Caller, TurnInput
 from core.settings import ROOT, Settings
 from core.temporal import connect
-from devstack.temporal import dev_server_command, free_port, wait_for_port
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade_async
 from store.models import User
@@ -66,13 +66,7 @@ async def wait_for_poller(client: Client, queue: str) -> float:
 
 async def main(turns: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="aurixa-warm-"))
-    port = free_port()
-    server = subprocess.Popen(
-        dev_server_command(port=port, ui_port=None, db_file=None),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(port, timeout_s=60, proc=server)
+    server, port = start_dev_server()
     model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
     queue = f"warm-{uuid.uuid4().hex[:6]}"
     settings = Settings(
@@ -130,8 +124,7 @@ async def main(turns: int) -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        server.terminate()
-        server.wait(timeout=20)
+        stop_dev_server(server)
     print(f"worker start to first poll: {ready:.1f} s")
     print(f"{'turn':>4}  {'ms':>8}  prompt")
     for n, prompt, ms in rows:

@@ -36,6 +36,7 @@ from core.payloads import (
     StepRecord,
     StreamEvent,
     ToolArgs,
+    ToolCall,
     ToolResult,
 )
 from core.texts import day as say_day
@@ -43,6 +44,9 @@ from core.texts import say
 from core.texts import when as say_when
 
 from .policies import ENGINE, ActivityOptions
+
+if TYPE_CHECKING:
+    from .confirmation import Planned
 
 with workflow.unsafe.imports_passed_through():
     from activities.actions.activity import has_side_effect
@@ -123,6 +127,8 @@ class DialogueSteps:
             opts: ActivityOptions,
             summary: dict[str, Any] | None = None,
         ) -> Any: ...
+
+        async def _lookup(self, inp: PipelineInput, call: ToolCall, label: str) -> ToolResult: ...
 
     def _offered_lines(self) -> list[str]:
         task = self.dialogue.task
@@ -215,3 +221,28 @@ class DialogueSteps:
             offered = choice_options(slots.choices)
             return Task(intent, slots, offered, "clarify", self.acting_patient)
         return None
+
+    async def _nearest_if_none(
+        self, inp: PipelineInput, planned: Planned, results: list[ToolResult]
+    ) -> list[ToolResult]:
+        """No open time for what was asked ("Dr. Ortega on Wednesday"): say so, with the
+        nearest open times of the same provider from that day on."""
+        if len(results) != 1 or len(planned.calls) != 1:
+            return results
+        found, asked = results[0], planned.calls[0].args
+        if found.tool != "get_availability" or not found.ok or found.slots:
+            return results
+        if not (asked.day_local or asked.part_of_day) or not workflow.patched("nearest-slots"):
+            return results
+        wider = ToolCall(
+            "get_availability",
+            ToolArgs(staff_id=asked.staff_id, day_local=asked.day_local, span_days=14),
+        )
+        nearest = await self._lookup(inp, wider, "nearest")
+        if not nearest.ok or not nearest.slots:
+            return results
+        provider = nearest.slots[0].provider_name if asked.staff_id else ""
+        nearest.message_key = "tool.slots_nearest"
+        nearest.params = {"asked": asked_words(asked, provider, self.lang)}
+        self.results_seen[-1:] = [nearest]
+        return [nearest]

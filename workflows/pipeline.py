@@ -35,7 +35,6 @@ from core.payloads import (
     Slots,
     StepRecord,
     StreamEvent,
-    ToolArgs,
     ToolCall,
     ToolResult,
     UnderstandInput,
@@ -46,7 +45,7 @@ from core.texts import language_or_default, say
 
 from .actions import action_options, failed_result, record_failed_action
 from .confirmation import Planned, PlanSteps
-from .dialogue import DialogueSteps, asked_words
+from .dialogue import DialogueSteps
 from .escalation import EscalationWorkflow
 from .followups import after_tool
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
@@ -417,31 +416,6 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
         result.final_response = checked.text
         result.citations = reply.citations
         return kind, question
-
-    async def _nearest_if_none(
-        self, inp: PipelineInput, planned: Planned, results: list[ToolResult]
-    ) -> list[ToolResult]:
-        """No open time for what was asked ("Dr. Ortega on Wednesday"): say so, with the
-        nearest open times of the same provider from that day on."""
-        if len(results) != 1 or len(planned.calls) != 1:
-            return results
-        found, asked = results[0], planned.calls[0].args
-        if found.tool != "get_availability" or not found.ok or found.slots:
-            return results
-        if not (asked.day_local or asked.part_of_day) or not workflow.patched("nearest-slots"):
-            return results
-        wider = ToolCall(
-            "get_availability",
-            ToolArgs(staff_id=asked.staff_id, day_local=asked.day_local, span_days=14),
-        )
-        nearest = await self._lookup(inp, wider, "nearest")
-        if not nearest.ok or not nearest.slots:
-            return results
-        provider = nearest.slots[0].provider_name if asked.staff_id else ""
-        nearest.message_key = "tool.slots_nearest"
-        nearest.params = {"asked": asked_words(asked, provider, self.lang)}
-        self.results_seen[-1:] = [nearest]
-        return [nearest]
 
     async def _plan_tools(self, inp: PipelineInput, prompt: str, intent: str) -> PlanOutput:
         plan: PlanOutput = await self._step(

@@ -10,6 +10,8 @@ clinic question inherits its subject. Anything else stands alone.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 from core.confirmation import reply_kind
@@ -54,15 +56,17 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
     text = clock_after_make_it(drop_rejected_days(normalize_reply(inp.text)))
     task, lang = state.task, inp.language
     inp = dataclasses.replace(inp, text=text)
-    if (task or state.parked) and never_mind(text) and not _says_constraint(text, clinic):
+    # Reading dates is the costly part of a turn's dialogue step: once, and only if asked.
+    said = functools.cache(lambda: _says_constraint(text, clinic))
+    if (task or state.parked) and never_mind(text) and not said():
         cleared = DialogueState(subject=state.subject, language=lang)
         return DialogueMove("clear", cleared, reply=say(lang, "dialogue.cleared"))
     if state.parked and state.offered_resume and task is None:
-        moved = _answer_resume(state, text, inp, clinic)
+        moved = _answer_resume(state, text, inp, clinic, said)
         if moved is not None:
             return moved
     later = task is not None and bool(task.offered) and task.asked and wants_later(text)
-    if task is not None and later and not _says_constraint(text, clinic):
+    if task is not None and later and not said():
         # "anything later?": the same search, after the last time shown.
         last = max(o.start_local or "" for o in task.offered) or None
         after = dataclasses.replace(task.slots, after_local=last)
@@ -72,8 +76,7 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
         if picked is not None:
             return picked
     if task is not None and task.asked:
-        said = _says_constraint(text, clinic)
-        if _switches(inp, task, said):
+        if _switches(inp, task, said()):
             parked = DialogueState(parked=task, subject=state.subject, language=lang)
             return DialogueMove("switch", parked)
         if (
@@ -84,10 +87,10 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
             # "which location is she at?" mid-booking: the clinic's answer, then the task.
             parked = DialogueState(parked=task, subject=state.subject, language=lang)
             return DialogueMove("switch", parked, intent="knowledge_question")
-        if said or inp.intent == task.intent or wants_resume(text):
+        if said() or inp.intent == task.intent or wants_resume(text):
             return DialogueMove("fill", state, intent=task.intent, known=task.slots, text=text)
     booked = state.last_booked
-    if task is None and booked and corrects(text) and _says_constraint(text, clinic):
+    if task is None and booked and corrects(text) and said():
         return _move_booked(state, booked, text)
     if state.subject and state.last_kind == "knowledge" and is_followup(text):
         asked = rewrite_followup(state.subject, text, clinic.sites)
@@ -96,7 +99,11 @@ def follow(inp: DialogueInput, clinic: Clinic) -> DialogueMove:
 
 
 def _answer_resume(
-    state: DialogueState, text: str, inp: DialogueInput, clinic: Clinic
+    state: DialogueState,
+    text: str,
+    inp: DialogueInput,
+    clinic: Clinic,
+    said: Callable[[], bool],
 ) -> DialogueMove | None:
     parked = state.parked
     assert parked is not None
@@ -112,7 +119,7 @@ def _answer_resume(
         picked = _pick(resumed, parked, text, inp, clinic)
         if picked is not None:
             return picked
-    if kind == "yes" or wants_resume(text) or _says_constraint(text, clinic):
+    if kind == "yes" or wants_resume(text) or said():
         return DialogueMove("fill", resumed, intent=parked.intent, known=parked.slots, text=text)
     return None
 
