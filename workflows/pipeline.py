@@ -341,7 +341,9 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
                     self.picked = Planned(list(move.calls), None, dict(move.names))
                 else:
                     self.known = move.known
-                    prompt = move.text or prompt
+                    # The reply as the dialogue read it; empty when a pick only filled a slot
+                    # ("the 3rd one" chose a provider, it names no date).
+                    prompt = move.text
                     self.earliest = move.how == "earliest"
             elif move.move == "followup":
                 cls = dataclasses.replace(cls, path="knowledge")

@@ -222,6 +222,10 @@ class SlotExtractor:
             if intent in PROVIDER_INTENTS:
                 names = ", ".join(p.full_name for p in providers)
                 slots.clarification = say(lang, "ask.provider_unknown", said=said, names=names)
+                # The providers listed are choices: "the second one" picks one of them.
+                slots.choices = [
+                    Choice("provider", p.id or 0, p.full_name, p.full_name) for p in providers
+                ]
 
     async def _day_is_new_time(
         self, session: AsyncSession, caller: Caller, text: str, tz: str, now: datetime

@@ -116,3 +116,22 @@ def test_loose_yes_and_no() -> None:
     assert reply_kind("yes but on Tuesday") == "other"
     assert reply_kind("ok at 3 instead") == "other"
     assert reply_kind("no, cancel it") == "other"
+
+
+def test_picking_a_listed_provider_fills_the_slot_without_rereading_the_words() -> None:
+    from activities.dialogue.follow import Clinic, follow
+    from core.dialogue import DialogueInput, DialogueState, Task
+    from core.payloads import Caller
+
+    people = [NamedEntity(1, "Dr. Maya Chen"), NamedEntity(3, "Dr. Priya Raman")]
+    offered = [Option(n, "provider", p.name, p.id, p.name) for n, p in enumerate(people, 1)]
+    state = DialogueState(
+        task=Task("book_appointment", Slots(date="2026-12-08"), offered, "clarify")
+    )
+    clinic = Clinic(NOW, people, ["Harborview Downtown", "Harborview Westside"])
+    move = follow(
+        DialogueInput(Caller(1, 1, "patient", 1), "the 2nd one", state, "x", "knowledge"), clinic
+    )
+    assert move.move == "fill" and move.text == ""  # "2nd" is the list's line, not a date
+    assert move.known is not None and move.known.provider_ids == [3]
+    assert move.known.date == "2026-12-08"
