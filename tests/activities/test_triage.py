@@ -313,3 +313,64 @@ def test_dev_set_gate(engine: TriageEngine) -> None:
     assert report["per_category"]["self_harm"] == 1.0, report["misses"]
     assert report["per_category"]["overdose_poisoning"] >= 0.95, report["misses"]
     assert report["tier_accuracy"] >= 0.95, report["wrong_tier"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just to be clear I'm not suicidal, I only want to find a counselor for stress",
+        "I have no thoughts of harming myself, but I'd like a therapy referral",
+        "no estoy suicida, solo quiero hablar con alguien sobre la ansiedad",
+        "my brother had a seizure on Saturday, he's fully recovered, can neuro see him sooner",
+        "after months of this I'm ready to end things with my gym membership",
+        "ya no aguanto al seguro, quiero cambiarme de plan",
+        "me quiero morir de la vergüenza, olvidé mi cita otra vez",
+        "my sleeping pills ran out, can I get a refill sent today",
+    ],
+)
+def test_denials_histories_and_errands_with_crisis_words_do_not_escalate(
+    engine: TriageEngine, text: str
+) -> None:
+    result = engine.assess(text)
+    assert not result.requires_escalation, result
+
+
+def test_a_denial_does_not_hide_a_second_warning_sign(engine: TriageEngine) -> None:
+    result = engine.assess("I'm not suicidal, but I've been stockpiling my pills just in case")
+    assert result.requires_escalation and result.category == "self_harm"
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # Asked about oneself, about an amount that stops someone waking: the crisis line.
+        ("how many of my sleeping pills would it take to simply not wake up", "988"),
+        ("if i take the rest of my pills tonight would i just drift off and never wake", "988"),
+        # An accidental repeat dose: Poison Control while awake, 911 when hard to rouse.
+        (
+            "my mom took her warfarin at breakfast and then again at lunch, she feels okay",
+            "poison_control",
+        ),
+        (
+            "he took his methadone twice by mistake and we can barely wake him, breathing slow",
+            "911",
+        ),
+    ],
+)
+def test_amount_questions_and_repeat_doses_get_the_right_tier(
+    engine: TriageEngine, text: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.tier == tier, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "refill for my inhaler please, used it ten times since lunch and still can barely speak",
+        "we need an appointment, she has black tarry stool and nearly fainted this morning",
+        "la niña se comió unas 8 vitaminas masticables con hierro",
+    ],
+)
+def test_an_emergency_inside_a_routine_request_escalates(engine: TriageEngine, text: str) -> None:
+    assert engine.assess(text).requires_escalation

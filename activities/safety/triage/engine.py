@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from core.texts import DEFAULT_LANGUAGE, say
 
 from .model import CATEGORIES, EXEMPLARS_DIR, NONE, CrisisModel
-from .scan import Hit, causes, framing, normalize, scan
+from .scan import Hit, causes, errand_only, framing, normalize, scan
 
 if TYPE_CHECKING:
     from activities.embedding.features import TextFeatures
@@ -54,7 +54,8 @@ _HARD_FRAMES = frozenset({"idiom", "animal", "in care"})
 # Said of an overdose, these make it an accident (Poison Control), not self-harm.
 _ACCIDENTAL = re.compile(
     r"\b(?:by accident|accidentally|by mistake|mistakenly|forgot (?:i|that i|he|she) (?:had )?"
-    r"already|sin querer|por error|por equivocacion|se me olvido que ya|se equivoco|"
+    r"already|(?:he|she|i) forgot|se le olvido|se me olvido|en (?:vez|lugar) de|instead of|"
+    r"sin querer|por error|por equivocacion|se me olvido que ya|se equivoco|"
     r"me equivoque|more (?:\w+ ){0,5}?than (?:i|he|she|they|we) (?:should|was supposed to|"
     r"were supposed to)|more (?:\w+ ){0,5}?than (?:prescribed|directed|the (?:label|bottle|doctor) "
     r"says)|"
@@ -74,7 +75,11 @@ _MASSIVE = re.compile(
 _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
 _PASSED_OUT = re.compile(
     r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
-    r"hard to wake|difficult to wake|super sleepy|very sleepy|really sleepy|lethargic|limp|"
+    r"hard to wake|difficult to wake|(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
+    r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
+    r"(?:slow|shallow)|(?:is|seems|acting|very|really|so) confused|not making (?:any )?sense|"
+    r"incoherent|(?:esta|muy) confundid[oa]|no (?:tiene|hace) sentido lo que dice|"
+    r"super sleepy|very sleepy|really sleepy|lethargic|limp|"
     r"floppy|barely breathing|breathing (?:very |really |super )?slow(?:ly)?|(?:respira|"
     r"respirando) (?:muy )?(?:despacio|lento)|apenas respira|se desmayo|perdio el conocimiento|"
     r"no despierta|no se despierta|no responde|"
@@ -101,6 +106,8 @@ class TriageConfig:
     self_harm: float = 0.3
     # ... when the message reads as a general question or as past.
     self_harm_framed: float = 0.7
+    # P(emergency) for a self-harm call on a plain errand (a refill, a booking) with no risk word.
+    self_harm_errand: float = 0.9
     # P(self_harm) with a self-harm risk word ("hopeless", "no way out").
     self_harm_cue: float = 0.02
     # P(overdose) that makes a message saying how much was taken an overdose.
@@ -268,6 +275,11 @@ class TriageEngine:
         vetoed = top in hard or (frame in _HARD_FRAMES and (top != SELF_HARM or frame == "idiom"))
         soft = {_label(c) for c in guarded}
         bar = cfg.guarded if frame or top in soft else cfg.emergency
+        # A refill or a booking with no risk word at all needs the stronger signal: running
+        # out of a medicine is an errand unless something else is said.
+        errand = errand_only(text) and SELF_HARM not in cues
+        if top == SELF_HARM and errand:
+            bar = max(bar, cfg.self_harm_errand)
         # An errand word ("meds") does not explain away how much was taken.
         dose_said = any(
             h.category == "overdose_poisoning" and h.guard in (None, "errand") for h in hits
@@ -292,11 +304,13 @@ class TriageEngine:
             tier, presentation = self._tier(top, acute, probs, text)
             return _Call(top, p_emergency, reason, tier, presentation)
         self_harm = probs[SELF_HARM]
-        if SELF_HARM in guarded or frame == "idiom":
-            return None  # a recovered history, plainly past, or a figure of speech
+        if (SELF_HARM in guarded and SELF_HARM not in cues) or frame == "idiom":
+            return None  # a recovered history, a plain denial, or a figure of speech
         # An animal or a mild symptom says nothing about a person's own safety.
         framed = frame not in (None, "animal", "mild")
         sh_bar = cfg.self_harm_framed if framed else cfg.self_harm
+        if errand:
+            sh_bar = max(sh_bar, cfg.self_harm_errand)
         if (
             self_harm >= sh_bar
             or (SELF_HARM in cues and self_harm >= cfg.self_harm_cue)

@@ -58,6 +58,11 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:having|havin|is having|had) a stroke",
     ),
     "bleeding": (
+        # Black, tarry stool with fainting or dizziness: bleeding inside, said in lay words.
+        r"(?:black|tarry|dark) (?:tarry |sticky )?(?:stools?|poops?|poo|bowel movements?)\b.{0,80}"
+        r"\b(?:faint\w*|passed out|blacked out|dizzy|lightheaded|light headed|pale|can'?t stand)"
+        r"|\b(?:faint\w*|passed out|dizzy|lightheaded)\b.{0,80}\b(?:black|tarry) (?:stools?|"
+        r"poops?)",
         r"bleeding (?:heavily|a lot|badly|profusely|so much|really bad(?:ly)?|everywhere|non ?stop"
         r"|that won'?t stop|won'?t stop)",
         r"(?:blood|bleeding) (?:won'?t|will not|doesn'?t|isn'?t|wont|is not) stop",
@@ -73,6 +78,10 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:nose ?bleed|bleeding)\b.{0,40}\b(?:won'?t|doesn'?t|does not|isn'?t|not) stop",
     ),
     "respiratory": (
+        # Wheezing or a rescue inhaler that no longer helps, too breathless to talk.
+        r"(?:wheez\w*|breath\w*|inhaler|albuterol|nebuli[sz]er)\b.{0,60}\b(?:can(?:'?t|not| barely|"
+        r" hardly) (?:talk|speak|say a|finish)|barely (?:talk|speak)|(?:isn'?t|not|stopped) "
+        r"(?:helping|working))",
         _CANT + r" (?:breath|breathe|breathing)\b",
         r"(?:struggling|fighting|hard|trouble|difficulty|problems?|barely|hardly) (?:to )?"
         r"breath(?:e|ing)?\b",
@@ -105,7 +114,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:took|swallowed|taken|downed|popped) (?:a (?:whole|full|entire) (?:bottle|pack|box)"
         r"|(?:way )?too many)",
         r"(?:took|swallowed|ate|taken|downed|popped|eaten) (?:all|(?:way )?too much|a handful|"
-        r"a bunch|lots|a lot|double|triple|[1-9]\d+(?!\s?(?:mg|ml|mcg|years?|months?|weeks?|days?|"
+        r"a bunch|lots|a lot|double|triple|(?:[1-9]\d+|[6-9])(?!\s?(?:mg|ml|mcg|years?|months?|"
+        r"weeks?|days?|"
         r"hours?|min))|\w+ times) (?:of )?(?:\w+'?s? ){0,3}?" + _DRUG,
         r"(?:took|taken|gave (?:him|her|them)|given) (?:my |his |her |their |the |a )?"
         r"(?:\w+ ){0,3}?"
@@ -113,6 +123,13 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
         r"(?<!vitamin d twice)(?<!vitamins twice)",
         r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + _DRUG,
+        # The same dose taken a second time the same day, by someone who forgot the first.
+        r"(?:took|taken|had|gave (?:him|her|them)) (?:my |his |her |their |the )?(?:\w+ ){0,2}?"
+        r"(?:this morning|earlier|at (?:breakfast|lunch|dinner|noon))\b.{0,20}\b(?:and )?then "
+        r"(?:(?:took (?:it|them|another)|had (?:it|them|another)) )?again\b",
+        r"(?:ate|swallowed|chewed|got into|had) (?:like |about |around |maybe )?\d+ (?:of )?"
+        r"(?:(?:the|my|his|her|their) )?(?:\w+ )?(?:gumm(?:y|ies)|vitamins?|chewables?|"
+        r"iron pills?)",
         r"mixed (?:the )?bleach (?:and|with) (?:\w+ )?(?:ammonia|vinegar|cleaner|toilet)",
         # A child into medicine or chemicals: Poison Control's most common call.
         r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o)"
@@ -169,7 +186,7 @@ SELF_HARM: tuple[str, ...] = (
     r"(?:want|wants|wanted|wanting|plan|plans|planning|ready|decided|wish|wishing) (?:\w+ )?to die",
     r"(?:want|wants|wanted|wanting|going|gonna|plan|plans|planning|ready|decided|thinking|thought"
     r"|think) (?:about |of |on )?(?:how )?(?:to |i'?d |i would )?(?:just )?(?:end|ending) "
-    r"(?:it|things|everything|my|his|her|this)",
+    r"(?:it|things|everything|my|his|her|this)(?! with\b)",
     r"(?:thinking|thought|think|thoughts) (?:a lot )?(?:about|of) (?:dying|death|being dead|"
     r"not being here|not waking up)",
     r"(?:hurt|hurting|harm|harming|cut|cutting|burn|burning|hang|hanging) " + _SELF,
@@ -185,6 +202,7 @@ SELF_HARM: tuple[str, ...] = (
     r"(?:saving|stockpiling|hoarding|collecting|saved|stashing|stockpiled)(?: up)? (?:my |all my |"
     r"his |her |\w+ )?(?:pills|meds|medication|tablets)",
     r"(?:saving|stockpiling|hoarding|stashing)(?: up)? (?:my |all my )?" + _DRUG,
+    r"(?:been|i'?m|am|keep) (?:saving|stockpiling|hoarding|stashing|collecting) them(?: up)?\b",
     r"(?:finally )?(?:have|got) enough (?:pills|meds|of them|\w+ )?(?:to|now)\b",
     r"\bstockpil\w*|\b(?:a |my )?stash of (?:pills|meds)",
     r"(?:don'?t|do not|not sure (?:if )?i|idk if i|dont know if i|no longer) (?:want|wanna) "
@@ -208,8 +226,17 @@ SELF_HARM: tuple[str, ...] = (
     # Questions about amounts that kill or keep someone from waking: the crisis line, always.
     r"(?:lethal|deadly|fatal|killing) (?:dose|amount|overdose|quantity|number)",
     r"how (?:many|much) .{0,60}?(?:to|would|will|could|does it take to|before (?:i|you|someone"
-    r"|a person)) (?:die|kill|not wake|never wake|stop breathing|end (?:it|my life)|be fatal"
-    r"|be lethal)",
+    r"|a person)) (?:just |simply |finally )?(?:die|kill|not wake|never wake|stop breathing|"
+    r"end (?:it|my life)|be fatal|be lethal)",
+    # "if I took all of them would I just not wake up": asked of oneself, about taking pills.
+    r"if i (?:took|take|swallowed|swallow|had|ate) .{0,80}?\bwould i (?:\w+ ){0,5}?(?:not|never) "
+    r"wake",
+    r"(?:razor|blade|knife|gun|pills|rope) (?:is |are )?(?:in my hand|in front of me|ready)",
+    # Telling the clinic not to bother because nothing will be needed: a warning sign.
+    r"(?:don'?t|do not|no need to|no point (?:in )?)\W*(?:\w+\W+){0,1}bother\w*\b.{0,60}"
+    r"\b(?:won'?t|wont|will not) (?:be )?need",
+    r"last time (?:you'?ll|you will|anyone will|you guys will) (?:ever )?(?:hear from|see) me|"
+    r"(?:won'?t|will not|never) (?:hear from|see) me again",
     r"how (?:many|much) .{0,60}?(?:so|so that|until|till|that) (?:i|he|she|you|they|someone|a "
     r"person) (?:would |will |could |'?d |'?ll )?(?:die|never wake|not wake|don'?t wake|won'?t "
     r"wake|stop breathing)",
@@ -241,6 +268,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"hopeless|worthless|no way out|nothing (?:to live for|matters)",
         r"give up on (?:life|everything|myself)|done with (?:life|living|everything)",
         r"(?:in case|if|when|after) (?:i|im|i'?m|i am) (?:gone|dead|not (?:here|around))",
+        r"(?:have|got|with) (?:other |big )?(?:plans|a plan) (?:for|with) (?:them|these|those|the "
+        r"(?:pills|meds|rest)|my (?:pills|meds))",
         r"\b(?:on purpose|intentionally|deliberately)\b",
         r"\bi (?:have|'?ve got|made) a plan\b(?! (?:to|for) (?:lose|quit|eat|exercise|save|pay|"
         r"get|start|stop))",

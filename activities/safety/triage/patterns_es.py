@@ -46,6 +46,9 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:le|me) (?:esta dando|dio) (?:un |una )?(?:derrame|embolia|ataque cerebral)",
     ),
     "bleeding": (
+        r"(?:popo|heces|caca|excremento|evacuaciones) (?:muy )?negr\w*\b.{0,80}"
+        r"\b(?:desmay\w*|mare\w*|palid\w*)|\b(?:desmay\w*|mare\w*)\b.{0,80}\b(?:popo|heces|"
+        r"caca) negr\w*",
         r"sangr(?:a|ando|e|o) (?:mucho|muchisimo|demasiado|sin parar|a chorros|un monton|"
         r"bastante y no)",
         r"no (?:para|deja|dejo|paro) de sangrar",
@@ -97,6 +100,11 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi|tomaron) (?:\d+|varias|muchas|todas|"
         r"unas|unos|algunas|un monton de|un punado de|doble|dos veces) (?:de )?(?:las |mis |sus )?"
         + _PASTILLAS,
+        # Several taken in place of the one prescribed: more than the dose, by mistake.
+        r"(?:tome|tomo|se tomo|me tome|le di) (?:\w+ ){0,3}?(?:\d+|dos|tres|cuatro|cinco|varias) "
+        r"(?:\w+ )?en (?:vez|lugar) de (?:una|uno|1|la dosis)",
+        r"(?:se comio|se trago|comio|se tomo) (?:como |unas |unos |casi )?(?:\d+|varias|muchas) "
+        r"(?:gomitas|vitaminas|pastillas|tabletas)",
         r"(?:tome|tomo|se tomo|le di|le dieron) (?:la |mi |su |sus |las |mis )?(?:dosis|"
         r"pastillas?|medicinas?|" + _PASTILLAS + r") (?:doble|dos veces)|doble dosis|dosis doble",
         r"mezcl\w* (?:el )?cloro (?:con|y) (?:el )?(?:amoniaco|vinagre|acido|otro)",
@@ -131,7 +139,8 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"(?:el|mi) (?:carro|coche|auto|camioneta)",
     r"suicid",
     r"(?:quitarme|quitarse|acabar con) (?:la|mi|su) vida",
-    r"(?:me quiero|quiero|queria|ganas de) (?:morir|matarme|morirme|desaparecer para siempre)",
+    r"(?:me quiero|quiero|queria|ganas de) (?:morir|matarme|morirme|desaparecer para siempre)"
+    r"(?! de (?:la )?(?:risa|hambre|sueno|frio|calor|verguenza|aburrimiento|nervios|ganas))",
     r"\bmatarme\b|\bme (?:quiero|voy a|quisiera|pienso) matar\b",
     # Said of someone else: "dice que se va a matar", "amenaza con matarse".
     r"\bmatarse\b|\bse (?:quiere|va a|queria|iba a|piensa|quiso|intento) matar\b"
@@ -143,10 +152,16 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"(?:cortarme|me corto|me corte) (?:las venas|los brazos|las munecas|otra vez|de nuevo)",
     r"(?:juntando|guardando|ahorrando|acumulando|junte|guarde) (?:mis |las |todas las |unas )?"
     r"(?:pastillas|tabletas|medicinas|pildoras)",
+    r"(?:las|los) (?:estoy|he estado|ando|sigo) (?:juntando|guardando|ahorrando|acumulando)",
     r"(?:cuant[oa]s?|que cantidad de) (?:\w+ ){0,4}(?:para|se necesitan para|hacen falta para|"
     r"necesito para) (?:morir|no despertar|matar|quedarme dormid|dormir para siempre)",
     r"(?:dosis|cantidad) (?:letal|mortal)",
     r"(?:carta|cartas|mensaje) de despedida|(?:me )?(?:estoy )?despidiendo de (?:todos|ustedes)",
+    r"no (?:creo que )?(?:me )?(?:vuelvan|volveran|van a volver) a (?:ver|saber de mi)|"
+    r"(?:ultima vez|ultimo mensaje) que (?:me )?(?:van a )?(?:ver|saber|oir|escuchar)",
+    # A question about an amount of pills "for someone", then said to be for oneself.
+    r"(?:pastillas|tabletas|pildoras|\d+)\b.{0,80}\b(?:pregunto por mi|es para mi|lo pregunto "
+    r"por mi)|(?:pills|tablets|\d+)\b.{0,80}\b(?:asking for (?:myself|me)|(?:it'?s|its) for me)\b",
     r"(?:mejor|estarian mejor) sin mi",
     r"soy (?:una )?carga",
     r"acabar con todo|terminar con todo",
@@ -170,7 +185,8 @@ CUES_ES: dict[str, tuple[str, ...]] = {
     "seizure": (r"convulsi|epileps",),
     "unconscious": (r"desmay|desvanec",),
     "self_harm": (
-        r"no (?:puedo|aguanto) (?:mas|seguir)|ya no (?:puedo|aguanto)",
+        r"no (?:puedo|aguanto) (?:mas|seguir)|ya no (?:puedo|aguanto)"
+        r"(?! (?:a|al|el|la|los|las|mi|mis|este|esta|con|tanto)\b)",
         r"sin (?:esperanza|salida)|no hay salida|nada tiene sentido|no valgo nada",
         r"(?:cuando|si) ya no (?:este|estoy)|cuando me (?:vaya|haya ido)",
         r"regal(?:ar|ando|e) (?:todas )?mis cosas",
@@ -236,6 +252,7 @@ IDIOM_ES = (
     r"me muero de (?:hambre|sueno|risa|ganas|frio|calor|verguenza|aburrimiento|nervios)|"
     r"(?:me|nos) (?:va a dar|dio|da) (?:un )?(?:infarto|ataque|algo) (?:con|de|por|cuando)|"
     r"me mata(?:n)? (?:la|el|los|las|esta|este|tanta|tanto)|me desangran|"
+    r"(?:me|nos) esta(?:n)? matando|"
     r"muert[oa] de (?:cansancio|risa|hambre|sueno)|me ahogo en (?:deudas|trabajo|papeles)|"
     r"(?:esta|estoy) que me muero"
 )

@@ -38,7 +38,7 @@ _CLAUSE_BREAK = _rx(
     r"\b(?:but|however|though|although|except|yet|whereas|pero|aunque|sin embargo)\b"
     r"|(?:,|\band|\by)\s+(?=(?:and |so |then |y |ya |luego )?(?:i|i'?m|i'?ve|he|he'?s|she|"
     r"she'?s|my|we|they|it'?s|now|his|her|their|yo|el|ella|mi|mis|ahora|ahorita|mi hijo|"
-    r"mi hija)\b)"
+    r"mi hija|tiene|tengo|tienen|esta|estoy|estan|se (?:le|me|puso)|le|me)\b)"
 )
 
 # NegEx-style cues; the scope runs forward at most six words and stops at a clause break.
@@ -64,6 +64,7 @@ _NEG_STOP = _rx(
     r"y|pero)\b"
 )
 
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _PAST_VERB = _rx(
     r"\b(?:had|suffered|survived|was treated for|was hospitali[sz]ed for|was diagnosed with|"
     r"recovered from|recovering from|history of|hx of|used to|previous|prior|post-?|once|"
@@ -74,7 +75,7 @@ _PAST_TIME = _rx(
     r"\b(?:last (?:year|month|week|spring|summer|fall|autumn|winter|christmas|time)|"
     r"(?:\d+|a|one|a few|few|several|two|three|four|five|six|ten|many|some|a couple of|couple)"
     r" (?:years?|months?|weeks?|days?) ago|years ago|months ago|in (?:19|20)\d\d|back in|"
-    r"in the past|yesterday|the other day|"
+    r"in the past|yesterday|the other day|(?:from|on|last) " + _WEEKDAY + r"|"
     r"as a (?:child|kid|teen(?:ager)?|toddler|baby)|when (?:i|he|she|they) (?:was|were) "
     r"(?:\d+|young|little|a kid|a child|a teen\w*|a baby|in)|in (?:january|february|march|april|"
     r"may|june|july|august|september|october|november|december)|was \w+ (?:years?|months?) ago|"
@@ -84,10 +85,12 @@ _PAST_TIME = _rx(
 _PRESENT = _rx(
     r"\b(?:now|right now|currently|still|again|today|tonight|this (?:morning|afternoon|evening)|"
     r"just|\d+ (?:minutes?|mins?|seconds?)|an? (?:hour|minute|few minutes) ago|at the moment|"
-    r"won'?t|keeps?|getting worse|can'?t|suddenly|all of a sudden|(?:is|am|are|'s|'m) having|"
+    r"won'?t|(?<!to )keeps? (?:on )?(?!seeing|taking|going to|having to)\w+ing|"
+    r"getting worse|can'?t|suddenly|all of a sudden|(?:is|am|are|'s|'m) having|"
     r"not (?:waking|responding|breathing)|isn'?t (?:waking|responding|breathing)|"
     r"for (?:the )?(?:last |past )?(?:\d+|a few|few|two|three|an?|several|over an?) (?:hours?|"
-    r"minutes?|mins?|days?)|since (?:this morning|last night|yesterday|\d)|non ?stop|"
+    r"minutes?|mins?|days?)|since (?:this morning|last night|yesterday|\d|" + _WEEKDAY + r")|"
+    r"non ?stop|"
     r"won'?t stop|isn'?t stopping|" + es.PRESENT_ES + r")\b"
 )
 # Resolved episodes ("fine now", "went away") are history even though they say "now".
@@ -129,7 +132,8 @@ _IDIOM = _rx(
     r"heart|(?:dying|dyin) (?:to|for|of)|to die for|choking hazard|drowning in|heart ?attack on a "
     r"plate|life ?saver|have a fit|throw a fit|(?:is|are|was|were|'s|'re) killing (?:me|us)|"
     r"overdos\w* on (?:netflix|tv|television|coffee|caffeine|sugar|chocolate|candy|junk food|"
-    r"pizza|work|shopping|sun|social media|youtube|tiktok|video games|carbs|cheese)|"
+    r"pizza|work|shopping|sun|social media|youtube|tiktok|video games|carbs|cheese|"
+    r"(?:\w+ )?(?:cookies|cake|pie|candy|sweets|dessert|turkey|food|tamales|leftovers))|"
     + es.IDIOM_ES
     + r")\b"
 )
@@ -202,6 +206,7 @@ _ADMIN = _rx(
 _SELF_HARM_PAST = _rx(
     r"\b(?:used to|as a (?:teen\w*|kid|child)|(?:\w+ )?years ago|in the past|back in|when i was|"
     r"in (?:my|his|her) (?:teens|twenties|youth)|in (?:high school|college|university)|"
+    r"in (?:19|20)\d\d|en (?:19|20)\d\d|last year|el ano pasado|"
     r"history of|"
     r"de (?:adolescente|joven|nin[oa])|hace (?:\w+ )?(?:anos|meses|mucho|tiempo)|en el pasado|"
     r"antes)\b"
@@ -219,6 +224,7 @@ _SAFE = _rx(r"\b(?:safe|stable|a salvo|segur[oa]|estable)\b")
 # Wanting an errand ("quiero dejar el medicamento") is not a current self-harm cue.
 _ERRAND_WANT = _rx(
     r"\b(?:want\w*|wanna|quiero|quisiera|queria) (?:to )?(?:book|schedule|taper|stop|switch|change|"
+    r"establish|set up|transfer|find|"
     r"come off|get off|talk|see|make|discuss|ask|know|dejar|cambiar|bajar|hacer|agendar|ver|"
     r"hablar|saber|preguntar)\b"
 )
@@ -319,15 +325,22 @@ def _physical_guard(
         return "chronic"
     if (_MILD.search(before) or _EXERTION.search(clause)) and not _ONSET.search(whole):
         return "mild"
-    past = _PAST_VERB.search(before) or _PAST_TIME.search(sentence)
+    past = bool(_PAST_VERB.search(before) or _PAST_TIME.search(sentence))
+    # The hit's own verb is past and the message names a weekday or a recovery: history.
+    if _PAST_HIT.search(hit) and (_RESOLVED.search(whole) or _WEEKDAY_RX.search(sentence)):
+        past = True
     if past and not _PRESENT.search(_not_now(sentence)):
         return "past"
     return None
 
 
+_PAST_HIT = _rx(r"^(?:had|was|were|overdosed|tuvo|tuve|le dio|me dio)\b")
+_WEEKDAY_RX = _rx(_WEEKDAY + r"|\b(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b")
+
+
 # Present-tense words that are not about the symptom: "do I still need aspirin", "she's 6 now".
 _NOT_NOW = _rx(
-    r"\b(?:do|does|should|can|will|would|must) (?:i|he|she|we|they|you) still\b|"
+    r"\b(?:do|does|should|can|will|would|must) (?:i|he|she|we|they|you) still(?: \w+){0,3}|"
     r"\bnow (?:he|she|they)'?(?:s|re)? \d+|(?:he|she)'?s now \d+|ahora tiene \d+"
 )
 
@@ -354,9 +367,33 @@ _ONSET = _rx(
 )
 
 
-def _self_harm_guard(text: str, after: str = "") -> str | None:
+# A plain denial of the very words matched (the person says they are not suicidal, have no
+# thoughts of harming themselves). Narrow on purpose: "I don't want to live" is a self-harm
+# phrase that starts with a negation, and "no reason not to" is no denial.
+_SELF_HARM_DENIAL = _rx(
+    r"\b(?:(?:i'?m|i am|am|is|he'?s|she'?s|(?:he|she) is) not|not|never been|nor|denies|denied|"
+    r"no)(?: (?:feeling|actively|really|at all|currently|being))? (?:suicidal|self[- ]?harm\w*)|"
+    r"\b(?:no|not|denies|denied|without|not having|never had|don'?t have|do not have) (?:any )?"
+    r"(?:active |current |suicidal |self[- ]harm )?(?:thoughts?|ideation|intent\w*|plans?|urges?)"
+    r"(?: (?:of|to|about|for))? (?:suicid\w*|hurting|harming|killing|ending|self[- ]harm\w*)|"
+    r"\b(?:would never|will never|never going to|not going to|not gonna|no intention of|don'?t "
+    r"plan to) (?:hurt|harm|kill)|"
+    r"\bno (?:tengo|tiene|tenemos) (?:\w+ )?(?:pensamientos|ideas|intencion\w*|ganas|planes) de "
+    r"(?:hacer(?:me|se) dano|quitarme|quitarse|matarme|matarse|suicid\w*|lastimar\w*)|"
+    r"\bno (?:soy|estoy|es|esta) suicida|\bnunca me (?:haria|haré|hare) dano"
+)
+
+
+def _denied(text: str, start: int) -> bool:
+    """Whether the self-harm hit at `start` sits inside a plain denial."""
+    return any(m.start() <= start < m.end() for m in _SELF_HARM_DENIAL.finditer(text))
+
+
+def _self_harm_guard(text: str, after: str = "", start: int = -1) -> str | None:
     if (after and _SELF_HARM_TOPIC.search(after)) or _PROTOCOL.search(text):
         return "topic"
+    if start >= 0 and _denied(text, start):
+        return "negated"
     # Only a plain history is let through: said as past, resolved or asked about for an errand
     # (a chart, a scar, a taper), and with no current cue at all.
     rest = _ERRAND_WANT.sub(" ", _SELF_HARM_RECOVERED.sub(" ", text))
@@ -387,7 +424,7 @@ def scan(text: str) -> list[Hit]:
 
     for rx in _SELF_HARM:
         for m in rx.finditer(text):
-            guard = _self_harm_guard(text, text[m.end() : m.end() + 40])
+            guard = _self_harm_guard(text, text[m.end() : m.end() + 40], m.start())
             if guard is None and m.group().startswith(("cut", "burn")):
                 guard = "accidental" if _ACCIDENTAL.search(text[m.end() :]) else None
             hits.append(Hit("self_harm", m.group(), True, guard, m.start()))
@@ -474,6 +511,19 @@ _SWALLOWED = _rx(
     r"\b(?:pills?|meds|medicine|tablets?|swallow\w*|ate|drank|got into|poison\w*|chemical|bleach|"
     r"detergent|pastillas?|medicina|trago|se tomo|se comio|bebio)\b"
 )
+
+
+# The errands a message may be about and nothing else: a refill, a booking, a bill.
+_ERRAND = _rx(
+    r"\b(?:refills?|renew\w*|prescription|pharmacy|appointment|appt|book|schedule|reschedule|"
+    r"insurance|copay|bill|records|resurtir|resurtido|receta|farmacia|cita|seguro|"
+    r"se (?:me|le) (?:acabaron|acabo|terminaron)|ran out|running (?:low|out))\b"
+)
+
+
+def errand_only(text: str) -> bool:
+    """Whether the message names an errand (its other words are for the classifier)."""
+    return _ERRAND.search(text) is not None
 
 
 def causes(text: str) -> set[str]:
