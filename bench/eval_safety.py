@@ -12,8 +12,8 @@ XSTest); writes nothing. Test sets were written blind and are never tuned on; de
 - Injection: the deepset report half (public, held out from the exemplars) and the clinic
   injection test set (written blind); XSTest safe prompts for over-refusal.
 - Turn cost: `SafetyEngine.screen` then `IntentEngine.classify` on the same text (the
-  understand activity) and `check_output` on a typical reply, the calls a turn makes, timed
-  together on every clinic intents message.
+  understand activity) and `check_output` on a typical reply with the sources a turn allows,
+  the calls a turn makes, timed together on every clinic intents message.
 """
 
 from __future__ import annotations
@@ -44,11 +44,19 @@ from bench.triage_eval import DEV, MODEL_DIR, TEST, evaluate_triage, load
 from core.settings import ROOT
 
 TURN_BUDGET_MS = 30.0
+# A typical reply: two sentences quoted from an article, one from a booking tool's result.
+PASSAGE = (
+    "Opening Hours. Harborview Downtown is open Monday to Friday, 8:00 AM to 6:00 PM. You can "
+    "call the front desk at (617) 555-0100. Saturday clinics run 9:00 AM to 1:00 PM."
+)
 REPLY = (
     "Harborview Downtown is open Monday to Friday, 8:00 AM to 6:00 PM. You can call the front "
     "desk at (617) 555-0100. You're booked with Dr. Maya Chen on Tuesday at 10:00 AM.\n\n"
     "Source: Opening Hours"
 )
+# What the generate activity allows in a reply (`public_sources`): the passages it was given,
+# the clinic's contacts and the names of its providers and sites.
+ALLOWED = [PASSAGE, "(617) 555-0100", "Maya Chen", "Harborview Downtown"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -72,7 +80,7 @@ def turn_cost(safety: SafetyEngine, intents: IntentEngine) -> dict[str, float]:
         if not screened.requires_escalation:
             intents.classify(text)  # as the understand activity does: the same features
         t2 = time.perf_counter()
-        safety.check_output(REPLY, allowed=["(617) 555-0100", "Maya Chen", "Harborview Downtown"])
+        safety.check_output(REPLY, allowed=ALLOWED)
         t3 = time.perf_counter()
         screen.append((t1 - t0) * 1000)
         classify.append((t2 - t1) * 1000)

@@ -45,6 +45,38 @@ def _values(sources: list[str] | None) -> list[str]:
     return [*sources, *found]
 
 
+# A sentence and the spaces after it; a reply is checked a sentence at a time.
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n+|$)\s*")
+# Shorter pieces ("Yes.", "Hours:") prove nothing by matching a source.
+_MIN_QUOTE = 24
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _quoted_pieces(text: str, sources: list[str]) -> list[tuple[str, bool]]:
+    """`text` cut into runs of sentences, each marked whether it is quoted verbatim from one
+    of the clinic's sources. A quoted sentence holds nothing the allow-list would not let
+    through anyway (every value in it is in the source), so analysing it is wasted work;
+    unquoted neighbours stay together so names and numbers keep their context."""
+    squashed = [_squash(s) for s in sources if len(s) >= _MIN_QUOTE]
+    if not squashed:
+        return [(text, False)]
+    runs: list[tuple[str, bool]] = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group()
+        if not sentence:
+            continue
+        core = _squash(sentence)
+        quoted = len(core) >= _MIN_QUOTE and any(core in s for s in squashed)
+        if runs and runs[-1][1] == quoted:
+            runs[-1] = (runs[-1][0] + sentence, quoted)
+        else:
+            runs.append((sentence, quoted))
+    return runs
+
+
 def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 
@@ -163,9 +195,16 @@ class SafetyEngine:
         policy = policy or SafetyPolicy()
         out, found = text, list[PiiFinding]()
         if redact:
-            out, found = self.pii.anonymize(
-                text, operators=policy.pii_operators, allow=_values(allowed) + REPLY_LABELS
-            )
+            allow = _values(allowed) + REPLY_LABELS
+            pieces = []
+            for piece, quoted in _quoted_pieces(text, allowed or []):
+                if quoted:
+                    pieces.append(piece)
+                    continue
+                clean, hits = self.pii.anonymize(piece, operators=policy.pii_operators, allow=allow)
+                pieces.append(clean)
+                found += hits
+            out = "".join(pieces)
         issues = [SafetyIssue("pii", f.entity, 0.7, "redacted from reply") for f in found]
         for word in policy.banned_words:
             if _word_pattern(word).search(out):

@@ -109,3 +109,22 @@ def test_language_is_detected_and_the_guidance_follows_it(engine: SafetyEngine) 
     # A reply too short to tell keeps the conversation's language.
     assert engine.screen("ok", language_hint="es").language == "es"
     assert engine.screen("sí").language == "es"
+
+
+def test_a_reply_quoting_its_sources_is_redacted_exactly_as_a_whole(engine: SafetyEngine) -> None:
+    article = (
+        "Billing questions. Call Dana Whitfield in billing at (555) 201-7788 on weekdays. "
+        "Payment plans are available for balances over $200."
+    )
+    reply = (
+        "Call Dana Whitfield in billing at (555) 201-7788 on weekdays. I have noted that "
+        "Marcus Oyelaran can be reached at 555-310-4421 about the balance."
+    )
+    out = engine.check_output(reply, allowed=[article])
+    # The quoted sentence is the clinic's own; the patient's name and number are not.
+    assert out.text.startswith("Call Dana Whitfield in billing at (555) 201-7788 on weekdays.")
+    assert "Marcus" not in out.text and "4421" not in out.text
+    assert {i.category for i in out.issues} == {"PERSON", "PHONE_NUMBER"}
+    # Skipping the quoted sentence changes nothing: the same text as analysing it whole.
+    whole, _ = engine.pii.anonymize(reply, allow=[article, "(555) 201-7788", "Source"])
+    assert out.text == whole
