@@ -75,7 +75,9 @@ _MASSIVE = re.compile(
 _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
 _PASSED_OUT = re.compile(
     r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
-    r"hard to wake|difficult to wake|(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
+    r"hard to wake|difficult to wake|can'?t stay awake|(?:so|very|really|super) drowsy|"
+    r"twitch\w*|jerking|no se (?:puede )?mantener despiert[oa]|"
+    r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
     r"(?:slow|shallow)|(?:is|seems|acting|very|really|so) confused|not making (?:any )?sense|"
     r"incoherent|(?:esta|muy) confundid[oa]|no (?:tiene|hace) sentido lo que dice|"

@@ -24,6 +24,17 @@ _DRUG = (
 
 ACUTE: dict[str, tuple[str, ...]] = {
     "cardiac": (
+        r"(?:squeez\w*|pressure|tight\w*|heav\w*|crushing|ach\w*|pain|burning) (?:\w+ ){0,2}"
+        r"(?:under|in|behind|on|across) (?:my|his|her|their|the) (?:breastbone|sternum)",
+        # Indigestion that comes with a cold sweat is how many heart attacks are described.
+        r"(?:indigestion|heartburn)\b.{0,60}\b(?:sweat\w*|clammy)|(?:sweat\w*|clammy)\b.{0,60}"
+        r"\b(?:indigestion|heartburn)",
+        r"(?:taken|took|used|had) (?:\d+|two|three|my|a) (?:nitro\w*|nitroglycerin)\b.{0,60}"
+        r"\b(?:pressure|pain|tight\w*|not helping|isn'?t helping|not letting up|"
+        r"isn'?t letting up|still)",
+        r"(?:icd|defibrillator|defib) (?:just |has |have )?(?:went off|go(?:es)? off|gone off|"
+        r"fired|shocked|shocks?|zapped)|(?:shocked|zapped) (?:me|him|her) "
+        r"(?:twice|again|\d+ times)",
         r"chest (?:has been |been |is |feels |got |getting |keeps )?(?:really |so |very )?"
         r"(?:tight|heavy|squeezing)\b",
         r"chest (?:pains?|pressure|tightne?s+|is tight|feels (?:tight|heavy)|hurts|is hurting"
@@ -42,6 +53,9 @@ ACUTE: dict[str, tuple[str, ...]] = {
         + r"? ?(?:left )?(?:arm|jaw|back|neck|shoulder)",
     ),
     "stroke": (
+        r"(?:lost|losing|lose|can'?t see out of) (?:the )?(?:vision|sight)? ?(?:in|of|out of) "
+        r"(?:one|my left|my right|his left|her left|his right|her right) eye|(?:curtain|shade) "
+        r"(?:came |coming |fell |falling )?(?:down )?over (?:my|his|her|one) (?:eye|vision)",
         r"slurr(?:ed|ing|s)",
         r"(?:speech|words|talking|voice) (?:is |are |sounds? )?(?:all )?(?:garbled|jumbled|mixed up"
         r"|doesn'?t make sense|not making sense|makes no sense|funny|strange|weird)",
@@ -123,6 +137,18 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
         r"(?<!vitamin d twice)(?<!vitamins twice)",
         r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + _DRUG,
+        # The wrong medicine, or the wrong amount of it, given by mistake.
+        r"(?:gave|given) (?:\S+ ){0,8}?(?:med\w*|pills?|dose|tablets?|ml|"
+        r"tylenol|motrin|advil|benadryl)\b.{0,30}\binstead of\b|(?:gave (?:him|her|them|my \S+|the "
+        r"(?:baby|kid|child))|given (?:him|her|them)|took|taken) (?:\S+ ){0,3}?(?:the )?wrong "
+        r"(?:med\w*|pills?|dose|medicine|prescription|bottle)",
+        r"(?:around |about |like |almost |over |nearly )?(?:[5-9]|1\d)(?:\.\d)? ?(?:grams|g)\b"
+        r"(?=.{0,80}\b(?:tylenol|acetaminophen|paracetamol)\b)|\b(?:tylenol|acetaminophen|"
+        r"paracetamol)\b.{0,80}?(?:around |about |like |almost |over |nearly )?(?:[5-9]|1\d)"
+        r"(?:\.\d)? ?(?:grams|g)\b",
+        r"(?:ate|eaten|swallowed|chewed|eating) (?:\w+ ){0,3}?(?:berr(?:y|ies)|mushrooms?|leaves|"
+        r"plant|seeds?|flowers?)\b.{0,40}\b(?:yard|bush|garden|wild|woods|park|no idea what|"
+        r"don'?t know what|unknown)",
         # The same dose taken a second time the same day, by someone who forgot the first.
         r"(?:took|taken|had|gave (?:him|her|them)) (?:my |his |her |their |the )?(?:\w+ ){0,2}?"
         r"(?:this morning|earlier|at (?:breakfast|lunch|dinner|noon))\b.{0,20}\b(?:and )?then "
@@ -232,6 +258,7 @@ SELF_HARM: tuple[str, ...] = (
     r"if i (?:took|take|swallowed|swallow|had|ate) .{0,80}?\bwould i (?:\w+ ){0,5}?(?:not|never) "
     r"wake",
     r"(?:razor|blade|knife|gun|pills|rope) (?:is |are )?(?:in my hand|in front of me|ready)",
+    r"thank(?:s| you) for everything\b.{0,120}\b(?:won'?t|wont|will not) (?:be )?need",
     # Telling the clinic not to bother because nothing will be needed: a warning sign.
     r"(?:don'?t|do not|no need to|no point (?:in )?)\W*(?:\w+\W+){0,1}bother\w*\b.{0,60}"
     r"\b(?:won'?t|wont|will not) (?:be )?need",
@@ -289,7 +316,11 @@ CUES: dict[str, tuple[str, ...]] = {
 # A cause named next to a symptom decides the category: "ate peanuts ... can't breathe" is an
 # allergic reaction, "using heroin ... barely breathing" an overdose.
 CAUSES: dict[str, str] = {
-    "allergic": (r"\b(?:allerg\w*|peanuts?|nuts|shellfish|shrimp|bee|wasp|stung|sting|hives)\b"),
+    # An allergy medicine names no allergen: "her allergy pill" is what was meant to be taken.
+    "allergic": (
+        r"\b(?:allerg\w*(?! (?:pills?|meds?|medicines?|medications?|shots?|tablets?))|peanuts?|"
+        r"nuts|shellfish|shrimp|bee|wasp|stung|sting|hives)\b"
+    ),
     "overdose_poisoning": (
         r"\b(?:overdos\w*|poison\w*|heroin|fentanyl|opioids?|bleach|detergent)\b"
     ),

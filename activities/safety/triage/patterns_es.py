@@ -17,6 +17,10 @@ _PASTILLAS = (
 
 ACUTE_ES: dict[str, tuple[str, ...]] = {
     "cardiac": (
+        r"(?:indigestion|acidez|agruras)\b.{0,60}\b(?:sudando|sudor\w*)|(?:sudando|sudor\w*)\b"
+        r".{0,60}\b(?:indigestion|acidez|agruras)",
+        r"(?:desfibrilador|el dai) (?:me |le )?(?:dio|da|esta dando) (?:una |dos |varias )?"
+        r"(?:descargas?|choques?)",
         r"dolor (?:muy )?(?:fuerte |intenso |horrible |terrible )?(?:en el|del|de|en mi) pecho",
         r"dolor toracico|diaforetic[oa]|(?:ta|presion) (?:de )?[5-8]\d ?/ ?\d\d\b|"
         r"(?:fc|pulso) (?:de )?(?:1[4-9]\d|2\d\d)\b",
@@ -30,6 +34,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:brazo izquierdo|mandibula|quijada) (?:entumid|dormid|adormecid)\w* y (?:el )?pecho",
     ),
     "stroke": (
+        r"perd\w* (?:la )?vista (?:de|en) (?:un|el|mi) ojo|(?:una )?cortina (?:negra )?"
+        r"(?:en|sobre) (?:el|mi|un) ojo|como una cortina negra",
         r"(?:se (?:me|le) )?(?:cayo|torcio|desvio|chueco|ladeo) (?:la boca|la cara|un lado|"
         r"media cara|el labio|el ojo)",
         r"(?:boca|cara|sonrisa) (?:chueca|torcida|caida|ladeada|desviada|paralizada)",
@@ -64,6 +70,9 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"hemorragia",
     ),
     "respiratory": (
+        r"(?:se (?:esta|le esta) poniendo|se puso|se pone|esta) (?:medio )?(?:morad|azul)\w*",
+        r"(?:la bomba|el inhalador|el nebulizador|el pump)\b.{0,20}\b(?:no (?:le |me )?"
+        r"(?:hace nada|sirve|funciona|ayuda))",
         _NO_PUEDE + r" respirar",
         r"(?:me|le|se) (?:falta|faltaba) (?:\w+ )?(?:el )?(?:aire|aliento)",
         r"(?:no puedo|no puede|no podia) (?:terminar|acabar) (?:una|la) (?:frase|oracion)",
@@ -103,8 +112,13 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         # Several taken in place of the one prescribed: more than the dose, by mistake.
         r"(?:tome|tomo|se tomo|me tome|le di) (?:\w+ ){0,3}?(?:\d+|dos|tres|cuatro|cinco|varias) "
         r"(?:\w+ )?en (?:vez|lugar) de (?:una|uno|1|la dosis)",
+        r"(?:se comio|se trago|comio|se metio a la boca) (?:\w+ ){0,2}?(?:hongos?|bayas|moras|"
+        r"hojas|planta|semillas)\b.{0,30}\b(?:del (?:patio|jardin|parque|monte)|no se que|"
+        r"desconocid)",
         r"(?:se comio|se trago|comio|se tomo) (?:como |unas |unos |casi )?(?:\d+|varias|muchas) "
         r"(?:gomitas|vitaminas|pastillas|tabletas)",
+        r"(?:me puse|se puso|le puse|le pusieron) (?:la |mi |su )?(?:insulina|inyeccion|dosis)"
+        r"\b.{0,20}\b(?:dos veces|doble|otra vez)",
         r"(?:tome|tomo|se tomo|le di|le dieron) (?:la |mi |su |sus |las |mis )?(?:dosis|"
         r"pastillas?|medicinas?|" + _PASTILLAS + r") (?:doble|dos veces)|doble dosis|dosis doble",
         r"mezcl\w* (?:el )?cloro (?:con|y) (?:el )?(?:amoniaco|vinagre|acido|otro)",
@@ -236,7 +250,8 @@ PRESENT_ES = (
 )
 RESOLVED_ES = (
     r"ya (?:estoy|esta|estamos) bien|ya (?:se le )?(?:paso|quito|se me quito)|ya paro|"
-    r"hoy (?:esta|estoy|estamos) bien|no (?:me|le) paso nada"
+    r"(?:hoy|ahorita|ahora) (?:esta|estoy|estamos) bien|no (?:me|le) paso nada|"
+    r"(?:dijeron|me dijeron|nos dijeron|dicen) que (?:esta|estara|va a estar) bien"
 )
 INFORMATIONAL_ES = (
     r"(?:sintomas|senales|signos|causas) de|como (?:se|sabe|saber|reconozco|reconocer|puedo "

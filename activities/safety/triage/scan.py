@@ -75,7 +75,7 @@ _PAST_TIME = _rx(
     r"\b(?:last (?:year|month|week|spring|summer|fall|autumn|winter|christmas|time)|"
     r"(?:\d+|a|one|a few|few|several|two|three|four|five|six|ten|many|some|a couple of|couple)"
     r" (?:years?|months?|weeks?|days?) ago|years ago|months ago|in (?:19|20)\d\d|back in|"
-    r"in the past|yesterday|the other day|(?:from|on|last) " + _WEEKDAY + r"|"
+    r"in the past|yesterday|last night|the other day|(?:from|on|last) " + _WEEKDAY + r"|"
     r"as a (?:child|kid|teen(?:ager)?|toddler|baby)|when (?:i|he|she|they) (?:was|were) "
     r"(?:\d+|young|little|a kid|a child|a teen\w*|a baby|in)|in (?:january|february|march|april|"
     r"may|june|july|august|september|october|november|december)|was \w+ (?:years?|months?) ago|"
@@ -91,12 +91,14 @@ _PRESENT = _rx(
     r"for (?:the )?(?:last |past )?(?:\d+|a few|few|two|three|an?|several|over an?) (?:hours?|"
     r"minutes?|mins?|days?)|since (?:this morning|last night|yesterday|\d|" + _WEEKDAY + r")|"
     r"non ?stop|"
-    r"won'?t stop|isn'?t stopping|" + es.PRESENT_ES + r")\b"
+    r"won'?t stop|isn'?t stopping|(?:it'?s|it is|they'?re) back|" + es.PRESENT_ES + r")\b"
 )
 # Resolved episodes ("fine now", "went away") are history even though they say "now".
 _RESOLVED = _rx(
     r"\b(?:(?:fine|ok|okay|better|good|well|great|resolved|stable|sober|clean|healthy|recovered)"
-    r"(?: now| since| ever since)?|in recovery(?: now)?|now (?:i'?m|it'?s|he'?s|she'?s|they'?re|"
+    r"(?: now| since| ever since| today)?|in recovery(?: now)?|back to (?:baseline|normal)|"
+    r"(?:said|told (?:us|me)) (?:he|she|it|they)(?:'?s| is| will be| would be) (?:fine|ok|okay)|"
+    r"now (?:i'?m|it'?s|he'?s|she'?s|they'?re|"
     r"we'?re|i am) "
     r"(?:fine|ok|okay|better|good|well|doing well|stable)|went away|stopped|cleared up|"
     + es.RESOLVED_ES
@@ -224,7 +226,7 @@ _SAFE = _rx(r"\b(?:safe|stable|a salvo|segur[oa]|estable)\b")
 # Wanting an errand ("quiero dejar el medicamento") is not a current self-harm cue.
 _ERRAND_WANT = _rx(
     r"\b(?:want\w*|wanna|quiero|quisiera|queria) (?:to )?(?:book|schedule|taper|stop|switch|change|"
-    r"establish|set up|transfer|find|"
+    r"establish|set up|transfer|find|continue|keep seeing|seguir|continuar|"
     r"come off|get off|talk|see|make|discuss|ask|know|dejar|cambiar|bajar|hacer|agendar|ver|"
     r"hablar|saber|preguntar)\b"
 )
@@ -329,11 +331,15 @@ def _physical_guard(
     # The hit's own verb is past and the message names a weekday or a recovery: history.
     if _PAST_HIT.search(hit) and (_RESOLVED.search(whole) or _WEEKDAY_RX.search(sentence)):
         past = True
+        # Recovered from it: only a plain "now" or "again" says it is back.
+        if _RESOLVED.search(whole) and not _NOW_STRONG.search(_not_now(sentence)):
+            return "past"
     if past and not _PRESENT.search(_not_now(sentence)):
         return "past"
     return None
 
 
+_NOW_STRONG = _rx(r"\b(?:now|right now|again|currently|still|ahorita|ahora|otra vez|de nuevo)\b")
 _PAST_HIT = _rx(r"^(?:had|was|were|overdosed|tuvo|tuve|le dio|me dio)\b")
 _WEEKDAY_RX = _rx(_WEEKDAY + r"|\b(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b")
 
