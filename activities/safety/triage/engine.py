@@ -62,7 +62,16 @@ _ACCIDENTAL = re.compile(
     r"mas de (?:lo|la) (?:que (?:debia|debo|me (?:toca|recetaron))|indicad[oa]|recetad[oa]))\b"
 )
 # Said of an accident, these undo it: "took more than I should have, on purpose".
-_INTENDED = re.compile(r"\b(?:on purpose|intentionally|deliberately|a proposito|adrede)\b")
+_INTENDED = re.compile(
+    r"\b(?:on purpose|intentionally|deliberately|a proposito|adrede|because (?:i'?m|i am) done|"
+    r"(?:i'?m|i am) done with (?:it all|everything|life)|(?:wanted|want) to die|to end it|"
+    r"porque ya no (?:quiero|aguanto|puedo))\b"
+)
+# "I took all my pills": an adult's own whole supply, with no accident said, is self-harm.
+_SELF_TOOK = re.compile(
+    r"\b(?:i|i'?ve|i have|i just) (?:just )?(?:took|taken|swallowed|downed|ate)\b|"
+    r"\bme (?:tome|trague|bebi)\b"
+)
 # So much that it is a 911 call whoever took it and however they seem: a whole bottle.
 _MASSIVE = re.compile(
     r"\b(?:(?:a|the|an) (?:whole|entire|full) (?:bottle|box|pack|packet|jar|container|strip)|"
@@ -75,7 +84,8 @@ _MASSIVE = re.compile(
 _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
 _PASSED_OUT = re.compile(
     r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
-    r"hard to wake|difficult to wake|can'?t stay awake|(?:so|very|really|super) drowsy|"
+    r"hard to wake|difficult to wake|can'?t stay awake|won'?t open (?:his|her|their) eyes|"
+    r"nodding off|can'?t keep (?:my|his|her|their) eyes open|(?:so|very|really|super) drowsy|"
     r"twitch\w*|jerking|no se (?:puede )?mantener despiert[oa]|"
     r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
@@ -248,7 +258,13 @@ class TriageEngine:
             return _Call(
                 SELF_HARM, 1.0, f"matched self-harm phrase '{phrase}'", "988", SELF_HARM, extra
             )
-        if best == "overdose_poisoning" and _INTENDED.search(text):
+        own_supply = (
+            best == "overdose_poisoning"
+            and _MASSIVE.search(text)
+            and _SELF_TOOK.search(text)
+            and not _ACCIDENTAL.search(text)
+        )
+        if best == "overdose_poisoning" and (_INTENDED.search(text) or own_supply):
             # Pills taken on purpose are self-harm with an overdose under way: 988 and 911 both.
             phrase = next(h.phrase for h in active if h.category == best and h.acute)
             reason = f"matched emergency phrase '{phrase}' taken on purpose"

@@ -19,7 +19,15 @@ _DRUG = (
     r"(?:pills|meds|medications?|medicine|tablets|capsules|tylenol|acetaminophen|paracetamol|"
     r"warfarin|coumadin|eliquis|xarelto|blood thinners?|digoxin|metoprolol|heart (?:pills|meds)|"
     r"ibuprofen|advil|motrin|aspirin|xanax|valium|ativan|klonopin|oxy\w*|percocet|vicodin|"
-    r"opioids?|fentanyl|heroin|morphine|benadryl|insulin|ambien|antidepressants?|sleeping pills)"
+    r"opioids?|fentanyl|heroin|morphine|benadryl|insulin|ambien|antidepressants?|sleeping pills|"
+    r"thc|edibles?|cannabis|marijuana|nicotine|vape (?:juice|liquid)|e-?liquid)"
+)
+
+# Whose medicine it was, when it was not the patient's own.
+_RELATIVE = (
+    r"(?:husband|wife|mom|mother|dad|father|son|daughter|brother|sister|roommate|partner|"
+    r"grandma|grandmother|grandpa|grandfather|friend|someone else|somebody else|boyfriend|"
+    r"girlfriend)"
 )
 
 ACUTE: dict[str, tuple[str, ...]] = {
@@ -61,7 +69,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"|doesn'?t make sense|not making sense|makes no sense|funny|strange|weird)",
         # Plain "can't talk" is only a cue: a choking person can't talk either.
         _CANT + r" (?:get (?:my|his|her|their|the) words out|find (?:the|my|his|her) words)",
-        r"(?:face|mouth|smile|lip|eye(?:lid)?) (?:is |went |looks |seems |has )?(?:all )?"
+        r"(?:face|facial|mouth|smile|lip|eye(?:lid)?) (?:is |went |looks |seems |has )?(?:all )?"
         r"(?:drooping|droopy|droops|crooked|lopsided|sagging|uneven)",
         r"(?:one|left|right) side of (?:my|his|her|their|the) (?:face|body)",
         _CANT
@@ -84,6 +92,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:heavy|severe|uncontrolled|massive|lots of|so much|a lot of|too much) "
         r"(?:bleeding|blood)",
         r"(?:spurting|gushing|pouring|squirting|pumping|streaming)(?: out)? blood",
+        r"(?:cut|wound|gash|incision|stitches|laceration)\b.{0,60}\b(?:pouring|gushing|spurting|"
+        r"not (?:slowing|stopping)|isn'?t (?:slowing|stopping)|won'?t (?:slow|stop))",
         r"blood (?:is |keeps )?(?:spurting|gushing|pouring|squirting|pumping|everywhere)",
         r"(?:coughing|throwing|vomiting|puking|spitting|peeing|pooping) (?:up )?blood",
         r"soak(?:ed|ing) (?:through )?(?:a |the |\w+ )?(?:towels?|pads?|bandages?|gauze|shirt)",
@@ -137,6 +147,12 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
         r"(?<!vitamin d twice)(?<!vitamins twice)",
         r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + _DRUG,
+        # Someone else's medicine taken by mistake, or one's own pills that turn out not to be.
+        r"(?:took|taken|swallowed|gave|given)\b.{0,60}\b" + _RELATIVE + r"'?s\b.{0,40}\b(?:by "
+        r"mistake|by accident|mistake|instead)|(?:by mistake|by accident|accidentally)\b.{0,20}"
+        r"\b(?:took|gave|swallowed)\b.{0,40}\b" + _RELATIVE + r"'?s\b",
+        r"not my (?:\w+ )?(?:med\w*|pills?|medicine|prescription)\b.{0,40}\b(?:i'?ve taken|i took|"
+        r"i have taken|been taking)",
         # The wrong medicine, or the wrong amount of it, given by mistake.
         r"(?:gave|given) (?:\S+ ){0,8}?(?:med\w*|pills?|dose|tablets?|ml|"
         r"tylenol|motrin|advil|benadryl)\b.{0,30}\binstead of\b|(?:gave (?:him|her|them|my \S+|the "
@@ -159,19 +175,24 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"mixed (?:the )?bleach (?:and|with) (?:\w+ )?(?:ammonia|vinegar|cleaner|toilet)",
         # A child into medicine or chemicals: Poison Control's most common call.
         r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o)"
-        r"(?:[- ]old)?)\b.{0,60}\b(?:ate|swallowed|got into|chewed|drank)\b.{0,40}"
+        r"(?:[- ]old)?)\b.{0,60}\b(?:ate|swallowed|got into|chewed|drank)\b.{0,70}"
         + r"(?:"
         + _DRUG
         + r"|\bpills?\b)",
         r"(?:drank|swallowed|ate|ingested|took|drinking|eating|got into|bit|bit into|chewed|"
-        r"licked|sucked on) "
+        r"licked|sucked on|sipped|got a sip of|took a sip of|had a (?:little |small )?(?:drink|sip|"
+        r"swig|taste) of|tasted) "
         r"(?:\w+ ){0,4}?(?:bleach|detergent|pods?|cleaning|"
         r"cleaner|antifreeze|pesticide|rat poison|weed ?killer|lighter fluid|gasoline|"
         r"batter(?:y|ies)|chemicals?|drain|windshield|washer fluid|paint thinner|kerosene|ammonia|"
-        r"lamp oil|nail polish remover|hand sanitizer|essential oils?|mouthwash)",
+        r"lamp oil|torch fuel|citronella|nail polish remover|hand sanitizer|essential oils?|"
+        r"mouthwash)",
         r"(?:was|been|got|is|am|i'?m|he'?s|she'?s) poisoned",
     ),
     "seizure": (
+        r"(?:keppra|seizures?|epilep\w*|convuls\w*|depakote|lamictal|dilantin)\b.{0,120}\b(?:having|"
+        r"is having|had) another one|(?:having|is having) another one\b.{0,120}\b(?:seizures?|"
+        r"keppra|epilep\w*)",
         r"(?:having|havin|had|has|is having) (?:a |another )?(?:s(?:ei|ie)zure|fit|convulsion)s?"
         r"(?! disorder| history| plan| action| med| clinic| specialist| doctor| follow)",
         r"\bs(?:ei|ie)zing\b",
@@ -259,6 +280,12 @@ SELF_HARM: tuple[str, ...] = (
     r"wake",
     r"(?:razor|blade|knife|gun|pills|rope) (?:is |are )?(?:in my hand|in front of me|ready)",
     r"thank(?:s| you) for everything\b.{0,120}\b(?:won'?t|wont|will not) (?:be )?need",
+    r"(?:written|wrote|writing|left) (?:\w+ )?(?:letters?|notes?) (?:for|to) (?:everyone|everybody|"
+    r"my (?:kids|family|children|wife|husband|parents|mom|dad))",
+    r"(?:enough|too many|too much|a lot of) (?:\w+ ){0,4}?(?:you|i|someone|a person|people) "
+    r"(?:\w+ ){0,5}?(?:don'?t|do not|never|won'?t|wouldn'?t|not) wake(?: up)?",
+    r"(?:not planning on|don'?t plan on|not going to be|won'?t be) (?:being )?(?:here|around|"
+    r"alive) (?:much longer|for long|anymore|much more)",
     # Telling the clinic not to bother because nothing will be needed: a warning sign.
     r"(?:don'?t|do not|no need to|no point (?:in )?)\W*(?:\w+\W+){0,1}bother\w*\b.{0,60}"
     r"\b(?:won'?t|wont|will not) (?:be )?need",

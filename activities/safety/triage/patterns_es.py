@@ -70,6 +70,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"hemorragia",
     ),
     "respiratory": (
+        r"(?:la boca|los labios|la cara|las unas|los labiecitos) (?:se le (?:ve|ven|pone|ponen) |"
+        r"(?:esta|estan|se puso|se pusieron) )?(?:medio )?(?:morad|azul)\w*",
         r"(?:se (?:esta|le esta) poniendo|se puso|se pone|esta) (?:medio )?(?:morad|azul)\w*",
         r"(?:la bomba|el inhalador|el nebulizador|el pump)\b.{0,20}\b(?:no (?:le |me )?"
         r"(?:hace nada|sirve|funciona|ayuda))",
@@ -246,7 +248,7 @@ PRESENT_ES = (
     r"sigue|acaba de|de repente|de pronto|hace (?:\d+|unos|un par de|un) (?:minutos?|min|rato)|"
     r"desde hace (?:una|\d+|unas|un par de|media) (?:hora|horas|minutos|rato)|"
     r"desde (?:hoy|anoche|esta manana|ayer)|sin parar|no para de|me falta|le falta|no puedo|"
-    r"no puede|se esta|me esta|le esta"
+    r"no puede|se esta|me esta|le esta|esta \w+ndo"
 )
 RESOLVED_ES = (
     r"ya (?:estoy|esta|estamos) bien|ya (?:se le )?(?:paso|quito|se me quito)|ya paro|"
@@ -269,7 +271,8 @@ IDIOM_ES = (
     r"me mata(?:n)? (?:la|el|los|las|esta|este|tanta|tanto)|me desangran|"
     r"(?:me|nos) esta(?:n)? matando|"
     r"muert[oa] de (?:cansancio|risa|hambre|sueno)|me ahogo en (?:deudas|trabajo|papeles)|"
-    r"(?:esta|estoy) que me muero"
+    r"(?:esta|estoy) que me muero|(?:el |este |tanto )?(?:calor|trabajo|deudas?|tarea|estres|"
+    r"papeleo) (?:me|nos) (?:esta|estan) ahogando"
 )
 DEVICE_ES = (
     r"(?:app|aplicacion|pagina|portal|cuenta|telefono|celular|computadora|sistema|impresora|"

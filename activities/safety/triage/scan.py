@@ -66,7 +66,9 @@ _NEG_STOP = _rx(
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _PAST_VERB = _rx(
-    r"\b(?:had|suffered|survived|was treated for|was hospitali[sz]ed for|was diagnosed with|"
+    # "I've had this pain since..." is still going on; "had" alone is over.
+    r"\b(?:(?<!'ve )(?<!have )(?<!has )had|suffered|survived|was treated for|"
+    r"was hospitali[sz]ed for|was diagnosed with|"
     r"recovered from|recovering from|history of|hx of|used to|previous|prior|post-?|once|"
     + es.PAST_VERB_ES
     + r")\W*(?:\w+\W+){0,3}$"
@@ -84,7 +86,10 @@ _PAST_TIME = _rx(
 )
 _PRESENT = _rx(
     r"\b(?:now|right now|currently|still|again|today|tonight|this (?:morning|afternoon|evening)|"
-    r"just|\d+ (?:minutes?|mins?|seconds?)|an? (?:hour|minute|few minutes) ago|at the moment|"
+    # "just collapsed" is news; "just want to understand" and "just wondering" are not.
+    r"just(?! (?:want|wanted|wanna|wondering|curious|need|needed|asking|checking|to|in case|"
+    r"like|a question|trying to (?:understand|learn|figure))\b)|"
+    r"\d+ (?:minutes?|mins?|seconds?)|an? (?:hour|minute|few minutes) ago|at the moment|"
     r"won'?t|(?<!to )keeps? (?:on )?(?!seeing|taking|going to|having to)\w+ing|"
     r"getting worse|can'?t|suddenly|all of a sudden|(?:is|am|are|'s|'m) having|"
     r"not (?:waking|responding|breathing)|isn'?t (?:waking|responding|breathing)|"
@@ -132,7 +137,9 @@ _IDIOM = _rx(
     r"brush|pen|key|swim\w*) ?strokes?|(?:paint|ink|dye|colou?rs?|stain|marker)\b.{0,20}\bbl(?:ee|"
     r"e)d\w*|bleeding (?:me|us|you|them) dry|bleeding[- ]edge|bleeding "
     r"heart|(?:dying|dyin) (?:to|for|of)|to die for|choking hazard|drowning in|heart ?attack on a "
-    r"plate|life ?saver|have a fit|throw a fit|(?:is|are|was|were|'s|'re) killing (?:me|us)|"
+    r"plate|life ?saver|have a fit|throw a fit|(?:having|have|had|gonna have|going to have) an? "
+    r"(?:heart ?attack|stroke|coronary|aneurysm) (?:over|about|because of) (?!here|there)|"
+    r"(?:is|are|was|were|'s|'re) killing (?:me|us)|"
     r"overdos\w* on (?:netflix|tv|television|coffee|caffeine|sugar|chocolate|candy|junk food|"
     r"pizza|work|shopping|sun|social media|youtube|tiktok|video games|carbs|cheese|"
     r"(?:\w+ )?(?:cookies|cake|pie|candy|sweets|dessert|turkey|food|tamales|leftovers))|"
@@ -178,7 +185,9 @@ _NOT_NOW_TOPIC = _rx(
 # An animal, not a person: "the dog had a seizure" is for a vet.
 _ANIMAL = _rx(
     r"\b(?:dog|dogs|cat|cats|puppy|kitten|pet|bird|parrot|hamster|rabbit|bunny|horse|guinea pig|"
-    r"vet|veterinar\w*|perro|perrito|perrita|perra|gato|gatito|gata|mascota|conejo|perico)\b"
+    r"vet|veterinar\w*|gato|gatito|gata|mascota|conejo|perico|"
+    # "tos de perro(ito)" is a child's barking cough, not a dog.
+    r"(?<!de )(?:perro|perrito|perrita|perra))\b"
 )
 # A device or program, not a person, is the subject: "my phone isn't responding".
 _DEVICE = _rx(
@@ -328,6 +337,14 @@ def _physical_guard(
     if (_MILD.search(before) or _EXERTION.search(clause)) and not _ONSET.search(whole):
         return "mild"
     past = bool(_PAST_VERB.search(before) or _PAST_TIME.search(sentence))
+    # The hit's own clause says when, and nothing in it says now: "a fit last year, and now
+    # a fever" is history whatever the next clause says.
+    if (
+        _PAST_TIME.search(clause)
+        and not _PRESENT.search(_not_now(clause))
+        and not _RECURS.search(sentence)
+    ):
+        return "past"
     # The hit's own verb is past and the message names a weekday or a recovery: history.
     if _PAST_HIT.search(hit) and (_RESOLVED.search(whole) or _WEEKDAY_RX.search(sentence)):
         past = True
@@ -339,6 +356,8 @@ def _physical_guard(
     return None
 
 
+# "... and I'm having one again": the past episode is back.
+_RECURS = _rx(r"\b(?:again|another|once more|it'?s back|otra vez|de nuevo|otra|volvio)\b")
 _NOW_STRONG = _rx(r"\b(?:now|right now|again|currently|still|ahorita|ahora|otra vez|de nuevo)\b")
 _PAST_HIT = _rx(r"^(?:had|was|were|overdosed|tuvo|tuve|le dio|me dio)\b")
 _WEEKDAY_RX = _rx(_WEEKDAY + r"|\b(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b")
@@ -347,7 +366,8 @@ _WEEKDAY_RX = _rx(_WEEKDAY + r"|\b(?:lunes|martes|miercoles|jueves|viernes|sabad
 # Present-tense words that are not about the symptom: "do I still need aspirin", "she's 6 now".
 _NOT_NOW = _rx(
     r"\b(?:do|does|should|can|will|would|must) (?:i|he|she|we|they|you) still(?: \w+){0,3}|"
-    r"\bnow (?:he|she|they)'?(?:s|re)? \d+|(?:he|she)'?s now \d+|ahora tiene \d+"
+    r"\bnow (?:he|she|they)'?(?:s|re)? \d+|(?:he|she)'?s now \d+|ahora tiene \d+|"
+    r"\bnow (?:i'?m|i am|we'?re|we are) (?:worried|concerned|wondering|scared|anxious|curious)"
 )
 
 
