@@ -374,3 +374,31 @@ def test_amount_questions_and_repeat_doses_get_the_right_tier(
 )
 def test_an_emergency_inside_a_routine_request_escalates(engine: TriageEngine, text: str) -> None:
     assert engine.assess(text).requires_escalation
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # The words start with a negation that denies nothing: the person is not breathing.
+        ("my grandson isn't breathing", "respiratory"),
+        ("she stopped breathing in the car", "respiratory"),
+        ("quiero hacerme daño esta noche", "self_harm"),
+        ("tomé un montón de pastillas", "overdose_poisoning"),
+        ("nurse line: caller endorses SI, has a plan", "self_harm"),
+    ],
+)
+def test_short_plain_emergencies_escalate(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.category == category, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pt denies SI/HI, wants a counseling referral",
+        "no me quiero hacer daño, solo necesito hablar con alguien",
+        "he's breathing fine, not breathing hard at all",
+    ],
+)
+def test_denials_of_the_same_words_do_not_escalate(engine: TriageEngine, text: str) -> None:
+    assert not engine.assess(text).requires_escalation

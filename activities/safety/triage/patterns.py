@@ -107,6 +107,9 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r" hardly) (?:talk|speak|say a|finish)|barely (?:talk|speak)|(?:isn'?t|not|stopped) "
         r"(?:helping|working))",
         _CANT + r" (?:breath|breathe|breathing)\b",
+        # Someone not breathing: the words start with a negation that denies nothing.
+        r"(?:isn'?t|is not|isnt|not|stopped|quit|has stopped|no longer|wasn'?t|aren'?t) breathing"
+        r"(?! (?:hard|heavy|heavily|fast|through|as hard))",
         r"(?:struggling|fighting|hard|trouble|difficulty|problems?|barely|hardly) (?:to )?"
         r"breath(?:e|ing)?\b",
         r"(?:doesn'?t|does not|don'?t|can'?t tell if (?:he|she|they)'?s?) "
@@ -185,7 +188,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:\w+ ){0,4}?(?:bleach|detergent|pods?|cleaning|"
         r"cleaner|antifreeze|pesticide|rat poison|weed ?killer|lighter fluid|gasoline|"
         r"batter(?:y|ies)|chemicals?|drain|windshield|washer fluid|paint thinner|kerosene|ammonia|"
-        r"lamp oil|torch fuel|citronella|nail polish remover|hand sanitizer|essential oils?|"
+        r"lamp oil|torch fuel|citronella|nail polish remover|hand sanitizer|essential oils?|cloro|"
+        r"lejia|blanqueador|"
         r"mouthwash)",
         r"(?:was|been|got|is|am|i'?m|he'?s|she'?s) poisoned",
     ),
@@ -280,6 +284,9 @@ SELF_HARM: tuple[str, ...] = (
     r"wake",
     r"(?:razor|blade|knife|gun|pills|rope) (?:is |are )?(?:in my hand|in front of me|ready)",
     r"thank(?:s| you) for everything\b.{0,120}\b(?:won'?t|wont|will not) (?:be )?need",
+    # Staff shorthand: suicidal ideation (SI) reported with a plan or as current.
+    r"\bsi (?:w/?|with) (?:a )?plan\b|\b(?:endorses|endorsing|reports|reporting|stated|states|"
+    r"c/o|active|current) si\b",
     r"(?:written|wrote|writing|left) (?:\w+ )?(?:letters?|notes?) (?:for|to) (?:everyone|everybody|"
     r"my (?:kids|family|children|wife|husband|parents|mom|dad))",
     r"(?:enough|too many|too much|a lot of) (?:\w+ ){0,4}?(?:you|i|someone|a person|people) "

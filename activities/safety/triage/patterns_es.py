@@ -108,9 +108,9 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:tiene|tuvo|le dio|esta teniendo|hizo|le esta dando) (?:una )?sobredosis",
         r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi) (?:todo el|toda la|un|una) "
         r"(?:frasco|caja|bote|tira|blister|puno)",
-        r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi|tomaron) (?:\d+|varias|muchas|todas|"
-        r"unas|unos|algunas|un monton de|un punado de|doble|dos veces) (?:de )?(?:las |mis |sus )?"
-        + _PASTILLAS,
+        r"(?:(?:se|me) (?:tomo|trago|comio|tomaron)|(?:me )?(?:tome|trague|comi)) "
+        r"(?:\d+|varias|muchas|todas|unas|unos|algunas|un monton de|un punado de|doble|dos veces) "
+        r"(?:de )?(?:las |mis |sus )?" + _PASTILLAS,
         # Several taken in place of the one prescribed: more than the dose, by mistake.
         r"(?:tome|tomo|se tomo|me tome|le di) (?:\w+ ){0,3}?(?:\d+|dos|tres|cuatro|cinco|varias) "
         r"(?:\w+ )?en (?:vez|lugar) de (?:una|uno|1|la dosis)",
@@ -164,7 +164,8 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"cortar(?:me)? las (?:venas|munecas)",
     r"no quiero (?:vivir|seguir viviendo|despertar|seguir aqui|estar aqui|existir)",
     r"ya no quiero (?:seguir|estar|vivir)",
-    r"(?:hacerme|me hago|me hice) dano",
+    r"(?:hacerme|me hago|me hice) dano|"
+    r"(?:me quiero|quiero|me voy a|voy a|pienso) hacer(?:me)? dano",
     r"(?:cortarme|me corto|me corte) (?:las venas|los brazos|las munecas|otra vez|de nuevo)",
     r"(?:juntando|guardando|ahorrando|acumulando|junte|guarde) (?:mis |las |todas las |unas )?"
     r"(?:pastillas|tabletas|medicinas|pildoras)",

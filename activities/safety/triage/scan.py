@@ -406,7 +406,9 @@ _SELF_HARM_DENIAL = _rx(
     r"plan to) (?:hurt|harm|kill)|"
     r"\bno (?:tengo|tiene|tenemos) (?:\w+ )?(?:pensamientos|ideas|intencion\w*|ganas|planes) de "
     r"(?:hacer(?:me|se) dano|quitarme|quitarse|matarme|matarse|suicid\w*|lastimar\w*)|"
-    r"\bno (?:soy|estoy|es|esta) suicida|\bnunca me (?:haria|haré|hare) dano"
+    r"\b(?:denies|denied|negative for|no) (?:si|hi)(?:/(?:si|hi))?\b|"
+    r"\bno (?:soy|estoy|es|esta) suicida|\bnunca me (?:haria|haré|hare) dano|"
+    r"\bno (?:me )?(?:quiero|voy a|pienso) hacer(?:me)? dano"
 )
 
 
@@ -542,7 +544,8 @@ _SWALLOWED = _rx(
 # The errands a message may be about and nothing else: a refill, a booking, a bill.
 _ERRAND = _rx(
     r"\b(?:refills?|renew\w*|prescription|pharmacy|appointment|appt|book|schedule|reschedule|"
-    r"insurance|copay|bill|records|resurtir|resurtido|receta|farmacia|cita|seguro|"
+    r"insurance|copay|bill|records|physical|check-?up|visit|exam|(?:get|need|order) more|"
+    r"resurtir|resurtido|receta|farmacia|cita|seguro|"
     r"se (?:me|le) (?:acabaron|acabo|terminaron)|ran out|running (?:low|out))\b"
 )
 
