@@ -402,3 +402,36 @@ def test_short_plain_emergencies_escalate(engine: TriageEngine, text: str, categ
 )
 def test_denials_of_the_same_words_do_not_escalate(engine: TriageEngine, text: str) -> None:
     assert not engine.assess(text).requires_escalation
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("no pulse on my uncle, what now", "cardiac"),
+        ("we started cpr on the neighbor", "cardiac"),
+        ("my cousin just got shot", "bleeding"),
+        ("a man was stabbed outside the pharmacy", "bleeding"),
+        ("a mi tío le dispararon", "bleeding"),
+        ("se está ahogando con un dulce", "respiratory"),
+        ("I just gave my son his epipen", "allergic"),
+        ("esta bien inconsiente y no reacciona", "cardiac"),
+    ],
+)
+def test_plain_short_emergencies_escalate(engine: TriageEngine, text: str, category: str) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.category == category, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got my flu shot yesterday and my arm is sore",
+        "stabbing pain in my side for two weeks, I'd like an appointment",
+        "I'm shot after this week, can I book Saturday",
+        "necesito receta de mis pastillas para las convulsiones",
+    ],
+)
+def test_wound_and_seizure_words_in_routine_requests_do_not_escalate(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.assess(text).requires_escalation

@@ -85,7 +85,8 @@ _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
 _PASSED_OUT = re.compile(
     r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
     r"hard to wake|difficult to wake|can'?t stay awake|won'?t open (?:his|her|their) eyes|"
-    r"nodding off|can'?t keep (?:my|his|her|their) eyes open|(?:so|very|really|super) drowsy|"
+    r"nodding off|can'?t keep (?:my|his|her|their) eyes open|lips (?:are |look |turning |went )?"
+    r"(?:blue|purple|gr[ae]y)|blue lips|labios (?:morados|azules)|(?:so|very|really|super) drowsy|"
     r"twitch\w*|jerking|no se (?:puede )?mantener despiert[oa]|"
     r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"

@@ -32,6 +32,10 @@ _RELATIVE = (
 
 ACUTE: dict[str, tuple[str, ...]] = {
     "cardiac": (
+        r"\bno pulse\b(?! ?ox)|"
+        r"(?:can'?t|cannot|can not) (?:find|feel) (?:a |his |her |their )?pulse|"
+        r"(?:started|starting|doing|giving|performing|i'?m doing|we'?re doing) (?:cpr|chest "
+        r"compressions)(?! (?:class|classes|training|course|certification|card))",
         r"(?:squeez\w*|pressure|tight\w*|heav\w*|crushing|ach\w*|pain|burning) (?:\w+ ){0,2}"
         r"(?:under|in|behind|on|across) (?:my|his|her|their|the) (?:breastbone|sternum)",
         # Indigestion that comes with a cold sweat is how many heart attacks are described.
@@ -80,6 +84,12 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:having|havin|is having|had) a stroke",
     ),
     "bleeding": (
+        # Wounds from a knife or a gun ("stabbing pain" is a symptom, a "shot" a vaccine).
+        r"\b(?:got|was|been|were|just got|has been|have been) (?:stabbed|shot)\b"
+        r"(?! (?:of|glass|up|down|at the|through the))|\b(?:i'?m|he'?s|she'?s|is) (?:been )?"
+        r"stabbed|\bshot (?:in|through) (?:the|his|her|my) (?:\w+ )?(?:stomach|chest|head|leg|arm|"
+        r"back|neck|belly|side|face|shoulder|hand)|gun ?shot|bullet (?:wound|hole)|stab wounds?|"
+        r"(?:stabbed|shot) (?:me|him|her|them|my \w+)\b",
         # Black, tarry stool with fainting or dizziness: bleeding inside, said in lay words.
         r"(?:black|tarry|dark) (?:tarry |sticky )?(?:stools?|poops?|poo|bowel movements?)\b.{0,80}"
         r"\b(?:faint\w*|passed out|blacked out|dizzy|lightheaded|light headed|pale|can'?t stand)"
@@ -108,7 +118,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:helping|working))",
         _CANT + r" (?:breath|breathe|breathing)\b",
         # Someone not breathing: the words start with a negation that denies nothing.
-        r"(?:isn'?t|is not|isnt|not|stopped|quit|has stopped|no longer|wasn'?t|aren'?t) breathing"
+        r"(?:isn'?t|is not|isnt|not|stopped|quit|has stopped|no longer|wasn'?t|aren'?t) "
+        r"breath?(?:ing|ng|in)\b"
         r"(?! (?:hard|heavy|heavily|fast|through|as hard))",
         r"(?:struggling|fighting|hard|trouble|difficulty|problems?|barely|hardly) (?:to )?"
         r"breath(?:e|ing)?\b",
@@ -131,7 +142,12 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:swelling|swollen|swell up|puffing up|puffy|blowing up)",
         r"swelling (?:in|of) " + _ME + r" (?:throat|tongue|lips|face|mouth)",
         r"ana(?:ph|f)(?:y|a|i)la",
-        r"(?:used|gave|given|took|jabbed) (?:my|his|her|their|the|an) (?:epi-?pen|epinephrine)",
+        # Given to a person now, not handed to a school or a nurse.
+        r"(?:used|gave|given|jabbed|injected) "
+        r"(?:(?:my|his|her|the) \w+ |him |her |them |me |myself )?"
+        r"(?:my|his|her|their|the|an|a|its) (?:epi-?pen|epinephrine|epi)\b",
+        r"allergic to (?:\w+ ){1,2}and (?:he|she|i|they) (?:just )?(?:ate|had|drank|touched) "
+        r"(?:it|them|some)",
         r"(?:hard|difficult|trouble|can'?t|unable|barely|hardly) (?:to )?swallow",
         r"hives (?:all over|everywhere)",
         r"throat (?:is |feels )?(?:getting )?(?:thick|tight and)",
@@ -200,7 +216,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:having|havin|had|has|is having) (?:a |another )?(?:s(?:ei|ie)zure|fit|convulsion)s?"
         r"(?! disorder| history| plan| action| med| clinic| specialist| doctor| follow)",
         r"\bs(?:ei|ie)zing\b",
-        r"convuls(?:ing|ion|ions|ed)",
+        r"convuls(?:ing|ed)|(?:having|in|into|went into|is having) convulsions?",
         r"(?:shaking|jerking|twitching|thrashing) (?:uncontrollabl[ey]|all over|violently|"
         r"and (?:not|won'?t|isn'?t) respond)",
         r"eyes (?:are )?(?:rolled|rolling) (?:back|up)",
@@ -283,6 +299,9 @@ SELF_HARM: tuple[str, ...] = (
     r"if i (?:took|take|swallowed|swallow|had|ate) .{0,80}?\bwould i (?:\w+ ){0,5}?(?:not|never) "
     r"wake",
     r"(?:razor|blade|knife|gun|pills|rope) (?:is |are )?(?:in my hand|in front of me|ready)",
+    # Not "my last message had a typo": this one is said to be the last.
+    r"(?:this is|this'?ll be|this will be|consider this) my (?:last|final) (?:message|text)"
+    r"(?! (?:before|until|for (?:today|tonight|now|the (?:day|week))))|my final goodbye",
     r"thank(?:s| you) for everything\b.{0,120}\b(?:won'?t|wont|will not) (?:be )?need",
     # Staff shorthand: suicidal ideation (SI) reported with a plan or as current.
     r"\bsi (?:w/?|with) (?:a )?plan\b|\b(?:endorses|endorsing|reports|reporting|stated|states|"
@@ -319,7 +338,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\b(?:took|taken|swallowed|ate|gave (?:him|her))\b.{0,40}\b(?:at once|all at once|"
         r"by (?:accident|mistake)|(?:\d+|two|three|four|several) (?:days?|doses|pills|tablets))\b",
     ),
-    "seizure": (r"s(?:ei|ie)zure", r"\bfits?\b", r"\bshaking\b", r"\bjerking\b"),
+    "seizure": (r"s(?:ei|ie)zure", r"\bfits?\b", r"\bshaking\b", r"\bjerking\b", r"convulsion"),
     "unconscious": (r"collapsed|passed out|fainted|blacked out", r"won'?t wake"),
     # Risk words that are often, not always, about self-harm: similarity decides, except in
     # pattern-only mode, where they escalate (a miss costs more than a false alarm).

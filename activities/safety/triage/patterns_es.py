@@ -17,6 +17,8 @@ _PASTILLAS = (
 
 ACUTE_ES: dict[str, tuple[str, ...]] = {
     "cardiac": (
+        r"no (?:tiene|le siento|le encuentro|siento el) pulso|sin pulso|(?:haciendo|dando|le doy|"
+        r"le estoy dando|empece|empezamos) (?:la )?(?:rcp|reanimacion|compresiones)",
         r"(?:indigestion|acidez|agruras)\b.{0,60}\b(?:sudando|sudor\w*)|(?:sudando|sudor\w*)\b"
         r".{0,60}\b(?:indigestion|acidez|agruras)",
         r"(?:desfibrilador|el dai) (?:me |le )?(?:dio|da|esta dando) (?:una |dos |varias )?"
@@ -34,6 +36,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:brazo izquierdo|mandibula|quijada) (?:entumid|dormid|adormecid)\w* y (?:el )?pecho",
     ),
     "stroke": (
+        r"se (?:me|le) (?:durmio|adormecio|entumio|paralizo) (?:todo )?(?:el |un |medio )?(?:lado|"
+        r"brazo y (?:la )?pierna)",
         r"perd\w* (?:la )?vista (?:de|en) (?:un|el|mi) ojo|(?:una )?cortina (?:negra )?"
         r"(?:en|sobre) (?:el|mi|un) ojo|como una cortina negra",
         r"(?:se (?:me|le) )?(?:cayo|torcio|desvio|chueco|ladeo) (?:la boca|la cara|un lado|"
@@ -52,6 +56,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:le|me) (?:esta dando|dio) (?:un |una )?(?:derrame|embolia|ataque cerebral)",
     ),
     "bleeding": (
+        r"acuchill\w+|apu[nñ]al\w+|(?:le|me|nos|les) dispararon|balazo|balacera|herida de "
+        r"(?:bala|cuchillo|navaja)|navajazo|pu[nñ]alada",
         r"(?:popo|heces|caca|excremento|evacuaciones) (?:muy )?negr\w*\b.{0,80}"
         r"\b(?:desmay\w*|mare\w*|palid\w*)|\b(?:desmay\w*|mare\w*)\b.{0,80}\b(?:popo|heces|"
         r"caca) negr\w*",
@@ -81,6 +87,10 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:oximetro|saturacion|oxigeno|sat|spo2)\w*\s+(?:marca |en |de |esta en |esta |"
         r"dice )?(?:[1-8]\d)\b(?!\s?/|\d)",
         r"(?:me|le|se) (?:esta )?ahog(?:a|o|ando)(?! en (?:deudas|trabajo|papeles|tramites))",
+        r"ahogandose|ahogandome|(?:algo|comida|un \w+) atorad[oa] en la garganta|"
+        # Not "no respiro bien por la nariz": a blocked nose is the classic trap.
+        r"no respiro(?: bien)?\b(?! (?:bien )?(?:por|de) la nariz)|"
+        r"no (?:puede|puedo) tragar ni respirar",
         r"no (?:le|me) (?:entra|llega) (?:el )?aire",
         r"(?:se (?:esta )?(?:poniendo|puso|pone)|esta|tiene los labios) (?:morad|azul|gris)\w*",
         r"no (?:puede|puedo|podia) (?:agarrar|tomar|jalar|meter|sacar) (?:el )?aire",
@@ -94,6 +104,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:no respira|dejo de respirar|casi no respira)",
     ),
     "allergic": (
+        r"alergic[oa] (?:a|al|a la|a los|a las) (?:\w+ ){1,2}y (?:lo|la|los|las|se lo|se la) "
+        r"(?:comio|comi|probo|tomo|bebio)",
         r"(?:se (?:me|le) (?:esta )?)?cerrando la garganta",
         r"garganta (?:cerrada|hinchada|apretada|se (?:me |le )?cierra)",
         r"cierre de (?:la )?garganta|urticaria (?:generalizada|en todo)",
@@ -114,6 +126,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         # Several taken in place of the one prescribed: more than the dose, by mistake.
         r"(?:tome|tomo|se tomo|me tome|le di) (?:\w+ ){0,3}?(?:\d+|dos|tres|cuatro|cinco|varias) "
         r"(?:\w+ )?en (?:vez|lugar) de (?:una|uno|1|la dosis)",
+        r"(?:mordio|chupo|mastico|se metio a la boca|se trago|se comio) (?:una |un |unas )?"
+        r"(?:capsulas?|pastillas?|pods?|bolitas?) de (?:detergente|jabon|lavar|lavadora|ropa)",
         r"(?:se comio|se trago|comio|se metio a la boca) (?:\w+ ){0,2}?(?:hongos?|bayas|moras|"
         r"hojas|planta|semillas)\b.{0,30}\b(?:del (?:patio|jardin|parque|monte)|no se que|"
         r"desconocid)",
@@ -141,7 +155,7 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:temblando|sacudiendose|se sacude) (?:todo|toda|sin control)",
     ),
     "unconscious": (
-        r"inconsciente",
+        r"inconsciente|inconsiente|inconciente|incosciente",
         r"no (?:despierta|reacciona|responde)(?! (?:a (?:los|las|el|la) (?:mensajes|correos|"
         r"llamadas|tratamiento|medicina|antibioticos)|los mensajes))",
         r"(?:se desmayo|perdio el conocimiento|se desvanecio|se cayo) y (?:no|ya no)",
@@ -167,6 +181,8 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"(?:hacerme|me hago|me hice) dano|"
     r"(?:me quiero|quiero|me voy a|voy a|pienso) hacer(?:me)? dano",
     r"(?:cortarme|me corto|me corte) (?:las venas|los brazos|las munecas|otra vez|de nuevo)",
+    r"(?:me estoy|estoy) (?:cortando|lastimando|haciendo dano)\b",
+    r"(?:este es|esta es|este sera) mi ultimo mensaje",
     r"(?:juntando|guardando|ahorrando|acumulando|junte|guarde) (?:mis |las |todas las |unas )?"
     r"(?:pastillas|tabletas|medicinas|pildoras)",
     r"(?:las|los) (?:estoy|he estado|ando|sigo) (?:juntando|guardando|ahorrando|acumulando)",

@@ -326,6 +326,8 @@ def _physical_guard(
         return "not a person"
     if _IN_CARE.search(whole) or _MINOR.search(whole):
         return "in care"
+    if "shot" in hit and _VACCINE.search(whole):
+        return "idiom"  # a vaccine shot, not a gunshot
     if _negated(before) or (_REASSURED.search(after) and not _NEGATIVE_HIT.search(hit)):
         return "negated"
     if _INFORMATIONAL.search(clause):
@@ -361,6 +363,12 @@ _RECURS = _rx(r"\b(?:again|another|once more|it'?s back|otra vez|de nuevo|otra|v
 _NOW_STRONG = _rx(r"\b(?:now|right now|again|currently|still|ahorita|ahora|otra vez|de nuevo)\b")
 _PAST_HIT = _rx(r"^(?:had|was|were|overdosed|tuvo|tuve|le dio|me dio)\b")
 _WEEKDAY_RX = _rx(_WEEKDAY + r"|\b(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b")
+
+
+_VACCINE = _rx(
+    r"\b(?:vaccin\w*|immuni[sz]\w*|flu|booster|tetanus|covid|checkup|check-up|well[- ]child|"
+    r"physical|nurse gave|vacuna\w*)\b"
+)
 
 
 # Present-tense words that are not about the symptom: "do I still need aspirin", "she's 6 now".
@@ -417,8 +425,17 @@ def _denied(text: str, start: int) -> bool:
     return any(m.start() <= start < m.end() for m in _SELF_HARM_DENIAL.finditer(text))
 
 
+# The topic said first, as Spanish does: "taller de prevención del suicidio".
+_SELF_HARM_TOPIC_BEFORE = _rx(
+    r"\b(?:prevencion|prevention|taller|capacitacion|curso|awareness|platica|charla|"
+    r"folletos?) (?:del?|de la|of|sobre(?: el| la)?|about)?\s*$"
+)
+
+
 def _self_harm_guard(text: str, after: str = "", start: int = -1) -> str | None:
     if (after and _SELF_HARM_TOPIC.search(after)) or _PROTOCOL.search(text):
+        return "topic"
+    if start > 0 and _SELF_HARM_TOPIC_BEFORE.search(text[max(0, start - 40) : start]):
         return "topic"
     if start >= 0 and _denied(text, start):
         return "negated"
