@@ -435,3 +435,25 @@ def test_wound_and_seizure_words_in_routine_requests_do_not_escalate(
     engine: TriageEngine, text: str
 ) -> None:
     assert not engine.assess(text).requires_escalation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my grandmother had a stroke at 70, am I at higher risk?",
+        "the ER bill for my son's allergic reaction last spring is huge, any payment plans?",
+        "for the intake questionnaire: I had suicidal thoughts as a teen, not for years now",
+        "is asthma hereditary? my husband has it",
+        "when should I call 911 instead of going to urgent care for a nosebleed?",
+        "she used her epipen on Sunday, was checked at the ER and is fine now, needs a new one",
+    ],
+)
+def test_histories_forms_bills_and_questions_do_not_escalate(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.assess(text).requires_escalation
+
+
+def test_a_negated_verb_ends_at_the_comma(engine: TriageEngine) -> None:
+    result = engine.assess("the runner isn't moving, a nurse is doing CPR on him")
+    assert result.requires_escalation and result.category == "cardiac"

@@ -18,6 +18,7 @@ from temporalio.api.enums.v1 import EventType, TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.main import create_app
 from core.settings import ROOT, Settings
@@ -83,13 +84,25 @@ def worker_env(settings: Settings, fake: FakeOpenAI, tmp_path: Path) -> Iterator
 
 async def _wait_for_poller(client: Client, queue: str, since_pollers: int = 0) -> None:
     for _ in range(600):
-        resp = await client.workflow_service.describe_task_queue(
-            DescribeTaskQueueRequest(
-                namespace=client.namespace,
-                task_queue=TaskQueue(name=queue),
-                task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        try:
+            resp = await client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(
+                    namespace=client.namespace,
+                    task_queue=TaskQueue(name=queue),
+                    task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+                )
             )
-        )
+        except RPCError as exc:
+            # A loaded dev server sometimes cancels a describe call; this is a wait loop, so
+            # ask again rather than fail the test on the probe itself.
+            if exc.status not in (
+                RPCStatusCode.CANCELLED,
+                RPCStatusCode.UNAVAILABLE,
+                RPCStatusCode.DEADLINE_EXCEEDED,
+            ):
+                raise
+            await asyncio.sleep(0.1)
+            continue
         if len(resp.pollers) > since_pollers:
             return
         await asyncio.sleep(0.1)

@@ -105,6 +105,7 @@ _AWAKE = re.compile(
     r"jugando normal|se ve bien|normal)\b"
 )
 TIERS = ("911", "poison_control", "988", "check_in")
+_RECOVERY = re.compile(r"\b(?:clean|sober|in recovery|recovered|limpio|limpia|sobrio|sobria)\b")
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,9 @@ class TriageEngine:
             return None  # a recovered history, a plain denial, or a figure of speech
         # An animal or a mild symptom says nothing about a person's own safety.
         framed = frame not in (None, "animal", "mild")
+        if frame == "past" or _RECOVERY.search(text):
+            # "18 months clean": a recovery said plainly needs the strongest signal.
+            framed, errand = True, True
         sh_bar = cfg.self_harm_framed if framed else cfg.self_harm
         if errand:
             sh_bar = max(sh_bar, cfg.self_harm_errand)

@@ -69,7 +69,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:one|my left|my right|his left|her left|his right|her right) eye|(?:curtain|shade) "
         r"(?:came |coming |fell |falling )?(?:down )?over (?:my|his|her|one) (?:eye|vision)",
         r"slurr(?:ed|ing|s)",
-        r"(?:speech|words|talking|voice) (?:is |are |sounds? )?(?:all )?(?:garbled|jumbled|mixed up"
+        r"(?:speech|words|talking|voice) (?:is |are |sounds? |got |went |became |turned )?(?:all )?"
+        r"(?:garbled|jumbled|mixed up"
         r"|doesn'?t make sense|not making sense|makes no sense|funny|strange|weird)",
         # Plain "can't talk" is only a cue: a choking person can't talk either.
         _CANT + r" (?:get (?:my|his|her|their|the) words out|find (?:the|my|his|her) words)",
@@ -262,7 +263,9 @@ SELF_HARM: tuple[str, ...] = (
     r"being alive|keep going|be here)",
     r"(?:don'?t|can'?t|do not|cannot) see (?:the|any) point (?:of|in) (?:going on|living|life|"
     r"anything|carrying on|being here|being alive)",
-    r"(?:better off|happier|easier) without me",
+    r"(?:better off|happier|easier) without me|better off (?:if|when) i(?:'?m| am| was| were) "
+    r"(?:gone|dead|not here|not around)|(?:will|'ll) (?:all )?be better off soon",
+    r"(?:made|making|have made|i'?ve made) (?:my|all my|the|final) (?:final )?arrangements",
     r"(?:such a|i'?m a|i am a|just a) burden",
     r"(?:sleep|want|wish|hope|like)\w* (?:\w+ ){0,4}never wake up",
     r"disappear (?:forever|for good|permanently)",

@@ -131,6 +131,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:se comio|se trago|comio|se metio a la boca) (?:\w+ ){0,2}?(?:hongos?|bayas|moras|"
         r"hojas|planta|semillas)\b.{0,30}\b(?:del (?:patio|jardin|parque|monte)|no se que|"
         r"desconocid)",
+        r"(?:se comio|se trago|comio|ate) (?:\w+ ){0,2}?(?:gomitas|vitaminas|pastillas)"
+        r"(?: de vitaminas)? (?:con|de) hierro",
         r"(?:se comio|se trago|comio|se tomo) (?:como |unas |unos |casi )?(?:\d+|varias|muchas) "
         r"(?:gomitas|vitaminas|pastillas|tabletas)",
         r"(?:me puse|se puso|le puse|le pusieron) (?:la |mi |su )?(?:insulina|inyeccion|dosis)"
@@ -256,7 +258,7 @@ PAST_TIME_ES = (
     r"(?:anos?|meses|mes|semanas?)|(?:el|la) (?:ano|mes|semana) pasad[oa]|"
     r"(?:de|cuando era) (?:nin[oa]|chic[oa]|joven|bebe|adolescente)|en (?:19|20)\d\d|"
     r"(?:el|en) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
-    r"noviembre|diciembre) pasado|cuando tenia \d+ (?:anos|meses)|ayer|anteayer|"
+    r"noviembre|diciembre)(?: pasado)?|cuando tenia \d+ (?:anos|meses)|ayer|anteayer|"
     r"hace (?:\d+|dos|tres|cuatro|unos|varios) dias"
 )
 PAST_VERB_ES = r"tuve|tuvo|tuvimos|sufri|sufrio|me dio|le dio|me diagnosticaron|estuve|estuvo"

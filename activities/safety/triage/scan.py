@@ -78,6 +78,9 @@ _PAST_TIME = _rx(
     r"(?:\d+|a|one|a few|few|several|two|three|four|five|six|ten|many|some|a couple of|couple)"
     r" (?:years?|months?|weeks?|days?) ago|years ago|months ago|in (?:19|20)\d\d|back in|"
     r"in the past|yesterday|last night|the other day|(?:from|on|last) " + _WEEKDAY + r"|"
+    # An age ("had a stroke at 48") and a family history are the past by definition.
+    r"at (?:age )?(?:1[3-9]|[2-9]\d)\b(?!:| ?(?:am|pm|o'?clock))|at \d+ (?:months|years) old|"
+    r"died (?:of|from)|passed away (?:of|from)|family history|"
     r"as a (?:child|kid|teen(?:ager)?|toddler|baby)|when (?:i|he|she|they) (?:was|were) "
     r"(?:\d+|young|little|a kid|a child|a teen\w*|a baby|in)|in (?:january|february|march|april|"
     r"may|june|july|august|september|october|november|december)|was \w+ (?:years?|months?) ago|"
@@ -100,7 +103,8 @@ _PRESENT = _rx(
 )
 # Resolved episodes ("fine now", "went away") are history even though they say "now".
 _RESOLVED = _rx(
-    r"\b(?:(?:fine|ok|okay|better|good|well|great|resolved|stable|sober|clean|healthy|recovered)"
+    r"\b(?:(?:fine|ok|okay|better(?! off)|good|well|great|resolved|stable|sober|clean|healthy|"
+    r"recovered)"
     r"(?: now| since| ever since| today)?|in recovery(?: now)?|back to (?:baseline|normal)|"
     r"(?:said|told (?:us|me)) (?:he|she|it|they)(?:'?s| is| will be| would be) (?:fine|ok|okay)|"
     r"now (?:i'?m|it'?s|he'?s|she'?s|they'?re|"
@@ -119,6 +123,8 @@ _INFORMATIONAL = _rx(
     r"if (?:someone|a person))|how (?:do|can|would|to|does) (?:you|i|one|people|we|someone)? ?"
     r"(?:know|tell|recogni[sz]e|spot|use|prevent)|"
     r"(?:can|could|does|do) (?:\w+ ){1,4}cause|how long (?:should|does|can|before)|"
+    r"is it (?:genetic|hereditary|inherited|contagious)|when (?:should|do|would) (?:i|we|you) "
+    r"(?:call|go to|use) (?:911|the er|an ambulance|urgent care)|runs? in (?:the )?famil(?:y|ies)|"
     r"do you (?:offer|have|teach|provide|run)|what(?:'s| is) (?:the )?(?:number|phone)|"
     r"what number|is it (?:safe|dangerous|ok|okay) to (?:take|mix|use|give|have|drink|eat)|"
     r"^\s*(?:is|are|can|could|does|do)\b[^,]*\b(?:always|usually|ever|often|common|a sign|"
@@ -177,6 +183,10 @@ _NOT_NOW_TOPIC = _rx(
     r"\b(?:novela|telenovela|serie|pelicula|movie|film|tv show|show last night|episode|episodio|"
     r"song|lyrics|album|band|cancion|letra de|listening to|blasting|playlist|podcast|"
     r"book i'?m reading|libro|action plan|care plan|school form|paperwork|formulario|"
+    r"(?:intake|camp|new patient|medical|history|health|school|sports) forms?|form asks|"
+    r"questionnaire|cuestionario|school play|(?:a|the) (?:scene|character|script|novel)|actor|"
+    r"book club|documentary|obra de teatro|personaje|factura|the bill|a bill|billed|invoice|"
+    r"cobro|cuenta del hospital|"
     r"incident report|fil(?:e|ing) (?:the|a|an) (?:\w+ )?report|(?:reporte|informe) del? incidente|"
     r"(?:subir|subo|llenar|lleno|archivar|archivo|entregar|entrego) (?:el |un )?(?:reporte|"
     r"informe)|"
@@ -225,7 +235,8 @@ _SELF_HARM_PAST = _rx(
 _SELF_HARM_RECOVERED = _rx(
     r"\b(?:doing (?:well|better|fine|great|ok|okay|good)|(?:fine|okay|ok|better|good|well|stable) "
     r"now|in recovery|recovered|(?:clean|free) for|(?:haven'?t|have not)(?: \w+){0,2} in "
-    r"(?:years|months|ages|a long time)|ya estoy bien|estoy en recuperacion|llevo \w+ (?:anos|"
+    r"(?:years|months|ages|a long time)|not (?:for|in) (?:years|months|a long time)|not since|"
+    r"estoy bien,? solo pregunto|ya estoy bien|estoy en recuperacion|llevo \w+ (?:anos|"
     r"meses) "
     r"sin|(?:ya )?(?:lo|los|la|las) supere|(?:ahora )?(?:esta|estoy|estamos) (?:muy |"
     r"mucho )?(?:bien|"
@@ -305,8 +316,18 @@ def _negated(clause_before: str) -> bool:
     for m in reversed(list(_NEGATION.finditer(window))):
         if any(p.start() <= m.start() < p.end() for p in _PSEUDO_NEGATION.finditer(window)):
             continue
-        return not _NEG_STOP.search(window[m.end() :])
+        rest = window[m.end() :]
+        # A negated verb ("isn't moving, ...") ends at the comma; a list negation ("no
+        # fever, chills or chest pain") runs through it.
+        if "," in rest and not _LIST_NEGATION.fullmatch(m.group()):
+            return False
+        return not _NEG_STOP.search(rest)
     return False
+
+
+_LIST_NEGATION = _rx(
+    r"no|denies|denied|without|negative for|free of|nor|none|sin|ni|ningun|ninguna|nada de"
+)
 
 
 # A hit that is itself a negative ("can't breathe") is not reassured by "good" after it.
@@ -361,7 +382,7 @@ def _physical_guard(
 # "... and I'm having one again": the past episode is back.
 _RECURS = _rx(r"\b(?:again|another|once more|it'?s back|otra vez|de nuevo|otra|volvio)\b")
 _NOW_STRONG = _rx(r"\b(?:now|right now|again|currently|still|ahorita|ahora|otra vez|de nuevo)\b")
-_PAST_HIT = _rx(r"^(?:had|was|were|overdosed|tuvo|tuve|le dio|me dio)\b")
+_PAST_HIT = _rx(r"^(?:had|was|were|overdosed|used|tuvo|tuve|le dio|me dio)\b")
 _WEEKDAY_RX = _rx(_WEEKDAY + r"|\b(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b")
 
 
@@ -432,8 +453,21 @@ _SELF_HARM_TOPIC_BEFORE = _rx(
 )
 
 
+# Grief, a story or a form about suicide is not a person at risk now.
+_SELF_HARM_ABOUT = _rx(
+    r"\blost (?:a|my|our|her|his|their) (?:\w+ ){0,2}to suicide|\bsupport group for|"
+    r"\b(?:intake|new patient|medical|health) form|form asks|questionnaire|cuestionario|"
+    r"\bnovel about|book club|(?:a|the) (?:scene|character|movie|show) (?:where|about)|"
+    r"\bresources for (?:parents|families|teachers)"
+)
+
+
 def _self_harm_guard(text: str, after: str = "", start: int = -1) -> str | None:
     if (after and _SELF_HARM_TOPIC.search(after)) or _PROTOCOL.search(text):
+        return "topic"
+    if _SELF_HARM_ABOUT.search(text) and not _SELF_HARM_CURRENT.search(
+        _ERRAND_WANT.sub(" ", _SELF_HARM_RECOVERED.sub(" ", text))
+    ):
         return "topic"
     if start > 0 and _SELF_HARM_TOPIC_BEFORE.search(text[max(0, start - 40) : start]):
         return "topic"
