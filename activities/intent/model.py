@@ -23,7 +23,12 @@ from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
 from core.payloads import ClassifyOutput
 
 from .catalog import OUT_OF_SCOPE, IntentDef
-from .scope import about_something_else, asks_opening_hours, asks_self_pay_price
+from .scope import (
+    about_something_else,
+    asks_medication_advice,
+    asks_opening_hours,
+    asks_self_pay_price,
+)
 
 # Unit-norm parts in a feature row (sentence vectors and n-grams).
 _PARTS = 3.0
@@ -35,6 +40,10 @@ PROBABILITY_WEIGHT = 0.4
 CLARIFY_MIN_SECOND = 0.2
 ACTIONABLE = frozenset({"agent", "knowledge"})
 KNOWLEDGE = "knowledge_question"
+# Intents that act on the calendar: a medicine question mistaken for one lists open times.
+_SCHEDULING = frozenset(
+    {"book_appointment", "check_availability", "reschedule_appointment", "cancel_appointment"}
+)
 CLARIFY_MIN_PAIR = 0.7
 
 
@@ -131,6 +140,9 @@ class IntentModel:
         if top.path == "agent" and hours is not None and (asks_opening_hours(text) or price):
             # "what time does the lab open": the clinic's hours, never a provider's slots.
             return self._output(KNOWLEDGE, scored.confidence, top.name, scored.confidence, "hours")
+        if top.name in _SCHEDULING and hours is not None and asks_medication_advice(text):
+            # "can I give him Tylenol after his shot?": advice, not open times.
+            return self._output(KNOWLEDGE, scored.confidence, top.name, scored.confidence, "advice")
         if top.path in ACTIONABLE and OUT_OF_SCOPE in self.by_name and about_something_else(text):
             # "cancel my gym membership": a clinic verb about someone else's business.
             return self._output(

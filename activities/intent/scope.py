@@ -78,3 +78,21 @@ _NO_INSURANCE_PRICE = re.compile(
 
 def asks_self_pay_price(text: str) -> bool:
     return bool(_NO_INSURANCE_PRICE.search(_fold(text)))
+
+
+# Whether to give or take a medicine is a question for the knowledge base (or a nurse), never
+# a request for open times: "can I give him Tylenol after his shot?", "¿le puedo dar ibuprofeno?".
+_ADVICE_QUESTION = re.compile(
+    r"\b(?:can|should|could|may|is it (?:ok|okay|safe|fine) to|how much (?:\w+ )?(?:can|should)) "
+    r"(?:i |we |you |he |she )?(?:give|take|mix|alternate|use)\b.{0,40}"
+    r"\b(?:tylenol|motrin|advil|ibuprofen|acetaminophen|benadryl|aspirin|claritin|zyrtec|"
+    r"medicine|meds|medication|both)\b"
+    r"|\b(?:puedo|le puedo|se puede|debo|es seguro) (?:darle|dar|tomar|mezclar|tomarme)\b.{0,40}"
+    r"\b(?:tylenol|motrin|advil|ibuprofeno|paracetamol|acetaminofen|benadryl|aspirina|"
+    r"medicina|medicamento|pastillas?)\b"
+)
+
+
+def asks_medication_advice(text: str) -> bool:
+    """A question whether to give or take a medicine (not a refill of it)."""
+    return bool(_ADVICE_QUESTION.search(_fold(text)))

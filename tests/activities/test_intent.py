@@ -184,3 +184,17 @@ def test_fitting_is_deterministic(features: TextFeatures) -> None:
     pa = a.default_model._scorer.proba(vec)
     pb = b.default_model._scorer.proba(vec)
     assert np.allclose(pa, pb)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter had her vaccines this morning, can I give her Motrin tonight?",
+        "¿le puedo dar paracetamol a mi niño después de la vacuna?",
+    ],
+)
+def test_a_medicine_question_is_never_a_calendar_action(engine: IntentEngine, text: str) -> None:
+    out = engine.classify(text)
+    # Answered from the knowledge base or declined, never an action on the calendar.
+    assert out.label not in ("book_appointment", "check_availability"), out
+    assert out.path in ("knowledge", "out_of_scope"), out
