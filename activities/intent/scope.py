@@ -49,6 +49,9 @@ _HOURS_QUESTION = re.compile(
     r"|until\s+when|how\s+late|how\s+early|a\s+que\s+hora|hasta\s+que\s+hora|horarios?|cuando)\b"
     r".*\b(?:open|opens|close|closes|closing|opening|abre|abren|cierra|cierran|abierto|abiertos"
     r"|atienden)\b"
+    # "¿cuál es su horario el sábado?": the clinic's hours, said with "horario" alone.
+    r"|\b(?:cual\s+es|que)\s+(?:su|el|tu)\s+horario\b|\bque\s+horarios?\s+tienen\b(?!.*\bcon\b)|\bhorarios?\s+de\s+(?:atencion|oficina"
+    r"|la\s+clinica|servicio)\b"
 )
 _BOOKING_WORDS = re.compile(
     r"\b(?:book|booking|appointment|appt|schedule|reserve|slot|slots|openings|available|"

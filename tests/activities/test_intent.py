@@ -198,3 +198,8 @@ def test_a_medicine_question_is_never_a_calendar_action(engine: IntentEngine, te
     # Answered from the knowledge base or declined, never an action on the calendar.
     assert out.label not in ("book_appointment", "check_availability"), out
     assert out.path in ("knowledge", "out_of_scope"), out
+
+
+def test_spanish_horario_alone_asks_for_the_clinics_hours(engine: IntentEngine) -> None:
+    out = engine.classify("¿cuál es su horario el sábado?")
+    assert out.label == "knowledge_question", out

@@ -457,3 +457,8 @@ def test_histories_forms_bills_and_questions_do_not_escalate(
 def test_a_negated_verb_ends_at_the_comma(engine: TriageEngine) -> None:
     result = engine.assess("the runner isn't moving, a nurse is doing CPR on him")
     assert result.requires_escalation and result.category == "cardiac"
+
+
+def test_a_whole_container_of_pills_in_caribbean_spanish_escalates(engine: TriageEngine) -> None:
+    result = engine.assess("me tomé un pote entero de las pastillas de dormir")
+    assert result.requires_escalation and result.category in ("self_harm", "overdose_poisoning")

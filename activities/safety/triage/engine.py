@@ -77,8 +77,11 @@ _MASSIVE = re.compile(
     r"\b(?:(?:a|the|an) (?:whole|entire|full) (?:bottle|box|pack|packet|jar|container|strip)|"
     r"(?:all|the rest|every (?:single |last )?one) of (?:the|my|his|her|their) (?:\w+ )?(?:pills|"
     r"meds|tablets|bottle)|"
-    r"(?:un|el|una|la) (?:frasco|bote|caja) (?:entero|entera|complet[oa])|tod[oa] (?:el|la) "
-    r"(?:frasco|bote|caja)|todas (?:las|mis|sus) pastillas)\b"
+    r"(?:un|el|una|la) (?:frasco|bote|pote|envase|caja) (?:entero|entera|complet[oa])|tod[oa] "
+    r"(?:el|la) (?:frasco|bote|pote|envase|caja)|todas (?:las|mis|sus) pastillas|"
+    # Said of pills, a whole container is the same as "the whole bottle".
+    r"(?:me|se) (?:tome|tomo|trague|trago) (?:un|una|el|la) (?:frasco|bote|pote|potecito|envase|"
+    r"tarro|botella|caja))\b"
 )
 # A poisoning with any of these is a 911 call, not a Poison Control one.
 _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})

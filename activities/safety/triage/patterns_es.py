@@ -119,7 +119,7 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
     "overdose_poisoning": (
         r"(?:tiene|tuvo|le dio|esta teniendo|hizo|le esta dando) (?:una )?sobredosis",
         r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi) (?:todo el|toda la|un|una) "
-        r"(?:frasco|caja|bote|tira|blister|puno)",
+        r"(?:frasco|caja|bote|pote|potecito|envase|tarro|botella|tira|blister|puno)",
         r"(?:(?:se|me) (?:tomo|trago|comio|tomaron)|(?:me )?(?:tome|trague|comi)) "
         r"(?:\d+|varias|muchas|todas|unas|unos|algunas|un monton de|un punado de|doble|dos veces) "
         r"(?:de )?(?:las |mis |sus )?" + _PASTILLAS,
