@@ -462,3 +462,20 @@ def test_a_negated_verb_ends_at_the_comma(engine: TriageEngine) -> None:
 def test_a_whole_container_of_pills_in_caribbean_spanish_escalates(engine: TriageEngine) -> None:
     result = engine.assess("me tomé un pote entero de las pastillas de dormir")
     assert result.requires_escalation and result.category in ("self_harm", "overdose_poisoning")
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("my little sister is choking on a candy she cant breathe", True),
+        ("coach collapsed isnt moving somebody is doing cpr", True),
+        (
+            "I need to cancel Thursday, my father in Texas had a stroke and I'm flying to see him",
+            False,
+        ),
+    ],
+)
+def test_little_people_new_subjects_and_faraway_relatives(
+    engine: TriageEngine, text: str, escalates: bool
+) -> None:
+    assert engine.assess(text).requires_escalation is escalates

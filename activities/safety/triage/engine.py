@@ -55,7 +55,8 @@ _HARD_FRAMES = frozenset({"idiom", "animal", "in care"})
 _ACCIDENTAL = re.compile(
     r"\b(?:by accident|accidentally|by mistake|mistakenly|forgot (?:i|that i|he|she) (?:had )?"
     r"already|(?:he|she|i) forgot|se le olvido|se me olvido|en (?:vez|lugar) de|instead of|"
-    r"sin querer|por error|por equivocacion|se me olvido que ya|se equivoco|"
+    r"sin querer|por error|por equivocacion|por descuido|por confusion|me confundi|"
+    r"se me olvido que ya|se equivoco|"
     r"me equivoque|more (?:\w+ ){0,5}?than (?:i|he|she|they|we) (?:should|was supposed to|"
     r"were supposed to)|more (?:\w+ ){0,5}?than (?:prescribed|directed|the (?:label|bottle|doctor) "
     r"says)|"
@@ -90,7 +91,7 @@ _PASSED_OUT = re.compile(
     r"hard to wake|difficult to wake|can'?t stay awake|won'?t open (?:his|her|their) eyes|"
     r"nodding off|can'?t keep (?:my|his|her|their) eyes open|lips (?:are |look |turning |went )?"
     r"(?:blue|purple|gr[ae]y)|blue lips|labios (?:morados|azules)|(?:so|very|really|super) drowsy|"
-    r"twitch\w*|jerking|no se (?:puede )?mantener despiert[oa]|"
+    r"twitch\w*|jerking|convuls\w*|no se (?:puede )?mantener despiert[oa]|"
     r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
     r"(?:slow|shallow)|(?:is|seems|acting|very|really|so) confused|not making (?:any )?sense|"

@@ -61,7 +61,7 @@ _REASSURED = _rx(
 )
 _NEG_STOP = _rx(
     r"\b(?:just|only|still|now|and (?:now|then|suddenly)|solo|nomas|todavia|ahora|ahorita|"
-    r"y|pero)\b"
+    r"y|pero|(?:someone|somebody|everyone|he|she|they|we|i) (?:is|are|was|were|am))\b"
 )
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -186,6 +186,7 @@ _NOT_NOW_TOPIC = _rx(
     r"(?:intake|camp|new patient|medical|history|health|school|sports) forms?|form asks|"
     r"questionnaire|cuestionario|school play|(?:a|the) (?:scene|character|script|novel)|actor|"
     r"book club|documentary|obra de teatro|personaje|factura|the bill|a bill|billed|invoice|"
+    r"travel\w* to be with|(?:voy|vamos) a viajar|flying (?:out|home)? ?to (?:see|be with)|"
     r"cobro|cuenta del hospital|"
     r"incident report|fil(?:e|ing) (?:the|a|an) (?:\w+ )?report|(?:reporte|informe) del? incidente|"
     r"(?:subir|subo|llenar|lleno|archivar|archivo|entregar|entrego) (?:el |un )?(?:reporte|"
@@ -207,7 +208,9 @@ _DEVICE = _rx(
     + es.DEVICE_ES
 )
 _MILD = _rx(
-    r"\b(?:mild|mildly|slight|slightly|a little|a bit|little|minor|small|tiny|light|occasional)"
+    # "little" of a symptom, not of a person ("my little brother is choking").
+    r"\b(?:mild|mildly|slight|slightly|a little|a bit|little(?! (?:brother|sister|one|ones|boy|"
+    r"girl|guy|son|daughter|kid|baby|cousin|niece|nephew|man))|minor|small|tiny|light|occasional)"
     r"\W+(?:\w+\W+){0,2}$|\b" + es.MILD_ES
 )
 _EXERTION = _rx(
