@@ -107,6 +107,8 @@ async def test_killed_worker_leaves_no_duplicate_chunks(
             start_signal_args=[IngestRequest(request_id, "article", article_id)],
         )
 
+        stored_at_kill = [0]
+
         async def mid_batch() -> bool:
             """Some batches stored and the next one running right now: the kill lands inside
             an activity, never between two."""
@@ -114,6 +116,7 @@ async def test_killed_worker_leaves_no_duplicate_chunks(
                 done = await s.get(KnowledgeIngestion, request_id, populate_existing=True)
             if done is None or not 0 < done.chunks_done < expected:
                 return False
+            stored_at_kill[0] = done.chunks_done
             desc = await handle.describe()
             return any(
                 a.activity_type.name == "knowledge_upsert_chunks"
@@ -125,6 +128,11 @@ async def test_killed_worker_leaves_no_duplicate_chunks(
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
+    # On a loaded machine the batch seen running can finish between the look and the kill;
+    # then there is no interrupted attempt to retry (the chunks were stored before the kill).
+    async with engines.sessions() as session:
+        at_kill = await session.get(KnowledgeIngestion, request_id, populate_existing=True)
+    interrupted = at_kill is not None and at_kill.chunks_done == stored_at_kill[0]
 
     replacement = await build_engines(own, embedder=embedder)
     try:
@@ -157,7 +165,7 @@ async def test_killed_worker_leaves_no_duplicate_chunks(
         for e in history.events
         if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
     ]
-    assert max(attempts) > 1, attempts
+    assert max(attempts) > 1 or not interrupted, attempts
     async with engines.sessions() as session:
         final = await session.get(KnowledgeIngestion, request_id, populate_existing=True)
         assert final is not None and final.status == "indexed"
