@@ -479,3 +479,59 @@ def test_little_people_new_subjects_and_faraway_relatives(
     engine: TriageEngine, text: str, escalates: bool
 ) -> None:
     assert engine.assess(text).requires_escalation is escalates
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # Awake after an accidental double dose: "fine" is not "over".
+        ("doubled up on my insulin this morning by mistake, I feel okay for now", "poison_control"),
+        ("took my water pill twice today, forgot the first one, feel fine", "poison_control"),
+        ("me tomé dos veces la pastilla del colesterol, me siento bien", "poison_control"),
+        ("swallowed some dish soap thinking it was juice, stomach a bit off", "poison_control"),
+        ("my kid took his sister's allergy meds, he's playing", "poison_control"),
+        ("took the cat's pills by mistake, the gabapentin, I feel ok", "poison_control"),
+        # Danger signs make it a 911 call.
+        ("grandma took extra heart pills by mistake and now she is disoriented", "911"),
+        ("mi papá se tomó doble dosis de su insulina y no lo podemos despertar", "911"),
+    ],
+)
+def test_accidental_overdoses_with_the_person_awake_or_not(
+    engine: TriageEngine, text: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.tier == tier, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if I took the whole box of my sleeping pills would I just drift off",
+        "is a tylenol overdose a peaceful way to die",
+        "refill my sleeping pills please, I won't be around to need the next one",
+        "he's been hiding his seroquel instead of taking it and says he's done",
+        "si me trago todas las pastillas de dormir me muero sin dolor?",
+    ],
+)
+def test_lethal_amount_questions_and_stockpiling_get_the_crisis_line(
+    engine: TriageEngine, text: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.tier in ("988", "check_in"), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took 2 of my pain pills as prescribed, is itching normal?",
+        "me tomo 4 pastillas de metotrexato cada semana como me indicaron, necesito receta",
+        "my toddler swallowed a grape seed and is laughing, fine right?",
+        "what do I do if my daughter has a seizure? she has never had one",
+        "went to the ER sunday for chest pain, all normal, need a follow-up visit",
+        "doing a class presentation about anaphylaxis, what does an epipen do?",
+    ],
+)
+def test_doses_as_directed_harmless_swallows_and_questions_do_not_escalate(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.assess(text).requires_escalation

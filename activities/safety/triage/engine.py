@@ -50,11 +50,12 @@ CATEGORY_WEIGHT = {
 # Guards that rule a category out rather than make it less likely: the words are negated,
 # figurative, or about an animal or a device.
 _HARD_GUARDS = frozenset({"negated", "idiom", "not a person", "in care"})
-_HARD_FRAMES = frozenset({"idiom", "animal", "in care"})
+_HARD_FRAMES = frozenset({"idiom", "animal", "in care", "never"})
 # Said of an overdose, these make it an accident (Poison Control), not self-harm.
 _ACCIDENTAL = re.compile(
     r"\b(?:by accident|accidentally|by mistake|mistakenly|forgot (?:i|that i|he|she) (?:had )?"
-    r"already|(?:he|she|i) forgot|se le olvido|se me olvido|en (?:vez|lugar) de|instead of|"
+    r"already|(?:he|she|i) forgot|se le olvido|se me olvido|en (?:vez|lugar) de(?! tomarl)|"
+    r"instead of(?! taking)|"
     r"sin querer|por error|por equivocacion|por descuido|por confusion|me confundi|"
     r"se me olvido que ya|se equivoco|"
     r"me equivoque|more (?:\w+ ){0,5}?than (?:i|he|she|they|we) (?:should|was supposed to|"
@@ -71,13 +72,15 @@ _INTENDED = re.compile(
 # "I took all my pills": an adult's own whole supply, with no accident said, is self-harm.
 _SELF_TOOK = re.compile(
     r"\b(?:i|i'?ve|i have|i just) (?:just )?(?:took|taken|swallowed|downed|ate)\b|"
+    r"\b(?:he|she|they) (?:just )?(?:took|swallowed|downed) all (?:his|her|their)\b|"
     r"\bme (?:tome|trague|bebi)\b"
 )
 # So much that it is a 911 call whoever took it and however they seem: a whole bottle.
 _MASSIVE = re.compile(
     r"\b(?:(?:a|the|an) (?:whole|entire|full) (?:bottle|box|pack|packet|jar|container|strip)|"
     r"(?:all|the rest|every (?:single |last )?one) of (?:the|my|his|her|their) (?:\w+ )?(?:pills|"
-    r"meds|tablets|bottle)|"
+    r"meds|tablets|bottle)|(?:took|swallowed|taken) all (?:my|his|her|their) (?:\w+ )?(?:pills|"
+    r"meds|tablets|\w+(?:ine|pam|lam|done|zole|pril|olol|ate|ol))\b|"
     r"(?:un|el|una|la) (?:frasco|bote|pote|envase|caja) (?:entero|entera|complet[oa])|tod[oa] "
     r"(?:el|la) (?:frasco|bote|pote|envase|caja)|todas (?:las|mis|sus) pastillas|"
     # Said of pills, a whole container is the same as "the whole bottle".
@@ -95,7 +98,11 @@ _PASSED_OUT = re.compile(
     r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
     r"(?:slow|shallow)|(?:is|seems|acting|very|really|so) confused|not making (?:any )?sense|"
-    r"incoherent|(?:esta|muy) confundid[oa]|no (?:tiene|hace) sentido lo que dice|"
+    r"incoherent|(?:esta|muy) confundid[oa]|(?:now|and|gets|getting) confused|confused and|"
+    r"can'?t think straight|cant think straight|stumbling|disoriented|desorientad[oa]|tambale\w*|"
+    r"no (?:lo|la|le) (?:puede|pueden|podemos|puedo) despertar|hard to rouse|"
+    r"(?:vomit\w*|throwing up|threw up) blood|vomitando sangre|no (?:tiene|"
+    r"hace) sentido lo que dice|"
     r"super sleepy|very sleepy|really sleepy|lethargic|limp|"
     r"floppy|barely breathing|breathing (?:very |really |super )?slow(?:ly)?|(?:respira|"
     r"respirando) (?:muy )?(?:despacio|lento)|apenas respira|se desmayo|perdio el conocimiento|"
@@ -106,7 +113,15 @@ _PASSED_OUT = re.compile(
 _AWAKE = re.compile(
     r"\b(?:awake|alert|talking|acting (?:normal|fine|ok)|seems (?:fine|ok|okay|normal)|"
     r"(?:is|he'?s|she'?s) (?:fine|ok|okay)|playing|esta (?:bien|jugando|despierto|despierta)|"
+    r"breathing (?:fine|ok|okay|normally|normal|is fine|is ok)|otherwise (?:fine|ok|okay)|"
+    r"(?:i )?feels? (?:fine|ok|okay)|me siento bien|respira bien|"
     r"jugando normal|se ve bien|normal)\b"
+)
+# Taken the way it was prescribed: however many pills that is, not an overdose.
+_AS_DIRECTED = re.compile(
+    r"\b(?:as (?:prescribed|directed)|like the (?:bottle|label|doctor|pharmacist) (?:says|said)|"
+    r"(?:per|according to) the (?:label|bottle|directions)|como me (?:lo )?(?:indicaron|recetaron|"
+    r"dijeron)|segun (?:la receta|el medico|las indicaciones))\b"
 )
 TIERS = ("911", "poison_control", "988", "check_in")
 _RECOVERY = re.compile(r"\b(?:clean|sober|in recovery|recovered|limpio|limpia|sobrio|sobria)\b")
@@ -244,7 +259,10 @@ class TriageEngine:
         # no similarity score is needed for.
         warning_signs = len({h.phrase for h in active if not h.acute and h.category == SELF_HARM})
         guarded = {h.category for h in hits if h.guard}
-        physical = [c for c in acute if c != SELF_HARM]
+        as_directed = bool(_AS_DIRECTED.search(text)) and not _ACCIDENTAL.search(text)
+        physical = [
+            c for c in acute if c != SELF_HARM and not (as_directed and c == "overdose_poisoning")
+        ]
         best = self._pick(physical, acute, probs, text) if physical else None
 
         if acute[SELF_HARM]:
@@ -297,6 +315,7 @@ class TriageEngine:
         # A pet, a TV show or a hospital stay rules out a physical emergency, not a person's
         # own risk; only a figure of speech ("this wait is killing me") rules out both.
         vetoed = top in hard or (frame in _HARD_FRAMES and (top != SELF_HARM or frame == "idiom"))
+        vetoed = vetoed or (as_directed and top == "overdose_poisoning")
         soft = {_label(c) for c in guarded}
         bar = cfg.guarded if frame or top in soft else cfg.emergency
         # A refill or a booking with no risk word at all needs the stronger signal: running
@@ -313,6 +332,7 @@ class TriageEngine:
         if (
             top not in ("overdose_poisoning", SELF_HARM)
             and dose_said
+            and not as_directed
             and probs["overdose_poisoning"] >= cfg.overdose_cue
         ):
             top = "overdose_poisoning"

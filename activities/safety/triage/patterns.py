@@ -15,7 +15,7 @@ _ME = r"(?:my|his|her|their|the|our)"
 _SELF = r"(?:myself|my ?self|himself|herself|themselves|themself)"
 _CANT = r"(?:can'?t|cannot|can not|unable to|could ?n'?t)"
 _NOT = r"(?:won'?t|will not|isn'?t|is not|not|doesn'?t|does not|can'?t|cannot)"
-_DRUG = (
+DRUG = (
     r"(?:pills|meds|medications?|medicine|tablets|capsules|tylenol|acetaminophen|paracetamol|"
     r"warfarin|coumadin|eliquis|xarelto|blood thinners?|digoxin|metoprolol|heart (?:pills|meds)|"
     r"ibuprofen|advil|motrin|aspirin|xanax|valium|ativan|klonopin|oxy\w*|percocet|vicodin|"
@@ -27,11 +27,19 @@ _DRUG = (
 _RELATIVE = (
     r"(?:husband|wife|mom|mother|dad|father|son|daughter|brother|sister|roommate|partner|"
     r"grandma|grandmother|grandpa|grandfather|friend|someone else|somebody else|boyfriend|"
-    r"girlfriend)"
+    r"girlfriend|resident|patient|client|neighbou?r|cousin|aunt|uncle|niece|nephew|dog|cat|pet)"
+)
+# A medicine by its kind or by the common endings of generic names.
+MEDICINE = (
+    r"(?:" + DRUG + r"|pills?|meds|antidepressants?|antihistamines?|"
+    r"\w+(?:pine|pam|lam|done|zole|pril|sartan|olol|statin|oxetine|aline|pram|codone|adol|"
+    r"azodone|propion|erall|phenidate|barbital|morphone|quel))"
 )
 
 ACUTE: dict[str, tuple[str, ...]] = {
     "cardiac": (
+        r"chest\b.{0,60}\b(?:goes|going|spreads?|spreading|radiat\w*|moves?|moving) (?:up |down )?"
+        r"(?:in)?to (?:my |his |her )?(?:jaw|left arm|arms?|neck|shoulder|back)",
         r"\bno pulse\b(?! ?ox)|"
         r"(?:can'?t|cannot|can not) (?:find|feel) (?:a |his |her |their )?pulse|"
         r"(?:started|starting|doing|giving|performing|i'?m doing|we'?re doing) (?:cpr|chest "
@@ -113,6 +121,9 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:nose ?bleed|bleeding)\b.{0,40}\b(?:won'?t|doesn'?t|does not|isn'?t|not) stop",
     ),
     "respiratory": (
+        r"(?:inhaler|nebuli[sz]er|albuterol|puffer|neb)\b.{0,50}\b(?:no change|not helping|"
+        r"isn'?t helping|not working|isn'?t working|doesn'?t help|didn'?t help|no help|no relief)",
+        r"breathing (?:thr(?:ough|u)|through) a (?:straw|coffee straw)",
         # Wheezing or a rescue inhaler that no longer helps, too breathless to talk.
         r"(?:wheez\w*|breath\w*|inhaler|albuterol|nebuli[sz]er)\b.{0,60}\b(?:can(?:'?t|not| barely|"
         r" hardly) (?:talk|speak|say a|finish)|barely (?:talk|speak)|(?:isn'?t|not|stopped) "
@@ -137,6 +148,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"\b(?:o2|sats?|oxygen|pulse ox|oximeter)\b.{0,15}\b[1-8]\d ?%",
     ),
     "allergic": (
+        r"(?:epi ?-?pen|epinephrine|adrenalin[ae]?)\b.{0,40}\b(?:still|not helping|getting worse|"
+        r"worse|again|second)",
         r"throat (?:is |feels |keeps )?(?:getting |going )?(?:closing|swelling|swollen|tight"
         r"|tightening|closed)",
         r"(?:lips?|tongue|tounge|face|eyes?|mouth)(?: and (?:\w+ )?\w+)? (?:is |are |keeps? )?"
@@ -158,15 +171,47 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:took|swallowed|taken|downed|popped) (?:a (?:whole|full|entire) (?:bottle|pack|box)"
         r"|(?:way )?too many)",
         r"(?:took|swallowed|ate|taken|downed|popped|eaten) (?:all|(?:way )?too much|a handful|"
-        r"a bunch|lots|a lot|double|triple|(?:[1-9]\d+|[6-9])(?!\s?(?:mg|ml|mcg|years?|months?|"
-        r"weeks?|days?|"
-        r"hours?|min))|\w+ times) (?:of )?(?:\w+'?s? ){0,3}?" + _DRUG,
-        r"(?:took|taken|gave (?:him|her|them)|given) (?:my |his |her |their |the |a )?"
-        r"(?:\w+ ){0,3}?"
+        r"a bunch|lots|a lot|double|triple|(?:~|about |around |like )?(?:[1-9]\d+|"
+        r"[6-9])(?!\s?(?:mg|"
+        r"ml|mcg|years?|months?|weeks?|days?|"
+        r"hours?|min))|\w+ times) (?:of )?(?:\w+'?s? ){0,3}?" + MEDICINE,
+        # Someone else's medicine taken: the taking is the accident.
+        r"(?:took|taken|swallowed|got into) (?:\w+ )?" + _RELATIVE + r"'s (?:\w+ ){0,2}?(?:meds|"
+        r"medications?|pills|medicine)\b(?! (?:to|back|in|for|over|with)\b)",
+        r"(?:took|taken|gave (?:him|her|them)|given|got|had) (?:my |his |her |their |the |a )?"
+        r"(?:\w+ ){0,4}?"
         r"(?:twice|two times|two doses|a double dose|double dose|again by mistake)"
         r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
         r"(?<!vitamin d twice)(?<!vitamins twice)",
-        r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + _DRUG,
+        r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + DRUG,
+        # Swallowed in the belief it was something else: an accident by definition.
+        r"(?:took|taken|swallowed|drank|drunk|ate|popped|gave|given|chewed|sprayed)\b.{0,70}"
+        r"\bthinking (?:it|they|that|those|these|this) (?:was|were)\b",
+        r"(?:took|taken|swallowed|gave (?:him|her|them)|given) (?:an? )?extra (?:\w+ ){0,2}?"
+        r"(?:doses?|pills?|tablets?|" + DRUG + r")\b.{0,30}\b(?:by mistake|by accident|"
+        r"accidentally|mistake)|(?:by mistake|accidentally|by accident)\b.{0,20}\b(?:took|gave|"
+        r"given) (?:him |her |them )?(?:an? )?extra\b",
+        # Someone else's medicine in place of one's own.
+        r"(?:took|taken|swallowed|gave|given)\b.{0,30}\b(?:her|his)\b.{0,30}\binstead of "
+        r"(?:his|her|my|their) (?:own )?\w+",
+        r"(?:ate|eaten|chewed|swallowed|bit) (?:on )?(?:a |some |part of (?:a |the )?)?(?:leaf|"
+        r"leaves|berries|berry|bulb|stem|flowers?) (?:off|of|from) (?:the|a|my|our|his|her) "
+        r"(?:\w+ ){0,2}?(?:plant|bush|tree|shrub)",
+        r"(?:bleach|cleaner|detergent|chemicals?|antifreeze|pesticide|gasoline|ammonia)\b.{0,30}"
+        r"\bgot in(?:to)? (?:my|his|her|their|the baby'?s?) (?:mouth|eyes?)",
+        r"(?:chlorine|bleach|ammonia|pool shock|cleaner|chemicals?|pesticide|fumes)\b.{0,60}"
+        r"\b(?:breathed|inhaled) (?:some |it |them )?in\b|(?:breathed|inhaled) (?:in )?(?:the |"
+        r"some |too much )?(?:chlorine|bleach|ammonia|chemical|cleaner|pesticide) ?(?:fumes|gas|"
+        r"powder|spray)?",
+        # A double dose said as a verb, or counted against what was prescribed.
+        r"\bdouble[- ]?dos(?:ed|ing)\b|\bdoubled (?:up )?(?:on )?(?:my|his|her|their|the) "
+        r"(?:\w+ )?(?:dose|meds|pills|insulin|medicine)",
+        r"(?:took|taken|gave|given|swallowed|had) (?:\w+ ){0,4}?(?<!\bat )(?<!\bby )"
+        r"(?:\d+|two|three|four|five|six) "
+        r"(?:\w+ )?instead of (?:\d+|one|two|the (?:one|dose|usual))\b(?! ?(?:am|pm|o'?clock))",
+        # Own pills and someone else's taken together.
+        r"(?:took|taken|swallowed|had) (?:my|his|her|their) (?:\w+ ){1,3}(?:and|plus|&|as well as) "
+        r"(?:my|his|her|their) " + _RELATIVE + r"'?s\b",
         # Someone else's medicine taken by mistake, or one's own pills that turn out not to be.
         r"(?:took|taken|swallowed|gave|given)\b.{0,60}\b" + _RELATIVE + r"'?s\b.{0,40}\b(?:by "
         r"mistake|by accident|mistake|instead)|(?:by mistake|by accident|accidentally)\b.{0,20}"
@@ -183,7 +228,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"paracetamol)\b.{0,80}?(?:around |about |like |almost |over |nearly )?(?:[5-9]|1\d)"
         r"(?:\.\d)? ?(?:grams|g)\b",
         r"(?:ate|eaten|swallowed|chewed|eating) (?:\w+ ){0,3}?(?:berr(?:y|ies)|mushrooms?|leaves|"
-        r"plant|seeds?|flowers?)\b.{0,40}\b(?:yard|bush|garden|wild|woods|park|no idea what|"
+        r"plant|seeds?|flowers?)\b.{0,40}\b(?:yard|backyard|bush|garden|wild|woods|park|"
+        r"no idea what|"
         r"don'?t know what|unknown)",
         # The same dose taken a second time the same day, by someone who forgot the first.
         r"(?:took|taken|had|gave (?:him|her|them)) (?:my |his |her |their |the )?(?:\w+ ){0,2}?"
@@ -197,7 +243,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o)"
         r"(?:[- ]old)?)\b.{0,60}\b(?:ate|swallowed|got into|chewed|drank)\b.{0,70}"
         + r"(?:"
-        + _DRUG
+        + DRUG
         + r"|\bpills?\b)",
         r"(?:drank|swallowed|ate|ingested|took|drinking|eating|got into|bit|bit into|chewed|"
         r"licked|sucked on|sipped|got a sip of|took a sip of|had a (?:little |small )?(?:drink|sip|"
@@ -211,7 +257,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:was|been|got|is|am|i'?m|he'?s|she'?s) poisoned",
     ),
     "seizure": (
-        r"(?:keppra|seizures?|epilep\w*|convuls\w*|depakote|lamictal|dilantin)\b.{0,120}\b(?:having|"
+        r"(?:keppra|seizures?|epilep\w*|convuls\w*|depakote|lamictal|"
+        r"dilantin)\b.{0,120}\b(?:having|"
         r"is having|had) another one|(?:having|is having) another one\b.{0,120}\b(?:seizures?|"
         r"keppra|epilep\w*)",
         r"(?:having|havin|had|has|is having) (?:a |another )?(?:s(?:ei|ie)zure|fit|convulsion)s?"
@@ -271,11 +318,29 @@ SELF_HARM: tuple[str, ...] = (
     r"disappear (?:forever|for good|permanently)",
     r"(?:saving|stockpiling|hoarding|collecting|saved|stashing|stockpiled)(?: up)? (?:my |all my |"
     r"his |her |\w+ )?(?:pills|meds|medication|tablets)",
-    r"(?:saving|stockpiling|hoarding|stashing)(?: up)? (?:my |all my )?" + _DRUG,
+    r"(?:saving|stockpiling|hoarding|stashing|collecting|hiding|hid)(?: up)? (?:my |all my |his "
+    r"|her |their )?" + MEDICINE,
+    r"build(?:ing)? up (?:a |my )?(?:supply|stash)|filled at (?:\d+|two|three|several|"
+    r"different|diff) (?:diff(?:erent)? )?pharmacies",
+    r"(?:want|wanna|wish|like|just want) to (?:\w+ ){0,3}?(?:sleep|go to sleep|fall asleep)\b"
+    r".{0,20}\b(?:not|never|and not) wake(?: up)?",
+    # A large amount asked about in terms of sleep or death: always the crisis line.
+    r"(?:took|take|takes|swallowed|swallow|ate) (?:all|the whole|a whole|an entire|\d\d+|too "
+    r"many)\b.{0,50}\bwould (?:\w+ ){1,2}?(?:just )?(?:fall asleep|go to sleep|drift off|die|"
+    r"not wake|never wake|be painless)",
+    r"\b(?:overdose|od)\b.{0,40}\b(?:kill (?:you|me|someone|a person)|to die|painless|"
+    r"peaceful)\b|(?:painless|peaceful|quickest|easiest) (?:way to die|death|overdose)|how long "
+    r"(?:does|would|will) (?:it|an? (?:\w+ )?overdose) take to (?:kill|die)",
+    r"(?:goodbye|bye|farewell)\b.{0,80}\b(?:i )?(?:took|swallowed|taken) (?:the|all|my|them)\b",
+    r"(?:don'?t|do not|not) plan(?:ning)? on (?:being|still being) (?:here|around|alive) to\b|"
+    r"(?:won'?t|wont) be (?:around|here|alive) to (?:need|use|see|pick)",
+    r"(?:talking|talks|talked|says|said|keeps saying) (?:about )?(?:ending (?:it|things|his "
+    r"life|her life|their life)|wanting to die)",
     r"(?:been|i'?m|am|keep) (?:saving|stockpiling|hoarding|stashing|collecting) them(?: up)?\b",
     r"(?:finally )?(?:have|got) enough (?:pills|meds|of them|\w+ )?(?:to|now)\b",
     r"\bstockpil\w*|\b(?:a |my )?stash of (?:pills|meds)",
-    r"(?:don'?t|do not|not sure (?:if )?i|idk if i|dont know if i|no longer) (?:want|wanna) "
+    r"(?:don'?t|do not|didn'?t|did not|not sure (?:if )?i|idk if i|dont know if i|no longer) "
+    r"(?:want|wanna) "
     r"(?:to )?(?:be here|be alive|live|exist|wake up|be around)",
     r"(?:goodbye|suicide) (?:letters?|notes?)|(?:letters?|notes?)\b.{0,30}goodbye"
     r"|(?:say|saying|said) goodbye (?:to everyone|forever|for good)",
@@ -296,7 +361,8 @@ SELF_HARM: tuple[str, ...] = (
     # Questions about amounts that kill or keep someone from waking: the crisis line, always.
     r"(?:lethal|deadly|fatal|killing) (?:dose|amount|overdose|quantity|number)",
     r"how (?:many|much) .{0,60}?(?:to|would|will|could|does it take to|before (?:i|you|someone"
-    r"|a person)) (?:just |simply |finally )?(?:die|kill|not wake|never wake|stop breathing|"
+    r"|a person)) (?:just |simply |finally )?['\"\u2018\u201c]?(?:die|kill|not wake|never wake|"
+    r"stop breathing|"
     r"end (?:it|my life)|be fatal|be lethal)",
     # "if I took all of them would I just not wake up": asked of oneself, about taking pills.
     r"if i (?:took|take|swallowed|swallow|had|ate) .{0,80}?\bwould i (?:\w+ ){0,5}?(?:not|never) "
@@ -361,6 +427,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"her|some))\b",
         # A farewell counts only beside another warning sign (two cues escalate together).
         r"thank (?:you|u) for everything\b.{0,80}(?:goodbye|won'?t need|given|gave|giving)",
+        r"(?:doesn'?t|won'?t|wont|will not) matter (?:after (?:that|this|today|tonight)|soon|"
+        r"for (?:me|long))|(?:plenty|lots|a lot|enough|extra) (?:of (?:them|pills|"
+        r"meds) )?on hand\b",
+        r"(?:take care of|look after|feed) my (?:dog|cat|kids|pets?|plants)\b.{0,20}\bfor me\b|"
+        r"tell (?:\w+ ){1,3}(?:i said )?goodbye",
         r"(?:won'?t|wont|will not) (?:be )?need(?:ing)? (?:them|these|my (?:things|stuff|pills|"
         r"meds|clothes|car|guitar|dog|cat|appointments?))(?: any ?more|$|[.,;!])",
         r"(?:wrote|written|writing|left) (?:\w+ )?(?:letters?|notes?) (?:to|for) (?:my|each of my|"

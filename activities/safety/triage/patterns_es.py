@@ -139,11 +139,27 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"\b.{0,20}\b(?:dos veces|doble|otra vez)",
         r"(?:tome|tomo|se tomo|le di|le dieron) (?:la |mi |su |sus |las |mis )?(?:dosis|"
         r"pastillas?|medicinas?|" + _PASTILLAS + r") (?:doble|dos veces)|doble dosis|dosis doble",
+        # Twice, said of a medicine (not of a blood-pressure reading taken twice).
+        r"(?:tome|tomo|se tomo|me tome|le di|le dio|le dieron|se puso|me puse|le puse) "
+        r"(?:\w+ ){0,2}?(?:dos veces|doble)\b(?! (?:al|por|cada) (?:dia|semana|noche))"
+        r"(?:(?: \S+){0,3}? (?:la |el |las |los |su |sus |mi |mis )?(?:dosis|jarabe|"
+        + _PASTILLAS
+        + r")|(?<=doble) (?:su |mi |la |el )?\w+)",
+        r"se (?:me|le) (?:paso|fue) la mano con (?:la|el|las|los|mi|su|sus)\b",
+        r"\b\d+ (?:unidades )?de mas\b.{0,30}\binsulina|"
+        r"\binsulina\b.{0,40}\b\d+ (?:unidades )?de mas",
+        r"(?:pensando|creyendo) que (?:era|eran|es)\b",
+        r"(?:otr[oa]s? (?:dos|tres|\d+|dosis|pastillas?)|de nuevo|otra vez)\b.{0,20}\b(?:sin "
+        r"querer|por error|x error)",
+        r"(?:le di|le dio|le dieron|le dimos)\b.{0,40}\b(?:de adulto|para adultos)",
+        r"(?:tome|tomo|se tomo|me tome|le di|le dio|se comio|se trago)\b.{0,40}\b(?:del|de la|de "
+        r"mi|de su) (?:perro|gato|mascota|esposo|esposa|mama|papa|abuel[oa]|herman[oa]|hij[oa]|"
+        r"ti[oa]|suegr[oa]|companer[oa])\b.{0,40}\b(?:por error|x error|sin querer|ademas de)",
         r"mezcl\w* (?:el )?cloro (?:con|y) (?:el )?(?:amoniaco|vinagre|acido|otro)",
         r"(?:tomo|bebio|trago|tome|bebi|se tomo|se bebio|se trago|se comio) (?:\w+ ){0,3}?"
         r"(?:cloro|blanqueador|veneno|detergente|insecticida|raticida|anticongelante|gasolina|"
         r"limpiador|destapacanos|acido|pila|bateria|limpiavidrios|desinfectante|pinol|"
-        r"fabuloso|lejia|thinner)",
+        r"fabuloso|lejia|thinner|aguarras|queroseno|kerosene|aceite de lampara|combustible)",
         r"intoxicad|envenenad",
     ),
     "seizure": (
@@ -202,6 +218,13 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"acabar con todo|terminar con todo",
     r"(?:tirarme|aventarme|lanzarme) (?:de|del|desde|al|a las vias|frente)",
     r"colgarme|ahorcarme",
+    r"(?:escond\w+|guardaba|juntaba) (?:sus|mis|las) (?:antidepresivos|pastillas|medicinas|"
+    r"tabletas|pildoras)",
+    r"si me (?:tomo|trago|tomara|tragara) (?:todas|todo|el frasco|la caja|\d+)\b.{0,50}\b(?:me "
+    r"muero|moriria|me moriria|me mataria|no despertaria|no me despertaria)",
+    r"(?:cuanto tarda|cuanto tiempo tarda|en cuanto tiempo)\b.{0,40}\bsobredosis|sobredosis\b"
+    r".{0,40}\b(?:matar|morir|mata|muere|indolora|sin dolor)",
+    r"ya no me (?:van|vas) a (?:tener que )?ver\b",
     r"no (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)",
 )
 
@@ -220,6 +243,7 @@ CUES_ES: dict[str, tuple[str, ...]] = {
     "seizure": (r"convulsi|epileps",),
     "unconscious": (r"desmay|desvanec",),
     "self_harm": (
+        r"cuid(?:en|a|ar|e) (?:a |de )?mi (?:perr\w*|gat\w*|mascota|hij[oa]s?)",
         r"no (?:puedo|aguanto) (?:mas|seguir)|ya no (?:puedo|aguanto)"
         r"(?! (?:a|al|el|la|los|las|mi|mis|este|esta|con|tanto)\b)",
         r"sin (?:esperanza|salida)|no hay salida|nada tiene sentido|no valgo nada",
@@ -259,7 +283,8 @@ PAST_TIME_ES = (
     r"(?:de|cuando era) (?:nin[oa]|chic[oa]|joven|bebe|adolescente)|en (?:19|20)\d\d|"
     r"(?:el|en) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)(?: pasado)?|cuando tenia \d+ (?:anos|meses)|ayer|anteayer|"
-    r"hace (?:\d+|dos|tres|cuatro|unos|varios) dias"
+    r"hace (?:\d+|dos|tres|cuatro|unos|varios) dias|fui (?:a|al) (?:emergencias|urgencias|la "
+    r"sala de emergencias|hospital|el hospital)\b(?=.{0,30}\bpor\b)"
 )
 PAST_VERB_ES = r"tuve|tuvo|tuvimos|sufri|sufrio|me dio|le dio|me diagnosticaron|estuve|estuvo"
 PRESENT_ES = (
@@ -282,11 +307,14 @@ INFORMATIONAL_ES = (
     r"cuant[oa]s? .{0,40}(?:es|seria|causa|se considera) (?:una )?sobredosis|"
     r"es (?:peligroso|seguro|malo) (?:tomar|mezclar|combinar|dar)|es (?:verdad|cierto) que|"
     r"para (?:mi )?(?:clase|tarea|examen|ensayo|escuela)|"
-    r"cuant[oa]s? .{0,40}(?:puedo|se puede|debo|puede) (?:tomar|dar)"
+    r"cuant[oa]s? .{0,40}(?:puedo|se puede|debo|puede) (?:tomar|dar)|estudiante de (?:medicina|"
+    r"enfermeria)|estudiando para (?:el|un|mi) (?:examen|parcial)"
 )
 IDIOM_ES = (
     r"me muero de (?:hambre|sueno|risa|ganas|frio|calor|verguenza|aburrimiento|nervios)|"
     r"(?:me|nos) (?:va a dar|dio|da) (?:un )?(?:infarto|ataque|algo) (?:con|de|por|cuando)|"
+    r"(?:con|por) (?:estos|estas|este|esta|tanto|tanta|tantos|tantas) \w+\b.{0,30}\bme va a dar "
+    r"(?:un|el) (?:infarto|ataque|soponcio|patatus)|"
     r"me mata(?:n)? (?:la|el|los|las|esta|este|tanta|tanto)|me desangran|"
     r"(?:me|nos) esta(?:n)? matando|"
     r"muert[oa] de (?:cansancio|risa|hambre|sueno)|me ahogo en (?:deudas|trabajo|papeles)|"

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from . import patterns_es as es
-from .patterns import ACUTE, ACUTE_CONTEXT, CAUSES, CUES, SELF_HARM
+from .patterns import ACUTE, ACUTE_CONTEXT, CAUSES, CUES, DRUG, SELF_HARM
 
 _FLAGS = re.IGNORECASE
 
@@ -69,7 +69,7 @@ _PAST_VERB = _rx(
     # "I've had this pain since..." is still going on; "had" alone is over.
     r"\b(?:(?<!'ve )(?<!have )(?<!has )had|suffered|survived|was treated for|"
     r"was hospitali[sz]ed for|was diagnosed with|"
-    r"recovered from|recovering from|history of|hx of|used to|previous|prior|post-?|once|"
+    r"recovered from|recovering from|history of|hx of|hx|h/o|used to|previous|prior|post-?|once|"
     + es.PAST_VERB_ES
     + r")\W*(?:\w+\W+){0,3}$"
 )
@@ -78,6 +78,9 @@ _PAST_TIME = _rx(
     r"(?:\d+|a|one|a few|few|several|two|three|four|five|six|ten|many|some|a couple of|couple)"
     r" (?:years?|months?|weeks?|days?) ago|years ago|months ago|in (?:19|20)\d\d|back in|"
     r"in the past|yesterday|last night|the other day|(?:from|on|last) " + _WEEKDAY + r"|"
+    # A visit already made for it: the emergency room was seen about it.
+    r"(?:went|was seen|got seen|were seen) (?:to|in|at) (?:the )?(?:er|emergency room|urgent care|"
+    r"ed|hospital)\b(?=.{0,30}\b(?:for|with|because)\b)|\((?:19|20)\d\d\)|"
     # An age ("had a stroke at 48") and a family history are the past by definition.
     r"at (?:age )?(?:1[3-9]|[2-9]\d)\b(?!:| ?(?:am|pm|o'?clock))|at \d+ (?:months|years) old|"
     r"died (?:of|from)|passed away (?:of|from)|family history|"
@@ -106,6 +109,7 @@ _RESOLVED = _rx(
     r"\b(?:(?:fine|ok|okay|better(?! off)|good|well|great|resolved|stable|sober|clean|healthy|"
     r"recovered)"
     r"(?: now| since| ever since| today)?|in recovery(?: now)?|back to (?:baseline|normal)|"
+    r"(?:the )?same as (?:always|usual|ever)|at (?:my|his|her) baseline|"
     r"(?:said|told (?:us|me)) (?:he|she|it|they)(?:'?s| is| will be| would be) (?:fine|ok|okay)|"
     r"now (?:i'?m|it'?s|he'?s|she'?s|they'?re|"
     r"we'?re|i am) "
@@ -130,9 +134,14 @@ _INFORMATIONAL = _rx(
     r"^\s*(?:is|are|can|could|does|do)\b[^,]*\b(?:always|usually|ever|often|common|a sign|"
     r"a symptom)|^\W*what(?:'s| is| are) (?:an? |the )?\w+(?: \w+)?\s*(?:\?|and how|exactly)|"
     r"(?:explain|tell me|know|understand) what (?:an? |the )?\w+(?: \w+)? (?:is|are|means)|"
-    r"is it true|for (?:my )?(?:\w+ )?(?:class|course|exam|homework|essay|paper|school)|"
-    + es.INFORMATIONAL_ES
-    + r")\b"
+    r"(?:reading|read (?:an? )?(?:article|post)|watching (?:a )?(?:video|show)|saw (?:a )?(?:video|"
+    r"post)) about|is (?:it|that|this) true|for (?:my )?(?:\w+ )?(?:class|course|exam|homework|"
+    r"essay|paper|school)|"
+    r"(?:paper|essay|report|presentation|project) (?:on|about)|(?:nursing|medical|nurse) school|"
+    r"studying for (?:my |an? |the )?(?:exam|test|boards|nclex)|what are (?:the )?(?:signs|"
+    r"symptoms|warning signs)|is (?:that|it|this) (?:dangerous|bad|serious|"
+    r"harmful) (?:long[- ]term|"
+    r"in the long run)|" + es.INFORMATIONAL_ES + r")\b"
 )
 _IDIOM = _rx(
     r"\b(?:(?:nearly|almost|practically|just about|about|basically|about to|going to) (?:had|have|"
@@ -200,9 +209,18 @@ _ANIMAL = _rx(
     # "tos de perro(ito)" is a child's barking cough, not a dog.
     r"(?<!de )(?:perro|perrito|perrita|perra))\b"
 )
+# A person who took the pet's medicine, not a pet that is ill.
+_PET_MEDICINE = _rx(
+    r"\b(?:dog|cat|pet|puppy|kitten)'?s (?:\w+ ){0,2}?(?:meds?|medicine|medication|pills?|tablets?|"
+    r"tramadol|gabapentin|carprofen|rimadyl|apoquel|prednisone|phenobarbital)\b(?=.{0,60}\b(?:i|"
+    r"i'?ve|"
+    r"me|my (?:son|daughter|kid|husband|wife|mom|dad)|he|she) )|"
+    r"(?:pastillas?|medicinas?|tabletas?) (?:del|de la|de mi) (?:perr\w*|gat\w*|mascota)"
+)
 # A device or program, not a person, is the subject: "my phone isn't responding".
 _DEVICE = _rx(
-    r"\b(?:phone|app|portal|page|website|web site|screen|computer|laptop|system|device|printer|"
+    r"\b(?:(?<!on the )(?<!by )phone|app|portal|page|website|web site|screen|computer|laptop|"
+    r"system|device|printer|"
     r"server"
     r"|program|tablet|process|browser|link|car|battery|account|login)\b[^,.]{0,25}$|\b"
     + es.DEVICE_ES
@@ -346,7 +364,8 @@ def _physical_guard(
     whole = text or sentence
     if _IDIOM.search(clause):
         return "idiom"
-    if _DEVICE.search(before) or _ANIMAL.search(sentence) or _NOT_NOW_TOPIC.search(sentence):
+    animal = _ANIMAL.search(sentence) and not _PET_MEDICINE.search(sentence)
+    if _DEVICE.search(before) or animal or _NOT_NOW_TOPIC.search(sentence):
         return "not a person"
     if _IN_CARE.search(whole) or _MINOR.search(whole):
         return "in care"
@@ -515,6 +534,10 @@ def scan(text: str) -> list[Hit]:
             for m in rx.finditer(text):
                 sentence, clause, before, after = context(m)
                 guard = _physical_guard(sentence, clause, before, after, m.group(), text)
+                if guard == "past" and category == "overdose_poisoning":
+                    # A dose is always told in the past tense ("swallowed them an hour ago");
+                    # only a stated time ("last year") makes it history.
+                    guard = "past" if _PAST_TIME.search(sentence) else None
                 hits.append(Hit(category, m.group(), True, guard, m.start()))
     for category, patterns in _CUES.items():
         for rx in patterns:
@@ -557,18 +580,25 @@ def framing(text: str) -> str | None:
     supports, where the per-clause guards have nothing to hang on."""
     if _IDIOM.search(text):
         return "idiom"
-    if _ANIMAL.search(text) or _NOT_NOW_TOPIC.search(text):
+    if (_ANIMAL.search(text) and not _PET_MEDICINE.search(text)) or _NOT_NOW_TOPIC.search(text):
         return "animal"
     if _IN_CARE.search(text) or _MINOR.search(text) or _PROTOCOL.search(text):
         return "in care"
     if _HYPOTHETICAL.search(text):
-        return "hypothetical"
+        # Asked about something that has never happened to them: not a danger now.
+        return "never" if _NEVER_HAD.search(text) else "hypothetical"
     if _INFORMATIONAL.search(text) and not _PRESENT.search(text):
         return "informational"
-    if _RESOLVED.search(text):
+    # Said of a medicine swallowed twice, "fine" means awake, not over.
+    ingested = _INGESTED.search(text) is not None and (
+        _MEDICINE.search(text) is not None or _DRUG_WORD.search(text) is not None
+    )
+    if _RESOLVED.search(text) and not ingested:
         return "resolved"
     if _PAST_TIME.search(text) and not _PRESENT.search(_not_now(text)):
         return "past"
+    if ingested:
+        return None
     if _MILD_ANYWHERE.search(text) or (
         _REASSURED_ANYWHERE.search(text) and not _SWALLOWED.search(text)
     ):
@@ -576,6 +606,10 @@ def framing(text: str) -> str | None:
     return None
 
 
+_NEVER_HAD = _rx(
+    r"\b(?:(?:has|have|had|he'?s|she'?s|i'?ve) never (?:had|happened)|never had (?:one|it|them|a)|"
+    r"nunca (?:le|me|nos) (?:ha|han) (?:dado|pasado)|nunca (?:ha|he) tenido)\b"
+)
 _MILD_ANYWHERE = _rx(
     r"\b(?:mild|mildly|slight|slightly|a bit|a little|minor|not urgent|no rush|nothing serious|"
     r"leve|levemente|un poco|poquito|no es urgente|nada grave)\b"
@@ -588,6 +622,19 @@ _REASSURED_ANYWHERE = _rx(
     r"\b(?:doesn'?t hurt|does not hurt|no (?:me |le )?duele|(?:playing|acting|eating|behaving) "
     r"(?:normal(?:ly)?|fine|like (?:himself|herself|usual))|small bump|(?:se ve|esta) bien|"
     r"(?:esta )?jugando (?:normal|bien))\b"
+)
+_INGESTED = _rx(
+    r"\b(?:took|taken|swallowed|ate|eaten|drank|got into|chewed|gave (?:him|her|them)|"
+    r"double[- ]?dos\w*|twice|tome|tomo|trago|trague|se comio|bebio|le di|dos veces|doble)\b"
+)
+_DRUG_WORD = _rx(r"\b" + DRUG + r"\b")
+# What was swallowed was a medicine or a household chemical, not food or a toy.
+_MEDICINE = _rx(
+    r"\b(?:pills?|meds?|medicines?|medications?|tablets?|tabs|capsules?|doses?|mg|units|syrup|"
+    r"bleach|antifreeze|cleaner|detergent|pods?|gasoline|kerosene|lamp oil|pesticide|poison|"
+    r"pastillas?|dosis|medicinas?|jarabe|cloro|veneno|aceite de lampara|"
+    r"\w+(?:pam|lam|pine|done|zole|pril|sartan|olol|statin|mycin|cillin|formin|profen|phen|"
+    r"amol|quil|flu|codone|adol|azodone|propion|erall|alin[ae]?|arin[ae]?|ulin[ae]?))\b"
 )
 _SWALLOWED = _rx(
     r"\b(?:pills?|meds|medicine|tablets?|swallow\w*|ate|drank|got into|poison\w*|chemical|bleach|"
