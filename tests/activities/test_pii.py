@@ -201,3 +201,23 @@ def test_recall_on_the_clinic_set(engine: PiiEngine) -> None:
     assert result["micro"]["recall"] >= 0.93 and result["micro"]["precision"] >= 0.95, result
     for entity in ("MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH", "INSURANCE_MEMBER_ID", "US_SSN"):
         assert result["entities"][entity]["recall"] >= 0.9, (entity, result["entities"][entity])
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # The small model calls these a place or a product; a listed given name with a
+        # surname after it is a person wherever it stands.
+        ("Please move Joaquín Delgado to the 3pm slot.", "Joaquín Delgado"),
+        ("I look after Marisol Park, she can't type.", "Marisol Park"),
+        ("Directed by:   Anneli K. Virtanen", "Anneli K. Virtanen"),
+    ],
+)
+def test_full_names_the_model_misreads_are_found(engine: PiiEngine, text: str, name: str) -> None:
+    found = [text[f.start : f.end] for f in engine.find(text) if f.entity == "PERSON"]
+    assert name in found, found
+
+
+def test_a_park_after_a_place_word_stays_a_place(engine: PiiEngine) -> None:
+    text = "We walked in Evelyn Park on Sunday."
+    assert not [f for f in engine.find(text) if f.entity == "PERSON"]

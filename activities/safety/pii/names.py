@@ -27,6 +27,12 @@ from .vocab import (
     STREET_WORDS,
 )
 
+# Entity kinds that no misread name gets: a number or a date is never a person.
+_NOT_A_NAME_KIND = frozenset(
+    {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"}
+)
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "en", "de"})
+
 
 def _is_name_token(t: Token, lowercase_ok: bool) -> bool:
     text = t.text
@@ -49,7 +55,7 @@ def _person_shaped(tokens: Iterable[Token]) -> bool:
     for t in toks:
         if t.lower_ in ORG_WORDS or t.lower_ in KNOWN_ORGS or t.lower_ in NOT_NAMES:
             return False
-        if len(t.text) > 1 and t.text.isupper():
+        if len(t.text.rstrip(".")) > 1 and t.text.isupper():
             return False  # an acronym: "CVS", "IBM"
         shaped = t.text[:1].isupper() and all(c.isalpha() or c in "'\u2019.-" for c in t.text)
         # An inner hyphen joins a double-barrelled name ("Anne-Lotte"); nothing else may.
@@ -74,6 +80,7 @@ class PersonContextRecognizer(LocalRecognizer):
             "listed",
             "lists",
             "repeats",
+            "pairs",
         }
     )
 
@@ -112,8 +119,13 @@ class PersonContextRecognizer(LocalRecognizer):
                 return
             # After a weak cue the first word must be one no English dictionary has (drug
             # names are in it: "with Lipitor") or one the NER itself calls a person.
+            first = doc[k]
+            listed = first.text in names()[0] and first.lower_ not in NOT_NAMES
             if weak and not (
-                (doc[k].ent_type_ == "PERSON" or (doc[k].pos_ == "PROPN" and self._unknown(doc[k])))
+                (
+                    first.ent_type_ == "PERSON"
+                    or (first.pos_ == "PROPN" and (self._unknown(first) or listed))
+                )
                 and self._not_other_entity(span)
             ):
                 return
@@ -145,6 +157,8 @@ class PersonContextRecognizer(LocalRecognizer):
             found.extend(self._subjects(text, doc, lower_text))
         if "listed" in rules:
             found.extend(self._listed(doc, lower_text))
+        if "pairs" in rules and not lower_text:
+            found.extend(self._pairs(doc))
         # spaCy's own names seed the list and repeat rules; presidio's SpacyRecognizer reports
         # them, so they are not reported twice from here.
         ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
@@ -209,7 +223,9 @@ class PersonContextRecognizer(LocalRecognizer):
             if t.text not in given:
                 continue
             span = self._take(doc, t.i, False)
-            if span is None or not self._not_other_entity(span):
+            if span is None:
+                continue
+            if not self._not_other_entity(span) and not self._full_name(doc, span, family):
                 continue
             after = doc[span.end] if span.end < len(doc) else None
             if after is not None and after.lower_.rstrip(".") in STREET_WORDS:
@@ -223,6 +239,49 @@ class PersonContextRecognizer(LocalRecognizer):
                 out.append((span.start_char, span.end_char, 0.6))
                 k = span.end
         return out
+
+    def _pairs(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """Two or three capitalised words shaped like a full name wherever they stand: the first
+        a listed given name or a word no dictionary has, the last a listed surname or such a
+        word, one of them listed ("Dobrosław Tomaszewski", "Olumide Adeyemi")."""
+        given, family = names()
+        out: list[tuple[int, int, float]] = []
+        k = 0
+        while k < len(doc):
+            t = doc[k]
+            k += 1
+            if not (t.text[:1].isupper() and not t.text.isupper() and len(t.text) > 1):
+                continue
+            if t.text not in given and not self._unknown(t):
+                continue
+            span = self._take(doc, t.i, False)
+            if span is None or len(span) < 2:
+                continue
+            last = span[-1]
+            if len(last.text.rstrip(".")) == 1 or not (last.text in family or self._unknown(last)):
+                continue
+            if t.text not in given and last.text not in family:
+                continue
+            after = doc[span.end] if span.end < len(doc) else None
+            if after is not None and after.lower_.rstrip(".") in STREET_WORDS:
+                continue
+            if self._not_other_entity(span) or self._full_name(doc, span, family):
+                out.append((span.start_char, span.end_char, 0.55))
+                k = span.end
+        return out
+
+    def _full_name(self, doc: Doc, span: Span, family: frozenset[str]) -> bool:
+        """A listed given name with listed or non-dictionary surnames after it is a person even
+        where the small model calls it a place or a product ("Evelyn Park", "Tomás Herrera"),
+        unless a place-taking preposition comes before it ("in Evelyn Park")."""
+        rest = [w for w in span[1:] if len(w.text.rstrip(".")) > 1]
+        if not 1 <= len(rest) <= 2 or not _person_shaped(span):
+            return False
+        if any(w.ent_type_ in _NOT_A_NAME_KIND for w in span):
+            return False
+        if span.start > 0 and doc[span.start - 1].lower_ in _PLACE_PREPOSITIONS:
+            return False
+        return all(w.text in family or self._unknown(w) for w in rest)
 
     @staticmethod
     def _lower_name(
