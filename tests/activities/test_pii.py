@@ -221,3 +221,33 @@ def test_full_names_the_model_misreads_are_found(engine: PiiEngine, text: str, n
 def test_a_park_after_a_place_word_stays_a_place(engine: PiiEngine) -> None:
     text = "We walked in Evelyn Park on Sunday."
     assert not [f for f in engine.find(text) if f.entity == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "may_hold"),
+    [
+        ("can i move my appointment to next week?", False),
+        ("Can I get a refill? See you Tuesday at 10:00 AM.", False),
+        ("I don't think my insurance covers visits like that", False),
+        ("my name is odalys and I need a refill", True),  # a name introduced
+        ("Efimiya needs her refill", True),  # a word no dictionary has
+        ("Can Grace pick up the prescription?", True),  # a listed name, capitalised
+        ("maria lopez needs a refill", True),  # lower-case text: unknown words count
+        ("call me back at 555 0142", True),  # digits
+        ("write to me at pat@example.org", True),
+    ],
+)
+def test_the_gate_skips_only_texts_no_recognizer_could_start_from(
+    engine: PiiEngine, text: str, may_hold: bool
+) -> None:
+    assert engine._gate.may_hold_pii(text) is may_hold
+
+
+def test_a_reply_naming_only_the_clinics_own_people_is_not_analysed(engine: PiiEngine) -> None:
+    reply = "You're booked with Dr. Maya Chen at Harborview Downtown on Tuesday at 10:00 AM."
+    allow = ["Maya Chen", "Harborview Downtown"]
+    assert engine.anonymize(reply, allow=allow) == (reply, [])
+    # Another person's name in the same reply is still found.
+    leaked = reply + " Your neighbour Tomasz Wójcik is booked after you."
+    _, found = engine.anonymize(leaked, allow=allow)
+    assert [leaked[f.start : f.end] for f in found] == ["Tomasz Wójcik"]

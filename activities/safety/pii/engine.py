@@ -13,7 +13,8 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .analyzer import PII_ENTITIES, build_analyzer
+from .analyzer import PII_ENTITIES, build_analyzer, english_words
+from .gate import PiiGate
 from .operators import operator_configs, salt_bytes
 from .vocab import (
     CALENDAR_WORDS,
@@ -129,8 +130,18 @@ class _AllowList:
     """Values that are not PII where they appear (the clinic's own phone numbers, addresses)."""
 
     def __init__(self, values: Iterable[str]) -> None:
+        values = list(values)
         self.words = [w for w in (_words(v) for v in values) if w]
         self.digits = [d for d in (re.sub(r"\D", "", v) for v in values) if len(d) >= 7]
+        short = sorted({v.strip() for v in values if 3 <= len(v.strip()) <= 60}, key=len)
+        self._phrases = (
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(v) for v in reversed(short)) + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if short
+            else None
+        )
 
     def mask(self, text: str) -> str:
         """`text` with the digits of its allowed numbers hidden, offsets unchanged: the
@@ -146,6 +157,13 @@ class _AllowList:
             return re.sub(r"\d", "x", value)
 
         return _NUMBER_RUN.sub(hide, text)
+
+    def blank(self, text: str) -> str:
+        """`text` with every allowed value that is a short phrase (a provider's or site's name)
+        blanked out, for the gate only: what is left is what could still be PII."""
+        if self._phrases is None:
+            return self.mask(text)
+        return self._phrases.sub(lambda m: " " * len(m.group()), self.mask(text))
 
     def allows(self, entity: str, value: str) -> bool:
         digits = re.sub(r"\D", "", value)
@@ -172,6 +190,8 @@ class PiiEngine:
     ) -> None:
         self.entities = list(entities)
         self._analyzer = analyzer or build_analyzer()
+        nlp = getattr(self._analyzer.nlp_engine, "nlp", {}).get("en")
+        self._gate = PiiGate(english_words(nlp) if nlp is not None else frozenset())
         self._anonymizer = _new_anonymizer()
         # Without a secret, hashes are stable only within this process.
         self._salt = salt_bytes(hash_secret if hash_secret is not None else os.urandom(32))
@@ -180,8 +200,8 @@ class PiiEngine:
         self._lock = threading.Lock()
 
     def find(self, text: str) -> list[PiiFinding]:
-        if not text.strip():
-            return []
+        if not text.strip() or not self._gate.may_hold_pii(text):
+            return []  # nothing a recognizer could start from: spaCy is not run
         with self._lock:
             results = self._analyzer.analyze(text=text, language="en", entities=self.entities)
         capitals = any(c.isupper() for c in text)
@@ -217,6 +237,8 @@ class PiiEngine:
         # Built before looking at the text so that a bad operator name fails every call.
         configs = operator_configs(set(self.entities), operators, salt)
         allowed = _AllowList(allow) if allow else None
+        if allowed and not self._gate.may_hold_pii(allowed.blank(text)):
+            return text, []  # only the clinic's own names and numbers: nothing to analyse
         findings = self.find(allowed.mask(text) if allowed else text)
         if allowed:
             findings = [f for f in findings if not allowed.allows(f.entity, text[f.start : f.end])]
