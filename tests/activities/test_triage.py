@@ -535,3 +535,43 @@ def test_doses_as_directed_harmless_swallows_and_questions_do_not_escalate(
     engine: TriageEngine, text: str
 ) -> None:
     assert not engine.assess(text).requires_escalation
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        (
+            "the carbon monoxide detector went off and we all have headaches, outside now",
+            "poison_control",
+        ),
+        ("splashed oven cleaner into my eye, rinsed it, still burns", "poison_control"),
+        (
+            "pharmacy filled my thyroid pill at the wrong strength and I've been taking it a week",
+            "poison_control",
+        ),
+        ("my 2 year old ate some ant bait from under the sink, acting normal", "poison_control"),
+        ("se me metió cloro en el ojo limpiando el baño, me arde", "poison_control"),
+        ("he took his wife's pills and now he's confused and can't stand up", "911"),
+    ],
+)
+def test_exposures_and_wrong_strengths_take_the_right_tier(
+    engine: TriageEngine, text: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.tier == tier, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pharmacy handed me the wrong pills but I caught it before taking any",
+        "cut my finger slicing bread, bled a lot but it stopped, do I need stitches?",
+        "paciente niega ideacion suicida, solo estres, agendar con psicologia",
+        "whats the safest way to store my pain pills away from the grandkids?",
+        "SpO2 98% RA, lungs clear, here for a nebulizer refill",
+    ],
+)
+def test_caught_mistakes_stopped_bleeds_denials_and_chores_do_not_escalate(
+    engine: TriageEngine, text: str
+) -> None:
+    assert not engine.assess(text).requires_escalation

@@ -67,7 +67,8 @@ _ACCIDENTAL = re.compile(
 _INTENDED = re.compile(
     r"\b(?:on purpose|intentionally|deliberately|a proposito|adrede|because (?:i'?m|i am) done|"
     r"(?:i'?m|i am) done with (?:it all|everything|life)|(?:wanted|want) to die|to end it|"
-    r"porque ya no (?:quiero|aguanto|puedo))\b"
+    r"porque ya no (?:quiero|aguanto|puedo)|(?:bc|because|cuz|cause) (?:she'?s|he'?s|they'?re|"
+    r"i'?m|im) done|despedida)\b"
 )
 # "I took all my pills": an adult's own whole supply, with no accident said, is self-harm.
 _SELF_TOOK = re.compile(
@@ -98,7 +99,10 @@ _PASSED_OUT = re.compile(
     r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
     r"(?:slow|shallow)|(?:is|seems|acting|very|really|so) confused|not making (?:any )?sense|"
-    r"incoherent|(?:esta|muy) confundid[oa]|(?:now|and|gets|getting) confused|confused and|"
+    r"incoherent|confused|confundid[oa]|can'?t (?:stand|walk|keep (?:him|her|them) (?:up|awake))|"
+    r"snoring|gurgl\w*|babea|cuesta respirar|(?:is|looks|turning|turned|and|so) (?:gray|grey|blue|"
+    r"purple)|\d+ (?:times|breaths) (?:a|per) minute|no tiene sentido|(?:now|and|gets|"
+    r"getting) confused|confused and|"
     r"can'?t think straight|cant think straight|stumbling|disoriented|desorientad[oa]|tambale\w*|"
     r"no (?:lo|la|le) (?:puede|pueden|podemos|puedo) despertar|hard to rouse|"
     r"(?:vomit\w*|throwing up|threw up) blood|vomitando sangre|no (?:tiene|"
@@ -122,6 +126,12 @@ _AS_DIRECTED = re.compile(
     r"\b(?:as (?:prescribed|directed)|like the (?:bottle|label|doctor|pharmacist) (?:says|said)|"
     r"(?:per|according to) the (?:label|bottle|directions)|como me (?:lo )?(?:indicaron|recetaron|"
     r"dijeron)|segun (?:la receta|el medico|las indicaciones))\b"
+)
+# The mistake was caught before anything was swallowed.
+_NOT_TAKEN = re.compile(
+    r"\b(?:caught (?:it|the mistake|that) before|before (?:i |he |she |they )?(?:took|taking|"
+    r"swallow\w*|gave|giving)|(?:didn'?t|did not|haven'?t|never) (?:take|took|taken|swallow\w*)"
+    r"(?: any| it| them)?\b|no (?:la|lo|las|los) (?:tome|tomo|tomamos))"
 )
 TIERS = ("911", "poison_control", "988", "check_in")
 _RECOVERY = re.compile(r"\b(?:clean|sober|in recovery|recovered|limpio|limpia|sobrio|sobria)\b")
@@ -259,7 +269,9 @@ class TriageEngine:
         # no similarity score is needed for.
         warning_signs = len({h.phrase for h in active if not h.acute and h.category == SELF_HARM})
         guarded = {h.category for h in hits if h.guard}
-        as_directed = bool(_AS_DIRECTED.search(text)) and not _ACCIDENTAL.search(text)
+        as_directed = (bool(_AS_DIRECTED.search(text)) and not _ACCIDENTAL.search(text)) or bool(
+            _NOT_TAKEN.search(text)
+        )
         physical = [
             c for c in acute if c != SELF_HARM and not (as_directed and c == "overdose_poisoning")
         ]

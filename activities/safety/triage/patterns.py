@@ -93,6 +93,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:having|havin|is having|had) a stroke",
     ),
     "bleeding": (
+        r"(?:dressing|bandage|gauze|pads?)\b.{0,15}\b(?:saturated|soaked|soaking through)|blood "
+        r"(?:pooling|everywhere|all over (?:the )?(?:floor|bed|bathroom))",
         # Wounds from a knife or a gun ("stabbing pain" is a symptom, a "shot" a vaccine).
         r"\b(?:got|was|been|were|just got|has been|have been) (?:stabbed|shot)\b"
         r"(?! (?:of|glass|up|down|at the|through the))|\b(?:i'?m|he'?s|she'?s|is) (?:been )?"
@@ -128,7 +130,9 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:wheez\w*|breath\w*|inhaler|albuterol|nebuli[sz]er)\b.{0,60}\b(?:can(?:'?t|not| barely|"
         r" hardly) (?:talk|speak|say a|finish)|barely (?:talk|speak)|(?:isn'?t|not|stopped) "
         r"(?:helping|working))",
-        _CANT + r" (?:breath|breathe|breathing)\b",
+        _CANT
+        + r" (?:breath|breathe|breathing)\b(?! (?:thr(?:ough|u)|out of) (?:my|his|her|the|one) "
+        r"(?:nose|nostril))",
         # Someone not breathing: the words start with a negation that denies nothing.
         r"(?:isn'?t|is not|isnt|not|stopped|quit|has stopped|no longer|wasn'?t|aren'?t) "
         r"breath?(?:ing|ng|in)\b"
@@ -184,6 +188,33 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
         r"(?<!vitamin d twice)(?<!vitamins twice)",
         r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + DRUG,
+        # Splashed or sprayed into the eyes or mouth: Poison Control handles exposures too.
+        r"(?:bleach|cleaner|sanitizer|chemicals?|degreaser|ammonia|lysol|disinfectant|spray|"
+        r"solution|peroxide)\b.{0,40}\bin(?:to)? (?:my|his|her|their|the|both) (?:\S+ ){0,3}?eyes?|"
+        r"splash\w* (?:\w+ ){0,3}?(?:in|into) (?:my|his|her|their) eyes?|sprayed (?:\w+ ){0,3}?"
+        r"(?:in|into) (?:my|his|her|their) (?:mouth|eyes?)",
+        # A carbon monoxide alarm with symptoms.
+        r"(?:\bco\b|carbon monoxide)\b.{0,100}\b(?:headaches?|dizzy|queasy|nause\w*|vomit\w*)|"
+        r"(?:headaches?|dizzy|queasy|nause\w*)\b.{0,60}\b(?:\bco (?:alarm|detector)|carbon "
+        r"monoxide)",
+        # The pharmacy filled the wrong strength and it was taken.
+        r"(?:pharmacy|pharmacist)\b.{0,80}\b(?:instead of|wrong (?:dose|strength|pills?|"
+        r"medication|medicine))\b.{0,80}\b(?:took|taken|taking|been taking)\b",
+        r"\d+ ?(?:x|times) (?:a|per) day instead of (?:once|one|1|twice|two|2)\b",
+        # Another person's medicines given by staff or a relative.
+        r"(?:given|gave|got|received) (?:\w+ )?(?:another|someone else'?s|the wrong) (?:\w+'?s? )?"
+        r"(?:\w+ )?(?:meds|medications?|pills|medicine)",
+        r"(?:then|and)\b.{0,30}\b(?:gave|given) (?:him|her|them) another (?:one|dose|pill)",
+        # Edibles and baits, chews and household liquids swallowed.
+        r"(?:ate|eaten|had|swallowed|chewed)\b.{0,40}\b(?:brownie|gumm(?:y|ies)|cookie|candy|"
+        r"chocolate)\b.{0,40}\b(?:weed|thc|cannabis|marijuana|pot)\b",
+        r"(?:ate|eaten|swallowed|chewed|got into|licked|drank|had) (?:\w+ ){0,5}?(?:(?:rat|mouse|"
+        r"roach|ant) (?:bait|poison|pellets|traps?)|bait pellets|flea (?:and tick )?(?:chews?|"
+        r"pills?|"
+        r"collar|treatment)|contact (?:lens )?solution|hydrogen peroxide|rubbing alcohol|"
+        r"isopropyl|lysol|disinfectant|mouthwash|nicotine|e-?liquid)",
+        r"(?:took|swallowed|drank|ate|made|had|chewed|brewed)\b.{0,50}\b(?:i|we|he|she) "
+        r"(?:thought|assumed)\b.{0,6}\b(?:was|were)\b",
         # Swallowed in the belief it was something else: an accident by definition.
         r"(?:took|taken|swallowed|drank|drunk|ate|popped|gave|given|chewed|sprayed)\b.{0,70}"
         r"\bthinking (?:it|they|that|those|these|this) (?:was|were)\b",
@@ -229,21 +260,22 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:\.\d)? ?(?:grams|g)\b",
         r"(?:ate|eaten|swallowed|chewed|eating) (?:\w+ ){0,3}?(?:berr(?:y|ies)|mushrooms?|leaves|"
         r"plant|seeds?|flowers?)\b.{0,40}\b(?:yard|backyard|bush|garden|wild|woods|park|"
-        r"no idea what|"
+        r"picked|foraged|hike|hiking|trail|camping|no idea what|"
         r"don'?t know what|unknown)",
         # The same dose taken a second time the same day, by someone who forgot the first.
         r"(?:took|taken|had|gave (?:him|her|them)) (?:my |his |her |their |the )?(?:\w+ ){0,2}?"
         r"(?:this morning|earlier|at (?:breakfast|lunch|dinner|noon))\b.{0,20}\b(?:and )?then "
         r"(?:(?:took (?:it|them|another)|had (?:it|them|another)) )?again\b",
-        r"(?:ate|swallowed|chewed|got into|had) (?:like |about |around |maybe )?\d+ (?:of )?"
+        r"(?:ate|swallowed|chewed|got into|had) (?:like |about |around |maybe )?(?:\d+|a bunch|"
+        r"a handful|half (?:a|the) (?:jar|bottle|bag|pack)|lots) (?:of )?"
         r"(?:(?:the|my|his|her|their) )?(?:\w+ )?(?:gumm(?:y|ies)|vitamins?|chewables?|"
         r"iron pills?)",
         r"mixed (?:the )?bleach (?:and|with) (?:\w+ )?(?:ammonia|vinegar|cleaner|toilet)",
         # A child into medicine or chemicals: Poison Control's most common call.
-        r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o)"
+        r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o|mo)"
         r"(?:[- ]old)?)\b.{0,60}\b(?:ate|swallowed|got into|chewed|drank)\b.{0,70}"
         + r"(?:"
-        + DRUG
+        + MEDICINE
         + r"|\bpills?\b)",
         r"(?:drank|swallowed|ate|ingested|took|drinking|eating|got into|bit|bit into|chewed|"
         r"licked|sucked on|sipped|got a sip of|took a sip of|had a (?:little |small )?(?:drink|sip|"
@@ -332,6 +364,10 @@ SELF_HARM: tuple[str, ...] = (
     r"peaceful)\b|(?:painless|peaceful|quickest|easiest) (?:way to die|death|overdose)|how long "
     r"(?:does|would|will) (?:it|an? (?:\w+ )?overdose) take to (?:kill|die)",
     r"(?:goodbye|bye|farewell)\b.{0,80}\b(?:i )?(?:took|swallowed|taken) (?:the|all|my|them)\b",
+    r"this is (?:my )?goodbye\b|(?:sat|sitting|sit) in (?:the|my) car in the garage with (?:it|the "
+    r"engine|the motor) (?:running|on)",
+    r"(?:what (?:happens|would happen)|what if) (?:if )?i (?:take|took|swallow|swallowed) (?:all|"
+    r"the whole|a whole|an entire)",
     r"(?:don'?t|do not|not) plan(?:ning)? on (?:being|still being) (?:here|around|alive) to\b|"
     r"(?:won'?t|wont) be (?:around|here|alive) to (?:need|use|see|pick)",
     r"(?:talking|talks|talked|says|said|keeps saying) (?:about )?(?:ending (?:it|things|his "
@@ -363,7 +399,7 @@ SELF_HARM: tuple[str, ...] = (
     r"how (?:many|much) .{0,60}?(?:to|would|will|could|does it take to|before (?:i|you|someone"
     r"|a person)) (?:just |simply |finally )?['\"\u2018\u201c]?(?:die|kill|not wake|never wake|"
     r"stop breathing|"
-    r"end (?:it|my life)|be fatal|be lethal)",
+    r"end (?:it|my life)|be fatal|be lethal|stop (?:a |the |my |your |someone'?s )?heart)",
     # "if I took all of them would I just not wake up": asked of oneself, about taking pills.
     r"if i (?:took|take|swallowed|swallow|had|ate) .{0,80}?\bwould i (?:\w+ ){0,5}?(?:not|never) "
     r"wake",
@@ -412,6 +448,9 @@ CUES: dict[str, tuple[str, ...]] = {
     # Risk words that are often, not always, about self-harm: similarity decides, except in
     # pattern-only mode, where they escalate (a miss costs more than a false alarm).
     "self_harm": (
+        r"sorry for (?:wasting|taking up) (?:everyone'?s|your|all your) time|(?:don'?t|"
+        r"dont) know if "
+        r"(?:i'?ll|ill|i will) (?:\w+ ){0,3}next time",
         r"can'?t (?:do|take|go on with) (?:this|it|life) any ?more",
         r"(?:just )?end it all|just end it",
         r"hopeless|worthless|no way out|nothing (?:to live for|matters)",

@@ -149,6 +149,23 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"\b\d+ (?:unidades )?de mas\b.{0,30}\binsulina|"
         r"\binsulina\b.{0,40}\b\d+ (?:unidades )?de mas",
         r"(?:pensando|creyendo) que (?:era|eran|es)\b",
+        r"(?:cloro|lejia|blanqueador|desengrasante|limpiador|quimico|gel antibacterial|alcohol|"
+        r"amoniaco)\b.{0,30}\b(?:en|al|a los) (?:el |los |mi |su )?ojos?\b",
+        r"(?:monoxido|alarma de co)\b.{0,60}\b(?:duele|dolor de cabeza|mare\w*|nause\w*|vomit\w*)",
+        r"farmacia\b.{0,60}\b(?:equivocad[oa]|en vez de|incorrect[oa])\b.{0,60}\b(?:tome|tomado|"
+        r"tomando|le di)\b",
+        r"(?:le dimos|le dieron|le di|se tomo|me tome|le dio) (?:las|los|el|la) (?:pastillas|"
+        r"medicinas|\w+) de (?:otra|otro) (?:senora|senor|paciente|residente|persona)",
+        r"(?:(?:sin querer|por error|x error)\b.{0,30}\b(?:tome|se tomo|le di)|(?:tome|se tomo|"
+        r"le di) "
+        r"(?:sin querer|por error|x error))\b.{0,40}\bde (?:mi|su) "
+        r"(?:perr\w*|gat\w*|mascota|esposo|esposa|mama|papa|abuel[oa]|herman[oa])\b",
+        r"(?:mordio|mastico|comio|se comio|se trago|chupo) (?:una |unas |un )?(?:hojas?|pedazo|"
+        r"bayas?|flor) de (?:la|una|mi) planta",
+        r"(?:bebe|nin[oa]|hij[oa]|\d+ (?:anos|meses))\b.{0,60}\b(?:se trago|se comio|se tomo|"
+        r"agarro|"
+        r"mordio)\b.{0,60}\b(?:" + _PASTILLAS + r"|hierro|vitaminas)",
+        r"(?:insulina|dosis|pastillas?) de mas\b|\bde mas (?:de )?(?:insulina|pastillas)",
         r"(?:otr[oa]s? (?:dos|tres|\d+|dosis|pastillas?)|de nuevo|otra vez)\b.{0,20}\b(?:sin "
         r"querer|por error|x error)",
         r"(?:le di|le dio|le dieron|le dimos)\b.{0,40}\b(?:de adulto|para adultos)",
@@ -159,7 +176,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:tomo|bebio|trago|tome|bebi|se tomo|se bebio|se trago|se comio) (?:\w+ ){0,3}?"
         r"(?:cloro|blanqueador|veneno|detergente|insecticida|raticida|anticongelante|gasolina|"
         r"limpiador|destapacanos|acido|pila|bateria|limpiavidrios|desinfectante|pinol|"
-        r"fabuloso|lejia|thinner|aguarras|queroseno|kerosene|aceite de lampara|combustible)",
+        r"fabuloso|lejia|thinner|aguarras|queroseno|kerosene|aceite de lampara|combustible|"
+        r"enjuague bucal|alcohol (?:de curar|isopropilico|etilico)|desengrasante)",
         r"intoxicad|envenenad",
     ),
     "seizure": (
@@ -225,6 +243,14 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"(?:cuanto tarda|cuanto tiempo tarda|en cuanto tiempo)\b.{0,40}\bsobredosis|sobredosis\b"
     r".{0,40}\b(?:matar|morir|mata|muere|indolora|sin dolor)",
     r"ya no me (?:van|vas) a (?:tener que )?ver\b",
+    r"(?:dosis|cantidad)\b.{0,30}\b(?:es |seria |sea )?(?:letal|mortal)",
+    r"para no (?:volver a )?despertar|y no despertar|no despertar (?:mas|nunca)",
+    r"(?:toma|tomo|trago|tomara)\b.{0,40}\b(?:\d\d+|todas|todo el frasco)\b.{0,40}\b(?:se muere|"
+    r"muere|moriria|me muero|sufre)",
+    r"me corte\b.{0,30}\b(?:me tome|pastillas)",
+    r"si me (?:tomo|trago|tomara) (?:todo el|toda la|el) (?:frasco|bote|caja|envase)|si me "
+    r"(?:tomo|trago) todas (?:las|mis)",
+    r"(?:msj|mensajito|texto|nota) de despedida",
     r"no (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)",
 )
 
@@ -269,7 +295,7 @@ ACUTE_CONTEXT_ES = (
 )
 
 # Guards: the Spanish alternatives of scan.py's English ones.
-NEGATION_ES = r"no|nunca|sin|ni|tampoco|ningun|ninguna|nada de"
+NEGATION_ES = r"no|nunca|sin|ni|tampoco|ningun|ninguna|nada de|niega|niegan|nego"
 # "no puede hablar" is a symptom, not a denial of the words after it.
 PSEUDO_NEGATION_ES = (
     r"no se|no estoy segur\w*|no se si|ni idea|no para|no deja|"
@@ -284,7 +310,7 @@ PAST_TIME_ES = (
     r"(?:el|en) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)(?: pasado)?|cuando tenia \d+ (?:anos|meses)|ayer|anteayer|"
     r"hace (?:\d+|dos|tres|cuatro|unos|varios) dias|fui (?:a|al) (?:emergencias|urgencias|la "
-    r"sala de emergencias|hospital|el hospital)\b(?=.{0,30}\bpor\b)"
+    r"sala de emergencias|hospital|el hospital)\b(?=.{0,30}\b(?:por|x)\b)"
 )
 PAST_VERB_ES = r"tuve|tuvo|tuvimos|sufri|sufrio|me dio|le dio|me diagnosticaron|estuve|estuvo"
 PRESENT_ES = (
@@ -297,7 +323,8 @@ PRESENT_ES = (
 RESOLVED_ES = (
     r"ya (?:estoy|esta|estamos) bien|ya (?:se le )?(?:paso|quito|se me quito)|ya paro|"
     r"(?:hoy|ahorita|ahora) (?:esta|estoy|estamos) bien|no (?:me|le) paso nada|"
-    r"(?:dijeron|me dijeron|nos dijeron|dicen) que (?:esta|estara|va a estar) bien"
+    r"(?:dijeron|me dijeron|nos dijeron|dicen) que (?:esta|estara|va a estar) bien|"
+    r"ya (?:esta|estan) (?:riendo|riendose|jugando|comiendo)|tosio y (?:la|lo) (?:saco|escupio)"
 )
 INFORMATIONAL_ES = (
     r"(?:sintomas|senales|signos|causas) de|como (?:se|sabe|saber|reconozco|reconocer|puedo "
@@ -307,7 +334,9 @@ INFORMATIONAL_ES = (
     r"cuant[oa]s? .{0,40}(?:es|seria|causa|se considera) (?:una )?sobredosis|"
     r"es (?:peligroso|seguro|malo) (?:tomar|mezclar|combinar|dar)|es (?:verdad|cierto) que|"
     r"para (?:mi )?(?:clase|tarea|examen|ensayo|escuela)|"
-    r"cuant[oa]s? .{0,40}(?:puedo|se puede|debo|puede) (?:tomar|dar)|estudiante de (?:medicina|"
+    r"cuant[oa]s? .{0,40}(?:puedo|se puede|debo|puede) (?:tomar|dar)|me (?:la|lo|las) tomo "
+    r"(?:ahorita|ahora|ya) o|plan de (?:anafilaxia|emergencia|alergia|accion)|"
+    r"estudiante de (?:medicina|"
     r"enfermeria)|estudiando para (?:el|un|mi) (?:examen|parcial)"
 )
 IDIOM_ES = (

@@ -78,6 +78,7 @@ _PAST_TIME = _rx(
     r"(?:\d+|a|one|a few|few|several|two|three|four|five|six|ten|many|some|a couple of|couple)"
     r" (?:years?|months?|weeks?|days?) ago|years ago|months ago|in (?:19|20)\d\d|back in|"
     r"in the past|yesterday|last night|the other day|(?:from|on|last) " + _WEEKDAY + r"|"
+    r"last (?:wk|wks|yr|mo)|(?:\d+|a|one|two|few) (?:wks?|yrs?|mos?) ago|(?:d/c|discharge) summary|"
     # A visit already made for it: the emergency room was seen about it.
     r"(?:went|was seen|got seen|were seen) (?:to|in|at) (?:the )?(?:er|emergency room|urgent care|"
     r"ed|hospital)\b(?=.{0,30}\b(?:for|with|because)\b)|\((?:19|20)\d\d\)|"
@@ -114,8 +115,11 @@ _RESOLVED = _rx(
     r"now (?:i'?m|it'?s|he'?s|she'?s|they'?re|"
     r"we'?re|i am) "
     r"(?:fine|ok|okay|better|good|well|doing well|stable)|went away|stopped|cleared up|"
-    + es.RESOLVED_ES
-    + r")\b"
+    + r"(?:pharmacist|poison control|doctor|nurse|they|he|she) said (?:it'?s |its |that'?s |it "
+    r"was |it would be )?(?:fine|ok|okay|no big deal|nothing to worry about|not a problem)|"
+    r"lungs? (?:are )?clear|(?:spo2|sats?|o2 sat\w*) (?:of |is |at )?9[4-9]|vitals (?:are )?"
+    r"(?:stable|normal|wnl)|alert and oriented|a&ox?[34]|nvm|never ?mind|false alarm|"
+    r"sorry for the panic|" + es.RESOLVED_ES + r")\b"
 )
 # General questions about a topic rather than a report about a person.
 _INFORMATIONAL = _rx(
@@ -134,6 +138,8 @@ _INFORMATIONAL = _rx(
     r"^\s*(?:is|are|can|could|does|do)\b[^,]*\b(?:always|usually|ever|often|common|a sign|"
     r"a symptom)|^\W*what(?:'s| is| are) (?:an? |the )?\w+(?: \w+)?\s*(?:\?|and how|exactly)|"
     r"(?:explain|tell me|know|understand) what (?:an? |the )?\w+(?: \w+)? (?:is|are|means)|"
+    r"(?:skills|cpr|first aid|bls|cna) (?:test|class|exam|check ?off)|what'?s the first step|"
+    r"(?:should|do|can) i (?:still )?take (?:it|them|the dose|the pill) (?:now|later|tonight)|"
     r"(?:reading|read (?:an? )?(?:article|post)|watching (?:a )?(?:video|show)|saw (?:a )?(?:video|"
     r"post)) about|is (?:it|that|this) true|for (?:my )?(?:\w+ )?(?:class|course|exam|homework|"
     r"essay|paper|school)|"
@@ -189,7 +195,8 @@ _PROTOCOL = _rx(
 )
 # Fiction and paperwork, not a person now: "in the show she had a stroke", "his allergy plan".
 _NOT_NOW_TOPIC = _rx(
-    r"\b(?:novela|telenovela|serie|pelicula|movie|film|tv show|show last night|episode|episodio|"
+    r"\b(?:my (?:character|avatar|sim|guy in the game)|in (?:the|my|a) (?:video )?game|novela|"
+    r"telenovela|serie|pelicula|movie|film|tv show|show last night|episode|episodio|"
     r"song|lyrics|album|band|cancion|letra de|listening to|blasting|playlist|podcast|"
     r"book i'?m reading|libro|action plan|care plan|school form|paperwork|formulario|"
     r"(?:intake|camp|new patient|medical|history|health|school|sports) forms?|form asks|"
@@ -211,11 +218,19 @@ _ANIMAL = _rx(
 )
 # A person who took the pet's medicine, not a pet that is ill.
 _PET_MEDICINE = _rx(
-    r"\b(?:dog|cat|pet|puppy|kitten)'?s (?:\w+ ){0,2}?(?:meds?|medicine|medication|pills?|tablets?|"
-    r"tramadol|gabapentin|carprofen|rimadyl|apoquel|prednisone|phenobarbital)\b(?=.{0,60}\b(?:i|"
-    r"i'?ve|"
-    r"me|my (?:son|daughter|kid|husband|wife|mom|dad)|he|she) )|"
-    r"(?:pastillas?|medicinas?|tabletas?) (?:del|de la|de mi) (?:perr\w*|gat\w*|mascota)"
+    r"(?<!dog )(?<!cat )(?<!pet )(?<!puppy )(?<!kitten )\b(?:took|taken|swallowed|ate|chewed|"
+    r"got into)\b.{0,40}\b(?:the |my |our )?(?:dog|cat|pet|puppy|kitten)(?:'s|s|'|s')\b|"
+    r"(?:tome|se tomo|se comio|se trago|le di)\b.{0,40}\b(?:del|de mi|de su|de la) (?:perr\w*|"
+    r"gat\w*|mascota)|(?:pastillas?|medicinas?|tabletas?) (?:del|de la|de mi) (?:perr\w*|gat\w*|"
+    r"mascota)"
+)
+# Long enough ago that a swallowed dose is history, whatever is said about now.
+_LONG_AGO = _rx(
+    r"\b(?:(?:last|past) (?:year|month|spring|summer|fall|autumn|winter)|(?:\d+|a|one|two|three|"
+    r"few|"
+    r"several|many) (?:years?|months?|weeks?) ago|years ago|months ago|in (?:19|20)\d\d|as a "
+    r"(?:child|kid|teen\w*)|when i was|hace (?:\d+|un|una|dos|tres|unos|unas|varios|muchos) "
+    r"(?:anos?|meses|semanas?)|en (?:19|20)\d\d|el ano pasado|de (?:nin[oa]|joven))\b"
 )
 # A device or program, not a person, is the subject: "my phone isn't responding".
 _DEVICE = _rx(
@@ -351,6 +366,12 @@ _LIST_NEGATION = _rx(
 )
 
 
+_STOPPED_AFTER = _rx(
+    r"^\W*(?:but |pero |and |y )?(?:ya |now |it |it'?s |it has |has |se )?(?:stopped|paro|"
+    r"se detuvo|"
+    r"se paro|went away|se quito|se paso)\b(?!.{0,40}\b(?:again|start\w*|back|otra vez|volvio|de "
+    r"nuevo|empez\w*)\b)"
+)
 # A hit that is itself a negative ("can't breathe") is not reassured by "good" after it.
 _NEGATIVE_HIT = _rx(r"\b(?:can'?t|cannot|can not|cant|not|isn'?t|won'?t|unable|no)\b")
 
@@ -371,6 +392,9 @@ def _physical_guard(
         return "in care"
     if "shot" in hit and _VACCINE.search(whole):
         return "idiom"  # a vaccine shot, not a gunshot
+    rest = sentence[sentence.find(hit) + len(hit) :] if hit and hit in sentence else after
+    if _STOPPED_AFTER.search(rest):
+        return "past"  # "bled a lot but it stopped"
     if _negated(before) or (_REASSURED.search(after) and not _NEGATIVE_HIT.search(hit)):
         return "negated"
     if _INFORMATIONAL.search(clause):
@@ -459,7 +483,9 @@ _SELF_HARM_DENIAL = _rx(
     r"(?:hacer(?:me|se) dano|quitarme|quitarse|matarme|matarse|suicid\w*|lastimar\w*)|"
     r"\b(?:denies|denied|negative for|no) (?:si|hi)(?:/(?:si|hi))?\b|"
     r"\bno (?:soy|estoy|es|esta) suicida|\bnunca me (?:haria|haré|hare) dano|"
-    r"\bno (?:me )?(?:quiero|voy a|pienso) hacer(?:me)? dano"
+    r"\bno (?:me )?(?:quiero|voy a|pienso) hacer(?:me)? dano|"
+    r"\bno (?:estoy pensando en|pienso en|quiero|voy a) (?:hacerme dano|matarme|suicidarme|"
+    r"morir)|\b(?:niega|nego|niegan) (?:ideacion|ideas|pensamientos)(?: \w+)?"
 )
 
 
@@ -536,8 +562,10 @@ def scan(text: str) -> list[Hit]:
                 guard = _physical_guard(sentence, clause, before, after, m.group(), text)
                 if guard == "past" and category == "overdose_poisoning":
                     # A dose is always told in the past tense ("swallowed them an hour ago");
-                    # only a stated time ("last year") makes it history.
+                    # only a stated time ("yesterday", "last year") makes it history.
                     guard = "past" if _PAST_TIME.search(sentence) else None
+                elif category == "overdose_poisoning" and _LONG_AGO.search(clause):
+                    guard = "past"
                 hits.append(Hit(category, m.group(), True, guard, m.start()))
     for category, patterns in _CUES.items():
         for rx in patterns:
@@ -647,7 +675,11 @@ _ERRAND = _rx(
     r"\b(?:refills?|renew\w*|prescription|pharmacy|appointment|appt|book|schedule|reschedule|"
     r"insurance|copay|bill|records|physical|check-?up|visit|exam|(?:get|need|order) more|"
     r"resurtir|resurtido|receta|farmacia|cita|seguro|"
-    r"se (?:me|le) (?:acabaron|acabo|terminaron)|ran out|running (?:low|out))\b"
+    r"se (?:me|le) (?:acabaron|acabo|terminaron)|ran out|running (?:low|out)|"
+    # Getting rid of or locking up medicines is a chore, not a plan.
+    r"dispos\w+|get rid of|throw (?:out|away)|leftover|take-?back|store|storage|lock(?:ing)? "
+    r"(?:up|away)|lockbox|child-?proof|tirar|las tiro|desechar|guardar bajo llave|"
+    r"para estar preparad[oa])\b"
 )
 
 
