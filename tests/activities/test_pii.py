@@ -251,3 +251,23 @@ def test_a_reply_naming_only_the_clinics_own_people_is_not_analysed(engine: PiiE
     leaked = reply + " Your neighbour Tomasz Wójcik is booked after you."
     _, found = engine.anonymize(leaked, allow=allow)
     assert [leaked[f.start : f.end] for f in found] == ["Tomasz Wójcik"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Notes from Halvard P. Østgaard attached.", ["Halvard P. Østgaard"]),
+        ("The board picked Novak, Becker and Ortiz for the panel.", ["Novak", "Becker", "Ortiz"]),
+        ("Then she shouted at Tiffany across the waiting room.", ["Tiffany"]),
+    ],
+)
+def test_initials_name_lists_and_dialogue_objects(
+    engine: PiiEngine, text: str, names: list[str]
+) -> None:
+    found = [text[f.start : f.end] for f in engine.find(text) if f.entity == "PERSON"]
+    assert all(n in found for n in names), found
+
+
+def test_a_vitamin_with_a_letter_is_not_a_person(engine: PiiEngine) -> None:
+    text = "Should I keep taking Vitamin D Supplements with my Hepatitis B Vaccine?"
+    assert not [f for f in engine.find(text) if f.entity == "PERSON"]

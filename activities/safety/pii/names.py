@@ -159,6 +159,8 @@ class PersonContextRecognizer(LocalRecognizer):
             found.extend(self._listed(doc, lower_text))
         if "pairs" in rules and not lower_text:
             found.extend(self._pairs(doc))
+            found.extend(self._initialled(doc))
+            found.extend(self._listed_runs(doc))
         # spaCy's own names seed the list and repeat rules; presidio's SpacyRecognizer reports
         # them, so they are not reported twice from here.
         ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
@@ -268,6 +270,52 @@ class PersonContextRecognizer(LocalRecognizer):
             if self._not_other_entity(span) or self._full_name(doc, span, family):
                 out.append((span.start_char, span.end_char, 0.55))
                 k = span.end
+        return out
+
+    def _initialled(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """A capitalised word, a middle initial and a capitalised word ("Faina D. Yefremova"): a
+        person's name whenever the outer words are not both dictionary words ("Vitamin D")."""
+        out: list[tuple[int, int, float]] = []
+        for k in range(len(doc) - 2):
+            first, mid, last = doc[k], doc[k + 1], doc[k + 2]
+            if len(mid.text.rstrip(".")) != 1 or not mid.text[0].isupper() or mid.text == "I":
+                continue
+            span = doc[k : k + 3]
+            if not _person_shaped(span) or any(len(t.text.rstrip(".")) < 2 for t in (first, last)):
+                continue
+            if not (self._unknown(first) or self._unknown(last)):
+                continue
+            if self._not_other_entity(span) or span[0].ent_type_ in ("GPE", "PRODUCT", "ORG"):
+                out.append((span.start_char, span.end_char, 0.6))
+        return out
+
+    def _listed_runs(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """A list of capitalised single words joined by commas and "and", two or more of them
+        on the name lists ("founders: Kovac, Becker and Ortiz"): every member is a name."""
+        given, family = names()
+        out: list[tuple[int, int, float]] = []
+        k = 0
+        while k < len(doc):
+            members: list[Token] = []
+            j = k
+            while j < len(doc):
+                t = doc[j]
+                shaped = t.text[:1].isupper() and not t.text.isupper() and t.is_alpha
+                if not shaped or t.lower_ in NOT_NAMES or t.lower_ in ORG_WORDS:
+                    break
+                members.append(t)
+                nxt = doc[j + 1] if j + 1 < len(doc) else None
+                if nxt is None or nxt.text not in (",", "and", "&"):
+                    break
+                j += 2
+                if j < len(doc) and doc[j].text == "and":
+                    j += 1  # "A, B, and C"
+            listed = sum(t.text in given or t.text in family for t in members)
+            if len(members) >= 2 and listed >= 2 and all(t.pos_ == "PROPN" for t in members):
+                out.extend((t.idx, t.idx + len(t.text), 0.55) for t in members)
+                k = members[-1].i + 1
+            else:
+                k += 1
         return out
 
     def _full_name(self, doc: Doc, span: Span, family: frozenset[str]) -> bool:

@@ -115,7 +115,9 @@ NAME_INTRO_WEAK = re.compile(
     r"(?i)\b(?:this\s+is|i\s+am|i'm|soy|habla|under(?:\s+my\s+\w+'s\s+name)?|add|remove|with|"
     r"see|saw|con\s+(?:el|la)\s+(?:dr|dra|doctor|doctora)\.?"
     r"|ask\s+for|speak\s+(?:to|with)|talk\s+(?:to|with)|follow\s+up\s+with|appointment\s+with"
-    r"|refer(?:red)?\s+(?:me\s+)?to|by|said|told|asked|tell|and)\s+"
+    r"|refer(?:red)?\s+(?:me\s+)?to|by|said|told|asked|tell|and"
+    r"|(?:shouted|yelled|screamed|whispered|waved|smiled|looked|laughed)\s+at"
+    r"|said\s+\w+\s+to|between\s+(?:him|her|them|me)\s+and)\s+"
 )
 PERSON_VERB = re.compile(
     r"(?i)(?<=\w )(?:lives|lived|shouted|said|says|told|asked|spent|began|works|worked|wrote"
