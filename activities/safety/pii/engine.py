@@ -122,6 +122,7 @@ def _words(value: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", value.casefold()).split())
 
 
+_WORD = re.compile(r"[^\W\d_]+")
 # A run of digits with the separators phone numbers are written with.
 _NUMBER_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
@@ -133,6 +134,7 @@ class _AllowList:
         values = list(values)
         self.words = [w for w in (_words(v) for v in values) if w]
         self.digits = [d for d in (re.sub(r"\D", "", v) for v in values) if len(d) >= 7]
+        self._vocab = {w.lower() for v in values for w in _WORD.findall(v)}
         short = sorted({v.strip() for v in values if 3 <= len(v.strip()) <= 60}, key=len)
         self._phrases = (
             re.compile(
@@ -160,10 +162,14 @@ class _AllowList:
 
     def blank(self, text: str) -> str:
         """`text` with every allowed value that is a short phrase (a provider's or site's name)
-        blanked out, for the gate only: what is left is what could still be PII."""
-        if self._phrases is None:
-            return self.mask(text)
-        return self._phrases.sub(lambda m: " " * len(m.group()), self.mask(text))
+        replaced by underscores, for the gate only: what is left is what could still be PII."""
+        text = self.mask(text)
+        if self._phrases is not None:
+            text = self._phrases.sub(lambda m: "_" * len(m.group()), text)
+        # A word the clinic's own sources use ("Hours" of a cited title) starts no new PII.
+        return _WORD.sub(
+            lambda m: " " * len(m.group()) if m.group().lower() in self._vocab else m.group(), text
+        )
 
     def allows(self, entity: str, value: str) -> bool:
         digits = re.sub(r"\D", "", value)

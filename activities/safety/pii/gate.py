@@ -20,6 +20,7 @@ from .vocab import CALENDAR_WORDS, NAME_INTRO, NAME_INTRO_CAPITALISED, NOT_NAMES
 # Clock times carry no PII ("10:00 AM", "at 3pm"); any other digit may start an identifier.
 _TIME = re.compile(r"(?i)\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b")
 _DIGIT_OR_AT = re.compile(r"[\d@]")
+_LETTER_NEXT = re.compile(r"\s*[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n:;]\s*|[\"“(]\s*)$")
 _PLAIN = STOP_WORDS | NOT_NAMES | CALENDAR_WORDS | {"i", "dr", "mr", "mrs", "ms"}
@@ -51,8 +52,10 @@ class PiiGate:
     def may_hold_pii(self, text: str) -> bool:
         if _DIGIT_OR_AT.search(_TIME.sub(" ", text)):
             return True
-        if NAME_INTRO.search(text) or NAME_INTRO_CAPITALISED.search(text):
-            return True
+        for intro in (NAME_INTRO, NAME_INTRO_CAPITALISED):
+            # An introducing word counts only with a word after it (not a blanked name).
+            if any(_LETTER_NEXT.match(text, m.end()) for m in intro.finditer(text)):
+                return True
         # Where the writer uses capitals, a lower-case word is never reported as a name (see
         # `plausible` and the name rules), so only capitalised words can start one.
         lower_text = not any(c.isupper() for c in text)
