@@ -575,3 +575,31 @@ def test_caught_mistakes_stopped_bleeds_denials_and_chores_do_not_escalate(
     engine: TriageEngine, text: str
 ) -> None:
     assert not engine.assess(text).requires_escalation
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # Intent said around an "accident" makes it the crisis line.
+        (
+            "she 'accidentally' swallowed her sleeping pills, says she hates herself",
+            "988",
+        ),
+        ("took a bunch of my xanax, it wasn't an accident, I'm still awake", "988"),
+        # An accident with intent denied stays Poison Control.
+        ("took my wife's heart pills by mistake, I'm not suicidal, I feel okay", "poison_control"),
+        (
+            "se me pasó la mano con el ibuprofeno, no fue a propósito, me siento bien",
+            "poison_control",
+        ),
+        # Danger signs said casually make it 911.
+        ("he took some pills at the party and keeps falling asleep on the couch", "911"),
+    ],
+)
+def test_intent_and_danger_signs_decide_the_overdose_tier(
+    engine: TriageEngine, text: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.tier in (
+        (tier, "check_in") if tier == "988" else (tier,)
+    ), result

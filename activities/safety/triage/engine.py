@@ -68,8 +68,29 @@ _INTENDED = re.compile(
     r"\b(?:on purpose|intentionally|deliberately|a proposito|adrede|because (?:i'?m|i am) done|"
     r"(?:i'?m|i am) done with (?:it all|everything|life)|(?:wanted|want) to die|to end it|"
     r"porque ya no (?:quiero|aguanto|puedo)|(?:bc|because|cuz|cause) (?:she'?s|he'?s|they'?re|"
-    r"i'?m|im) done|despedida)\b"
+    r"i'?m|im) done|despedida|not (?:an|by) accident|wasn'?t (?:an|by) accident|no fue (?:un |"
+    r"por )?"
+    r"accidente|hates? (?:herself|himself|themselves|myself|my life)|se odia|to see if anyone "
+    r"(?:would|will) care|(?:wants?|wanted) to disappear|quiere desaparecer|(?:don'?t|dont|"
+    r"doesn'?t) "
+    r"(?:really )?care what happens|(?:pa|para) que (?:lo|la|me) dejen en paz|ya no aguanta|"
+    r"(?:don'?t|dont) want to talk about why)\b"
+    # An accident in quotation marks is one the writer does not believe.
+    r"|['\"\u2018\u201c]\s*(?:accidentally|by accident|sin querer|por error|"
+    r"por accidente)\s*['\"\u2019\u201d]"
 )
+# Said of an overdose, these deny intent: "no fue a proposito", "I'm not suicidal".
+_NOT_INTENDED = re.compile(
+    r"\b(?:no fue a proposito|not on purpose|wasn'?t on purpose|didn'?t mean to|"
+    r"no (?:me )?quer(?:ia|"
+    r"ía) (?:hacerlo|tomarlas)|no me quiero matar|(?:i'?m|im|i am) not suicidal|no soy suicida)\b"
+)
+
+
+def _intended(text: str) -> bool:
+    return bool(_INTENDED.search(text)) and not _NOT_INTENDED.search(text)
+
+
 # "I took all my pills": an adult's own whole supply, with no accident said, is self-harm.
 _SELF_TOOK = re.compile(
     r"\b(?:i|i'?ve|i have|i just) (?:just )?(?:took|taken|swallowed|downed|ate)\b|"
@@ -93,7 +114,13 @@ _SEVERE = frozenset({"unconscious", "respiratory", "seizure", "cardiac"})
 _PASSED_OUT = re.compile(
     r"\b(?:passed out|blacked out|fainted|collapsed|unresponsive|won'?t wake|can'?t wake|"
     r"hard to wake|difficult to wake|can'?t stay awake|won'?t open (?:his|her|their) eyes|"
+    r"keeps? falling asleep|falling asleep|se cayo al piso|fell (?:down|to the floor|over)|"
+    r"(?:doesn'?t|does not|no) (?:know|sabe) (?:where|donde)|no reconoce|hallucinat\w*|alucinando|"
+    r"agitad[oa]|(?:breathing|respira) (?:really |very |super )?(?:fast|rapid\w*)|"
+    r"respira rapidisimo|"
+    r"not answering|no contesta|sin sentido|"
     r"nodding off|can'?t keep (?:my|his|her|their) eyes open|lips (?:are |look |turning |went )?"
+    r"(?:kinda |kind of |a bit |sort of )?"
     r"(?:blue|purple|gr[ae]y)|blue lips|labios (?:morados|azules)|(?:so|very|really|super) drowsy|"
     r"twitch\w*|jerking|convuls\w*|no se (?:puede )?mantener despiert[oa]|"
     r"(?:can|could) (?:barely|hardly) (?:wake|rouse)|"
@@ -300,7 +327,7 @@ class TriageEngine:
             and _SELF_TOOK.search(text)
             and not _ACCIDENTAL.search(text)
         )
-        if best == "overdose_poisoning" and (_INTENDED.search(text) or own_supply):
+        if best == "overdose_poisoning" and (_intended(text) or own_supply):
             # Pills taken on purpose are self-harm with an overdose under way: 988 and 911 both.
             phrase = next(h.phrase for h in active if h.category == best and h.acute)
             reason = f"matched emergency phrase '{phrase}' taken on purpose"
@@ -350,12 +377,12 @@ class TriageEngine:
             top = "overdose_poisoning"
         if p_emergency >= bar and not vetoed:
             reason = f"classifier: {top} ({probs[top]:.2f}, emergency {p_emergency:.2f})"
-            accident = _ACCIDENTAL.search(text) and not _INTENDED.search(text)
+            accident = _ACCIDENTAL.search(text) and not _intended(text)
             if top == SELF_HARM and not accident:
                 return _Call(SELF_HARM, p_emergency, reason, "check_in", "check_in")
             if top == SELF_HARM:
                 top = "overdose_poisoning"  # an accidental double dose, not self-harm
-            if top == "overdose_poisoning" and _INTENDED.search(text):
+            if top == "overdose_poisoning" and _intended(text):
                 return _Call(SELF_HARM, p_emergency, reason, "988", SELF_HARM, "overdose")
             tier, presentation = self._tier(top, acute, probs, text)
             return _Call(top, p_emergency, reason, tier, presentation)

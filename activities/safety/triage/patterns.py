@@ -188,6 +188,19 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?! (?:a|per|each|every) (?:day|daily|week|night|morning))"
         r"(?<!vitamin d twice)(?<!vitamins twice)",
         r"(?:double|extra|second|two) doses? of (?:my |his |her |their )?(?:\w+ )?" + DRUG,
+        r"(?:drank|drink|sip|sipped|swallowed|mouthful|gulp|swig)\b.{0,60}\b(?:washer fluid|"
+        r"acetone|gas(?:oline)?|kerosene|bleach|antifreeze|cleaner|chemicals?|solvent|paint "
+        r"thinner|lighter fluid|lamp oil)\b",
+        r"(?:squirt|spray|splash|sip|mouthful|glob) of (?:\w+ ){0,2}?(?:sanitizer|cleaner|bleach|"
+        r"perfume|cologne|lotion|mouthwash|soap|detergent)\b.{0,20}\b(?:in|into) (?:his|her|my|"
+        r"their) mouth",
+        r"(?:got|getting|gotten) into (?:\w+ )?(?:\w+'s )?(?:\w+ )?(?:meds?|medicines?|"
+        r"medications?|"
+        r"pills)\b",
+        r"(?:took|taken|had) (?:a|one) (?:bite|nibble|taste) (?:of|from) (?:a |the |some )?"
+        r"(?:\w+ )?(?:mushroom|berr(?:y|ies)|plant|leaf|pill|gumm(?:y|ies)|edible)",
+        r"(?:did|snorted|took|tried) (?:a line|a bump|some|lines?)\b.{0,30}\b(?:coke|cocaine|meth|"
+        r"fentanyl|heroin|powder|what (?:he|she|they) thought)",
         # Splashed or sprayed into the eyes or mouth: Poison Control handles exposures too.
         r"(?:bleach|cleaner|sanitizer|chemicals?|degreaser|ammonia|lysol|disinfectant|spray|"
         r"solution|peroxide)\b.{0,40}\bin(?:to)? (?:my|his|her|their|the|both) (?:\S+ ){0,3}?eyes?|"
@@ -273,7 +286,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"mixed (?:the )?bleach (?:and|with) (?:\w+ )?(?:ammonia|vinegar|cleaner|toilet)",
         # A child into medicine or chemicals: Poison Control's most common call.
         r"\b(?:toddler|baby|kid|child|son|daughter|grandson|granddaughter|\d+ ?(?:yr|year|y/?o|mo)"
-        r"(?:[- ]old)?)\b.{0,60}\b(?:ate|swallowed|got into|chewed|drank)\b.{0,70}"
+        r"(?:[- ]old)?)\b.{0,60}\b(?:ate|eaten|swallowed|got into|chewed|drank|taken)\b.{0,70}"
         + r"(?:"
         + MEDICINE
         + r"|\bpills?\b)",
@@ -364,6 +377,14 @@ SELF_HARM: tuple[str, ...] = (
     r"peaceful)\b|(?:painless|peaceful|quickest|easiest) (?:way to die|death|overdose)|how long "
     r"(?:does|would|will) (?:it|an? (?:\w+ )?overdose) take to (?:kill|die)",
     r"(?:goodbye|bye|farewell)\b.{0,80}\b(?:i )?(?:took|swallowed|taken) (?:the|all|my|them)\b",
+    r"(?:tell|let) (?:\w+ ){1,3}(?:i'?m|im|i am) sorry\b.{0,60}\b(?:took|swallowed|taken)\b|"
+    r"\bi took (?:them all|all of them)\b",
+    r"how long (?:does|would|will) (?:\w+ ){0,3}take to (?:work|kill|act) on (?:a person|"
+    r"someone|you|me|a human|people)",
+    r"what happens if (?:someone|somebody|a person|you|i) (?:takes?|took|swallows?|swallowed) "
+    r"(?:\d\d+|all|the whole|a whole|an entire)",
+    r"to (?:go to )?sleep and (?:not|never) wake(?: up)?",
+    r"how (?:many|much) .{0,40}?(?:is|are|would be) (?:fatal|lethal|deadly)",
     r"this is (?:my )?goodbye\b|(?:sat|sitting|sit) in (?:the|my) car in the garage with (?:it|the "
     r"engine|the motor) (?:running|on)",
     r"(?:what (?:happens|would happen)|what if) (?:if )?i (?:take|took|swallow|swallowed) (?:all|"
@@ -448,6 +469,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # Risk words that are often, not always, about self-harm: similarity decides, except in
     # pattern-only mode, where they escalate (a miss costs more than a false alarm).
     "self_harm": (
+        r"would (?:anyone|anybody) (?:even )?(?:notice|care|miss me)",
         r"sorry for (?:wasting|taking up) (?:everyone'?s|your|all your) time|(?:don'?t|"
         r"dont) know if "
         r"(?:i'?ll|ill|i will) (?:\w+ ){0,3}next time",

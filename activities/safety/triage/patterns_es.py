@@ -149,6 +149,9 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"\b\d+ (?:unidades )?de mas\b.{0,30}\binsulina|"
         r"\binsulina\b.{0,40}\b\d+ (?:unidades )?de mas",
         r"(?:pensando|creyendo) que (?:era|eran|es)\b",
+        r"(?:rocie|rocio|me cayo|le cayo|salpico|me eche|se echo) (?:\w+ ){0,3}?(?:insecticida|"
+        r"cloro|"
+        r"lejia|limpiador|desengrasante|quimico|veneno|amoniaco)\b.{0,40}\b(?:cara|ojos?|boca)",
         r"(?:cloro|lejia|blanqueador|desengrasante|limpiador|quimico|gel antibacterial|alcohol|"
         r"amoniaco)\b.{0,30}\b(?:en|al|a los) (?:el |los |mi |su )?ojos?\b",
         r"(?:monoxido|alarma de co)\b.{0,60}\b(?:duele|dolor de cabeza|mare\w*|nause\w*|vomit\w*)",
@@ -156,7 +159,8 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"tomando|le di)\b",
         r"(?:le dimos|le dieron|le di|se tomo|me tome|le dio) (?:las|los|el|la) (?:pastillas|"
         r"medicinas|\w+) de (?:otra|otro) (?:senora|senor|paciente|residente|persona)",
-        r"(?:(?:sin querer|por error|x error)\b.{0,30}\b(?:tome|se tomo|le di)|(?:tome|se tomo|"
+        r"(?:(?:sin querer|por error|x error|me confundi)\b.{0,30}\b(?:tome|se tomo|le di)|"
+        r"(?:tome|se tomo|"
         r"le di) "
         r"(?:sin querer|por error|x error))\b.{0,40}\bde (?:mi|su) "
         r"(?:perr\w*|gat\w*|mascota|esposo|esposa|mama|papa|abuel[oa]|herman[oa])\b",
@@ -251,6 +255,13 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"si me (?:tomo|trago|tomara) (?:todo el|toda la|el) (?:frasco|bote|caja|envase)|si me "
     r"(?:tomo|trago) todas (?:las|mis)",
     r"(?:msj|mensajito|texto|nota) de despedida",
+    r"que pasa si (?:alguien|uno|una persona|me|se) (?:se )?(?:toma|tomo|traga|trago) (?:\d\d+|"
+    r"todas|"
+    r"todo el)",
+    r"\b(?:mata|matan|te mata|me mata)\b (?:rapido|rapidamente)|(?:cloro|veneno|pastillas)\b.{0,30}"
+    r"\bmata\b.{0,20}\bsi (?:te|me|se) (?:lo|la|las) (?:tomas|tomo|toma)",
+    r"(?:encerrar(?:me)?|meterme) en el (?:carro|coche|auto|garaje)\b.{0,40}\b(?:motor|prendido|"
+    r"encendido)",
     r"no (?:vale|tiene) (?:la pena|sentido) (?:vivir|seguir)",
 )
 
@@ -269,6 +280,7 @@ CUES_ES: dict[str, tuple[str, ...]] = {
     "seizure": (r"convulsi|epileps",),
     "unconscious": (r"desmay|desvanec",),
     "self_harm": (
+        r"ya (?:lo )?(?:decidi|tome la decision)",
         r"cuid(?:en|a|ar|e) (?:a |de )?mi (?:perr\w*|gat\w*|mascota|hij[oa]s?)",
         r"no (?:puedo|aguanto) (?:mas|seguir)|ya no (?:puedo|aguanto)"
         r"(?! (?:a|al|el|la|los|las|mi|mis|este|esta|con|tanto)\b)",
@@ -282,7 +294,8 @@ CUES_ES: dict[str, tuple[str, ...]] = {
 }
 
 CAUSES_ES: dict[str, str] = {
-    "allergic": r"\b(?:alergi\w*|alergic\w*|cacahuate|mani|nueces|mariscos|camaron|abeja|avispa|"
+    "allergic": r"\b(?:(?<!para la )(?<!para )alergi\w*|alergic\w*|cacahuate|mani|nueces|"
+    r"mariscos|camaron|abeja|avispa|"
     r"picadura|pico)\b",
     "overdose_poisoning": r"\b(?:sobredosis|veneno\w*|intoxic\w*|cloro|heroina|fentanilo|"
     r"opioides?)\b",

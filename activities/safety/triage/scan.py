@@ -484,6 +484,7 @@ _SELF_HARM_DENIAL = _rx(
     r"\b(?:denies|denied|negative for|no) (?:si|hi)(?:/(?:si|hi))?\b|"
     r"\bno (?:soy|estoy|es|esta) suicida|\bnunca me (?:haria|haré|hare) dano|"
     r"\bno (?:me )?(?:quiero|voy a|pienso) hacer(?:me)? dano|"
+    r"\bno (?:me )?(?:quiero|voy a|pienso) (?:matar|morir|suicidar)(?:me)?\b|"
     r"\bno (?:estoy pensando en|pienso en|quiero|voy a) (?:hacerme dano|matarme|suicidarme|"
     r"morir)|\b(?:niega|nego|niegan) (?:ideacion|ideas|pensamientos)(?: \w+)?"
 )
