@@ -48,9 +48,10 @@ def _rows(path: Path) -> list[dict[str, object]]:
 
 
 def project_sets() -> Iterator[Sentence]:
-    for path in sorted(DATA.glob("*.json")):
+    # The answers questions live one folder down and carry their text as "question".
+    for path in sorted([*DATA.glob("*.json"), *DATA.glob("answers/*.json")]):
         for row in _rows(path):
-            text = row.get("text") or row.get("full_text")
+            text = row.get("text") or row.get("full_text") or row.get("question")
             if isinstance(text, str):
                 yield Sentence(path.name, text)
             turns = row.get("turns")  # the scripted dialogues: every patient turn
