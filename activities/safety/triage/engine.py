@@ -25,8 +25,10 @@ from numpy.typing import NDArray
 
 from core.texts import DEFAULT_LANGUAGE, say
 
+from .context import normalize
+from .framing import errand_only, framing
 from .model import CATEGORIES, EXEMPLARS_DIR, NONE, CrisisModel
-from .scan import Hit, causes, errand_only, framing, normalize, scan
+from .scan import Hit, causes, scan
 
 if TYPE_CHECKING:
     from activities.embedding.features import TextFeatures

@@ -51,7 +51,8 @@ def load_exemplars(directory: Path = EXEMPLARS_DIR) -> list[tuple[str, str]]:
 
 def injection_negatives(path: Path = INJECTION_EXEMPLARS) -> list[str]:
     """The injection detector's attack texts that name no danger at all."""
-    from .scan import normalize, scan
+    from .context import normalize
+    from .scan import scan
 
     attacks = json.loads(path.read_text(encoding="utf-8"))["attack"]
     return [a["text"] for a in attacks if not scan(normalize(a["text"]))]

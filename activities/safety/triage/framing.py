@@ -1,0 +1,108 @@
+"""What a whole message is framed as when no pattern speaks for it: an idiom, an animal, a
+question, a hypothetical, the past, resolved, mild; and what errand or cause it names."""
+
+from __future__ import annotations
+
+from .context import (
+    _ANIMAL,
+    _HYPOTHETICAL,
+    _IDIOM,
+    _IN_CARE,
+    _INFORMATIONAL,
+    _MINOR,
+    _NOT_NOW_TOPIC,
+    _PAST_TIME,
+    _PET_MEDICINE,
+    _PRESENT,
+    _PROTOCOL,
+    _RESOLVED,
+    _not_now,
+    _rx,
+)
+from .patterns import DRUG
+
+
+def framing(text: str) -> str | None:
+    """Why a whole message reads as not happening now: "informational", "hypothetical",
+    "past" or "resolved"; None when it may be. For a classifier's call that no pattern
+    supports, where the per-clause guards have nothing to hang on."""
+    if _IDIOM.search(text):
+        return "idiom"
+    if (_ANIMAL.search(text) and not _PET_MEDICINE.search(text)) or _NOT_NOW_TOPIC.search(text):
+        return "animal"
+    if _IN_CARE.search(text) or _MINOR.search(text) or _PROTOCOL.search(text):
+        return "in care"
+    if _HYPOTHETICAL.search(text):
+        # Asked about something that has never happened to them: not a danger now.
+        return "never" if _NEVER_HAD.search(text) else "hypothetical"
+    if _INFORMATIONAL.search(text) and not _PRESENT.search(text):
+        return "informational"
+    # Said of a medicine swallowed twice, "fine" means awake, not over.
+    ingested = _INGESTED.search(text) is not None and (
+        _MEDICINE.search(text) is not None or _DRUG_WORD.search(text) is not None
+    )
+    if _RESOLVED.search(text) and not ingested:
+        return "resolved"
+    if _PAST_TIME.search(text) and not _PRESENT.search(_not_now(text)):
+        return "past"
+    if ingested:
+        return None
+    if _MILD_ANYWHERE.search(text) or (
+        _REASSURED_ANYWHERE.search(text) and not _SWALLOWED.search(text)
+    ):
+        return "mild"
+    return None
+
+
+_NEVER_HAD = _rx(
+    r"\b(?:(?:has|have|had|he'?s|she'?s|i'?ve) never (?:had|happened)|never had (?:one|it|them|a)|"
+    r"nunca (?:le|me|nos) (?:ha|han) (?:dado|pasado)|nunca (?:ha|he) tenido)\b"
+)
+_MILD_ANYWHERE = _rx(
+    r"\b(?:mild|mildly|slight|slightly|a bit|a little|minor|not urgent|no rush|nothing serious|"
+    r"leve|levemente|un poco|poquito|no es urgente|nada grave)\b"
+)
+
+
+# "Now playing normally", "it doesn't hurt": said of an injury, the reporter is reassured. Not
+# of something swallowed: a child who ate pills and is playing is still a Poison Control call.
+_REASSURED_ANYWHERE = _rx(
+    r"\b(?:doesn'?t hurt|does not hurt|no (?:me |le )?duele|(?:playing|acting|eating|behaving) "
+    r"(?:normal(?:ly)?|fine|like (?:himself|herself|usual))|small bump|(?:se ve|esta) bien|"
+    r"(?:esta )?jugando (?:normal|bien))\b"
+)
+_INGESTED = _rx(
+    r"\b(?:took|taken|swallowed|ate|eaten|drank|got into|chewed|gave (?:him|her|them)|"
+    r"double[- ]?dos\w*|twice|tome|tomo|trago|trague|se comio|bebio|le di|dos veces|doble)\b"
+)
+_DRUG_WORD = _rx(r"\b" + DRUG + r"\b")
+# What was swallowed was a medicine or a household chemical, not food or a toy.
+_MEDICINE = _rx(
+    r"\b(?:pills?|meds?|medicines?|medications?|tablets?|tabs|capsules?|doses?|mg|units|syrup|"
+    r"bleach|antifreeze|cleaner|detergent|pods?|gasoline|kerosene|lamp oil|pesticide|poison|"
+    r"pastillas?|dosis|medicinas?|jarabe|cloro|veneno|aceite de lampara|"
+    r"\w+(?:pam|lam|pine|done|zole|pril|sartan|olol|statin|mycin|cillin|formin|profen|phen|"
+    r"amol|quil|flu|codone|adol|azodone|propion|erall|alin[ae]?|arin[ae]?|ulin[ae]?))\b"
+)
+_SWALLOWED = _rx(
+    r"\b(?:pills?|meds|medicine|tablets?|swallow\w*|ate|drank|got into|poison\w*|chemical|bleach|"
+    r"detergent|pastillas?|medicina|trago|se tomo|se comio|bebio)\b"
+)
+
+
+# The errands a message may be about and nothing else: a refill, a booking, a bill.
+_ERRAND = _rx(
+    r"\b(?:refills?|renew\w*|prescription|pharmacy|appointment|appt|book|schedule|reschedule|"
+    r"insurance|copay|bill|records|physical|check-?up|visit|exam|(?:get|need|order) more|"
+    r"resurtir|resurtido|receta|farmacia|cita|seguro|"
+    r"se (?:me|le) (?:acabaron|acabo|terminaron)|ran out|running (?:low|out)|"
+    # Getting rid of or locking up medicines is a chore, not a plan.
+    r"dispos\w+|get rid of|throw (?:out|away)|leftover|take-?back|store|storage|lock(?:ing)? "
+    r"(?:up|away)|lockbox|child-?proof|tirar|las tiro|desechar|guardar bajo llave|"
+    r"para estar preparad[oa])\b"
+)
+
+
+def errand_only(text: str) -> bool:
+    """Whether the message names an errand (its other words are for the classifier)."""
+    return _ERRAND.search(text) is not None
