@@ -43,3 +43,22 @@ def test_exceptions_log_their_type_only() -> None:
     out = _format(record)
     assert out["exc_type"] == "ValueError"
     assert "4111" not in json.dumps(out)
+
+
+def test_text_logs_are_redacted_and_tracebacks_carry_no_message() -> None:
+    from core.logging import TextFormatter
+
+    try:
+        raise ValueError("patient jo@example.com, SSN 123-45-6789")
+    except ValueError:
+        record = logging.makeLogRecord(
+            {
+                "msg": "failed for %s",
+                "args": ("call (617) 555-0123",),
+                "levelname": "ERROR",
+                "exc_info": sys.exc_info(),
+            }
+        )
+    line = TextFormatter("test").format(record)
+    assert "555-0123" not in line and "jo@example.com" not in line and "123-45-6789" not in line
+    assert "exc_type=ValueError" in line and "test_logging.py" in line
