@@ -40,6 +40,9 @@ async def get_principal(
                 select(ApiKey, User)
                 .join(User, col(User.id) == ApiKey.user_id)
                 .where(ApiKey.key_hash == hash_api_key(x_api_key), ApiKey.revoked_at.is_(None))  # type: ignore[union-attr]
+                # A key acts only for a user of its own tenant: a key row pointing at another
+                # clinic's user (a bad import, a tampered row) authenticates no one.
+                .where(col(User.tenant_id) == ApiKey.tenant_id)
             )
         ).first()
     if row is None:

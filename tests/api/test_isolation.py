@@ -158,3 +158,27 @@ async def test_patient_cannot_read_another_patients_conversation(
     assert hijack.status_code == 422
     users = await rows(engines, User, User.role == "patient")
     assert users
+
+
+async def test_a_key_whose_user_belongs_to_another_tenant_authenticates_no_one(
+    api: httpx.AsyncClient, engines: Engines
+) -> None:
+    from store.keys import hash_api_key, new_api_key
+    from store.models import ApiKey
+
+    other_tenant_user = (await rows(engines, User, User.tenant_id == 2))[0]
+    raw = new_api_key()
+    async with engines.sessions() as session:
+        session.add(
+            ApiKey(
+                tenant_id=1,
+                user_id=other_tenant_user.id or 0,
+                key_hash=hash_api_key(raw),
+                prefix=raw[:8],
+                label="mismatched",
+            )
+        )
+        await session.commit()
+    resp = await api.get("/api/v1/conversations/anything", headers=key_headers(raw))
+    assert resp.status_code == 401, resp.text
+    assert resp.json()["error"]["code"] == "unauthenticated"
