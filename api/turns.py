@@ -37,11 +37,25 @@ from workflows.conversation import (
 )
 
 
-def new_turn_id(idempotency_key: str | None) -> str:
+def _scoped(idempotency_key: str, tenant_id: int, user_id: int, what: str) -> str:
+    # The key is the caller's own: two callers who happen to send the same key get two
+    # turns, and one caller can never be handed another's stored outcome.
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{what}:{tenant_id}:{user_id}:{idempotency_key}").hex
+
+
+def new_turn_id(idempotency_key: str | None, tenant_id: int, user_id: int) -> str:
     # A client retry with the same Idempotency-Key maps to the same turn, hence the same
     # workflow ids and tool keys: the turn runs once.
     if idempotency_key:
-        return "k" + uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex
+        return "k" + _scoped(idempotency_key, tenant_id, user_id, "turn")
+    return uuid.uuid4().hex
+
+
+def new_session_id(idempotency_key: str | None, tenant_id: int, user_id: int) -> str:
+    """A new conversation's id; a retry of the same keyed request without a session_id
+    lands in the same conversation (and so the same turn), not a fresh one."""
+    if idempotency_key:
+        return _scoped(idempotency_key, tenant_id, user_id, "session")
     return uuid.uuid4().hex
 
 

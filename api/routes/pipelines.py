@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -15,7 +14,7 @@ from api.auth import LimitedPrincipalDep, PrincipalDep, resolve_patient
 from api.deps import StateDep, TemporalDep
 from api.errors import error_body
 from api.schemas import PipelineRequest, PipelineResponse, RequestEcho
-from api.turns import follow, new_turn_id, run_turn, start_turn
+from api.turns import follow, new_session_id, new_turn_id, run_turn, start_turn
 from core.errors import ValidationFailed
 from core.input_guard import check_input
 from core.logging import request_id_var
@@ -41,10 +40,11 @@ async def _prepare(
     if problem:
         raise ValidationFailed(problem.message, code=problem.code)
     patient_id = await resolve_patient(state, who, body.patient_id)
-    session_id = body.session_id or uuid.uuid4().hex
+    session_id = body.session_id or new_session_id(idempotency_key, who.tenant_id, who.user_id)
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
     batch_ms = state.settings.stream_batch_ms if stream else 0
-    turn = TurnInput(new_turn_id(idempotency_key), body.prompt, caller, body.channel, batch_ms)
+    turn_id = new_turn_id(idempotency_key, who.tenant_id, who.user_id)
+    turn = TurnInput(turn_id, body.prompt, caller, body.channel, batch_ms)
     echo = RequestEcho(
         session_id=session_id,
         prompt=body.prompt,

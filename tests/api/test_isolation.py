@@ -182,3 +182,51 @@ async def test_a_key_whose_user_belongs_to_another_tenant_authenticates_no_one(
     resp = await api.get("/api/v1/conversations/anything", headers=key_headers(raw))
     assert resp.status_code == 401, resp.text
     assert resp.json()["error"]["code"] == "unauthenticated"
+
+
+async def test_the_same_idempotency_key_from_two_patients_gives_two_turns(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    answers = []
+    for name in ("harborview-patient-4", "harborview-patient-5"):
+        resp = await api.post(
+            PIPELINES,
+            json={"prompt": "What are your opening hours?"},
+            headers=key_headers(demo_keys[name]) | {"Idempotency-Key": "shared-key-1"},
+        )
+        assert resp.status_code == 200, resp.text
+        answers.append(resp.json())
+    assert answers[0]["turn_id"] != answers[1]["turn_id"]
+    assert answers[0]["session_id"] != answers[1]["session_id"]
+
+
+async def test_another_patient_replaying_a_session_and_key_gets_nothing_of_it(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    owner = key_headers(demo_keys["harborview-patient-1"]) | {"Idempotency-Key": "replay-1"}
+    first = await api.post(
+        PIPELINES,
+        json={"prompt": "What does my insurance cover?", "session_id": "replay-session-1"},
+        headers=owner,
+    )
+    assert first.status_code == 200, first.text
+    thief = key_headers(demo_keys["harborview-patient-2"]) | {"Idempotency-Key": "replay-1"}
+    replay = await api.post(
+        PIPELINES,
+        json={"prompt": "What does my insurance cover?", "session_id": "replay-session-1"},
+        headers=thief,
+    )
+    assert replay.status_code != 200 or replay.json()["turn_id"] != first.json()["turn_id"]
+    assert first.json()["final_response"] not in replay.text
+
+
+async def test_a_keyed_retry_without_a_session_lands_in_the_same_turn(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    headers = key_headers(demo_keys["harborview-patient-7"]) | {"Idempotency-Key": "retry-1"}
+    body = {"prompt": "Where do I park?"}
+    first = await api.post(PIPELINES, json=body, headers=headers)
+    again = await api.post(PIPELINES, json=body, headers=headers)
+    assert first.status_code == again.status_code == 200, again.text
+    assert first.json()["session_id"] == again.json()["session_id"]
+    assert first.json()["turn_id"] == again.json()["turn_id"]
