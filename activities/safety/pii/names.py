@@ -34,6 +34,11 @@ _NOT_A_NAME_KIND = frozenset(
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "en", "de"})
 
 
+def _before_street(doc: Doc, span: Span) -> bool:
+    """The span is followed by a street word, so it names a street ("Madison Ave")."""
+    return span.end < len(doc) and doc[span.end].lower_.rstrip(".") in STREET_WORDS
+
+
 def _is_name_token(t: Token, lowercase_ok: bool) -> bool:
     text = t.text
     if not text[:1].isalpha() or not all(c.isalpha() or c in "'\u2019.-" for c in text):
@@ -229,8 +234,7 @@ class PersonContextRecognizer(LocalRecognizer):
                 continue
             if not self._not_other_entity(span) and not self._full_name(doc, span, family):
                 continue
-            after = doc[span.end] if span.end < len(doc) else None
-            if after is not None and after.lower_.rstrip(".") in STREET_WORDS:
+            if _before_street(doc, span):
                 continue  # "Madison Ave"
             rest = [w for w in span[1:] if len(w.text.rstrip(".")) > 1]
             if rest:
@@ -264,9 +268,8 @@ class PersonContextRecognizer(LocalRecognizer):
                 continue
             if t.text not in given and last.text not in family:
                 continue
-            after = doc[span.end] if span.end < len(doc) else None
-            if after is not None and after.lower_.rstrip(".") in STREET_WORDS:
-                continue
+            if _before_street(doc, span):
+                continue  # "Madison Ave"
             if self._not_other_entity(span) or self._full_name(doc, span, family):
                 out.append((span.start_char, span.end_char, 0.55))
                 k = span.end
