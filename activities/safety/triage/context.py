@@ -159,7 +159,8 @@ _IDIOM = _rx(
     r"heart|(?:dying|dyin) (?:to|for|of)|to die for|choking hazard|drowning in|heart ?attack on a "
     r"plate|life ?saver|have a fit|throw a fit|(?:having|have|had|gonna have|going to have) an? "
     r"(?:heart ?attack|stroke|coronary|aneurysm) (?:over|about|because of) (?!here|there)|"
-    r"(?:is|are|was|were|'s|'re) killing (?:me|us)|"
+    r"(?:is|are|was|were|'s|'re) killing (?:me|us)|(?:killing|killed|kill) it\b|the death of (?:me|"
+    r"us|him|her)|"
     r"overdos\w* on (?:netflix|tv|television|coffee|caffeine|sugar|chocolate|candy|junk food|"
     r"pizza|work|shopping|sun|social media|youtube|tiktok|video games|carbs|cheese|"
     r"(?:\w+ )?(?:cookies|cake|pie|candy|sweets|dessert|turkey|food|tamales|leftovers))|"
@@ -219,6 +220,8 @@ _ANIMAL = _rx(
 _PET_MEDICINE = _rx(
     r"(?<!dog )(?<!cat )(?<!pet )(?<!puppy )(?<!kitten )\b(?:took|taken|swallowed|ate|chewed|"
     r"got into)\b.{0,40}\b(?:the |my |our )?(?:dog|cat|pet|puppy|kitten)(?:'s|s|'|s')\b|"
+    r"(?:dog|cat|pet|puppy|kitten)(?:'s|s') (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?)\b.{0,60}"
+    r"\b(?:instead of (?:mine|my own)|by mistake|by accident)|"
     r"(?:tome|se tomo|se comio|se trago|le di)\b.{0,40}\b(?:del|de mi|de su|de la) (?:perr\w*|"
     r"gat\w*|mascota)|(?:pastillas?|medicinas?|tabletas?) (?:del|de la|de mi) (?:perr\w*|gat\w*|"
     r"mascota)"
@@ -265,7 +268,7 @@ _SELF_HARM_PAST = _rx(
     r"in (?:19|20)\d\d|en (?:19|20)\d\d|last year|el ano pasado|"
     r"history of|"
     r"de (?:adolescente|joven|nin[oa])|hace (?:\w+ )?(?:anos|meses|mucho|tiempo)|en el pasado|"
-    r"antes)\b"
+    r"antes(?! de (?:tiempo|la fecha|que se (?:me|le) acab\w+)))\b"
 )
 _SELF_HARM_RECOVERED = _rx(
     r"\b(?:doing (?:well|better|fine|great|ok|okay|good)|(?:fine|okay|ok|better|good|well|stable) "
@@ -294,7 +297,9 @@ _ACCIDENTAL = _rx(
 _SELF_HARM_CURRENT = _rx(
     r"\b(?:again|back|urges?|lately|recently|tonight|today|right now|started|relaps\w*|thinking|"
     r"want\w*|plan\w*|feel like|struggling|can'?t|otra vez|de nuevo|ahorita|hoy|esta noche|"
-    r"ultimamente|quiero|pienso|ganas|last night|yesterday|this week|anoche|ayer|hace poco)\b"
+    r"ultimamente|quiero|pienso|ganas|last night|yesterday|this week|anoche|ayer|hace poco|"
+    # A plan for what comes next is current, whatever else the message says about the past.
+    r"voy a|gonna|going to|won'?t need|no voy a necesitar)\b"
 )
 
 

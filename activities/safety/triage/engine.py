@@ -76,7 +76,12 @@ _INTENDED = re.compile(
     r"(?:would|will) care|(?:wants?|wanted) to disappear|quiere desaparecer|(?:don'?t|dont|"
     r"doesn'?t) "
     r"(?:really )?care what happens|(?:pa|para) que (?:lo|la|me) dejen en paz|ya no aguanta|"
-    r"(?:don'?t|dont) want to talk about why)\b"
+    r"(?:don'?t|dont) want to talk about why|"
+    # Taken after a fight, or hidden from family: the writer is not reporting an accident.
+    r"after (?:the|a|our|my|that) (?:big |huge )?(?:fight|argument|breakup|break up)|"
+    r"(?:don'?t|dont|do not) (?:call|tell) (?:my )?(?:mom|mum|mother|dad|father|parents|family|"
+    r"husband|wife|anyone|anybody)|despues de (?:la|una|nuestra) (?:pelea|discusion)|no le "
+    r"(?:digas|digan|llames|llamen) a (?:mi )?(?:mama|papa|familia|nadie))\b"
     # An accident in quotation marks is one the writer does not believe.
     r"|['\"\u2018\u201c]\s*(?:accidentally|by accident|sin querer|por error|"
     r"por accidente)\s*['\"\u2019\u201d]"
@@ -138,7 +143,9 @@ _PASSED_OUT = re.compile(
     r"hace) sentido lo que dice|"
     r"super sleepy|very sleepy|really sleepy|lethargic|limp|"
     r"floppy|barely breathing|breathing (?:very |really |super )?slow(?:ly)?|(?:respira|"
-    r"respirando) (?:muy )?(?:despacio|lento)|apenas respira|se desmayo|perdio el conocimiento|"
+    r"respirando) (?:muy )?(?:despacio|lento)|apenas respira|se desmayo|"
+    r"me desmaye|se desmaya|desmayad[oa]|"
+    r"perdio el conocimiento|"
     r"no despierta|no se despierta|no responde|"
     r"inconsciente|muy dormid[oa]|muy somnolient[oa]|dificil de despertar|flojit[oa])\b"
 )
@@ -357,6 +364,8 @@ class TriageEngine:
         # own risk; only a figure of speech ("this wait is killing me") rules out both.
         vetoed = top in hard or (frame in _HARD_FRAMES and (top != SELF_HARM or frame == "idiom"))
         vetoed = vetoed or (as_directed and top == "overdose_poisoning")
+        # Too much candy, or a dose at another hour: not a poisoning, whatever the wording.
+        vetoed = vetoed or (frame in ("food", "timing") and top == "overdose_poisoning")
         soft = {_label(c) for c in guarded}
         bar = cfg.guarded if frame or top in soft else cfg.emergency
         # A refill or a booking with no risk word at all needs the stronger signal: running
@@ -392,7 +401,7 @@ class TriageEngine:
         if (SELF_HARM in guarded and SELF_HARM not in cues) or frame == "idiom":
             return None  # a recovered history, a plain denial, or a figure of speech
         # An animal or a mild symptom says nothing about a person's own safety.
-        framed = frame not in (None, "animal", "mild")
+        framed = frame not in (None, "animal", "mild", "food", "timing")
         if frame == "past" or _RECOVERY.search(text):
             # "18 months clean": a recovery said plainly needs the strongest signal.
             framed, errand = True, True

@@ -41,6 +41,10 @@ def framing(text: str) -> str | None:
     ingested = _INGESTED.search(text) is not None and (
         _MEDICINE.search(text) is not None or _DRUG_WORD.search(text) is not None
     )
+    if not ingested and _FOOD.search(text) and not _SWALLOWED_CHEMICAL.search(text):
+        return "food"
+    if _TIMING_ONLY.search(text) and not _AMOUNT.search(text):
+        return "timing"
     if _RESOLVED.search(text) and not ingested:
         return "resolved"
     if _PAST_TIME.search(text) and not _PRESENT.search(_not_now(text)):
@@ -57,6 +61,26 @@ def framing(text: str) -> str | None:
 _NEVER_HAD = _rx(
     r"\b(?:(?:has|have|had|he'?s|she'?s|i'?ve) never (?:had|happened)|never had (?:one|it|them|a)|"
     r"nunca (?:le|me|nos) (?:ha|han) (?:dado|pasado)|nunca (?:ha|he) tenido)\b"
+)
+# Too much of a food is a stomach ache, not a poisoning (the engine uses this only against an
+# overdose call, so an allergen in food still escalates).
+_FOOD = _rx(
+    r"\b(?:candy|candies|halloween|sweets|chocolate|cake|cookies|pizza|ice cream|junk food|"
+    r"dessert|dulces|pastel|galletas|comida chatarra)\b"
+)
+_SWALLOWED_CHEMICAL = _rx(
+    r"\b(?:bleach|detergent|pods?|cleaner|chemical|poison|antifreeze|battery|batteries|thc|"
+    r"weed|edibles?|cannabis|marijuana|cloro|veneno|beer|wine|vodka|alcohol|liquor|cerveza)\b"
+)
+# A dose moved to another time of day, with no amount: a timing question.
+_TIMING_ONLY = _rx(
+    r"\binstead of (?:in )?(?:the )?(?:morning|night|evening|bedtime|breakfast|lunch|dinner|"
+    r"\d{1,2} ?(?:am|pm)|noon)\b|\b(?:at|around) \d{1,2} ?(?:am|pm|o'?clock)\b.{0,30}\binstead"
+    r" of\b|\ben (?:vez|lugar) de (?:en )?la (?:manana|noche|tarde)\b"
+)
+_AMOUNT = _rx(
+    r"\b(?:\d+ (?:pills|tablets|doses|of them)|double|twice|two doses|extra|too many|too much|"
+    r"whole bottle|all of|dos veces|doble|de mas)\b"
 )
 _MILD_ANYWHERE = _rx(
     r"\b(?:mild|mildly|slight|slightly|a bit|a little|minor|not urgent|no rush|nothing serious|"

@@ -33,7 +33,8 @@ _RELATIVE = (
 MEDICINE = (
     r"(?:" + DRUG + r"|pills?|meds|antidepressants?|antihistamines?|"
     r"\w+(?:pine|pam|lam|done|zole|pril|sartan|olol|statin|oxetine|aline|pram|codone|adol|"
-    r"azodone|propion|erall|phenidate|barbital|morphone|quel))"
+    r"azodone|propion|erall|phenidate|barbital|morphone|quel|formin|pentin|gliptin|glutide|"
+    r"flozin|tidine|oxacin|cycline|triptan))"
 )
 
 ACUTE: dict[str, tuple[str, ...]] = {
@@ -297,9 +298,40 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"cleaner|antifreeze|pesticide|rat poison|weed ?killer|lighter fluid|gasoline|"
         r"batter(?:y|ies)|chemicals?|drain|windshield|washer fluid|paint thinner|kerosene|ammonia|"
         r"lamp oil|torch fuel|citronella|nail polish remover|hand sanitizer|essential oils?|cloro|"
+        r"(?:dish|laundry|liquid|hand) soap|dishwasher (?:detergent|soap|pods?)|pool (?:shock|"
+        r"chlorine)|oven cleaner|windex|"
         r"lejia|blanqueador|"
         r"mouthwash)",
         r"(?:was|been|got|is|am|i'?m|he'?s|she'?s) poisoned",
+        # A pet's medicine taken by a person: from the bottle, in place of their own.
+        r"(?:took|taken|swallowed|popped|had)\b.{0,50}\b(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) "
+        r"(?:\w+ ){0,2}?(?:meds?|medicines?|pills?|tablets?|" + MEDICINE + r")\b|"
+        r"(?:dog|cat|pet|puppy|kitten)(?:'s|s') (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?)\b"
+        r".{0,60}\b(?:instead of (?:mine|my own)|by mistake|by accident)\b.{0,40}\b(?:took|"
+        r"swallowed|taken|popped)\b",
+        # Taken from the wrong bottle: the mix-up is the accident.
+        r"(?:grabbed|took|opened|used) the wrong (?:bottle|pill ?box|pill organi[sz]er|pen|"
+        r"inhaler)\b.{0,60}\b(?:took|taken|swallowed|injected|popped)\b",
+        # A child chewing one of an adult's medicines.
+        r"(?:chewed|ate|swallowed|bit into|sucked on|licked) (?:on )?(?:one|some|a couple|two|"
+        r"half|part) (?:of )?(?:my|his|her|their|the|grandma'?s|grandpa'?s|\w+'s) (?:\w+ ){0,2}?"
+        + MEDICINE,
+        # Lost count of a painkiller taken all day: an unknown, likely excessive amount.
+        r"(?:taking|took|taken|popping|had)\b.{0,60}\b(?:" + DRUG + r")\b.{0,80}\blost count|"
+        r"lost count\b.{0,40}\b(?:of )?(?:how many|the|my) (?:pills|tablets|doses|" + DRUG + r")",
+        # A weekly or daily shot given twice.
+        r"(?:did|done|injected|gave (?:myself|him|her)|took|used) (?:my |his |her |the )?(?:\w+ )"
+        r"{0,2}?(?:shot|injection|pen|jab)s? (?:twice|two times)\b(?! (?:a|per|each) (?:day|week))",
+        # A caustic on the skin that burns, or a powder blown into the face and mouth.
+        r"(?:drain cleaner|oven cleaner|lye|bleach|acid|ammonia|pool (?:shock|chlorine)|"
+        r"chemicals?)\b.{0,50}\b(?:on|onto|all over|in) (?:my|his|her|their|the baby'?s?) "
+        r"(?:hands?|arms?|forearms?|skin|face|legs?|feet|foot)\b.{0,60}\b(?:burn\w*|sting\w*|red|"
+        r"blister\w*|peel\w*)",
+        r"(?:bleach|cleaner|chemicals?|pool (?:shock|chlorine)|powder|pesticide|ammonia)\b.{0,60}"
+        r"\b(?:got|get|getting) (?:some |a little |a bit |it )?in(?:to)? (?:my|his|her|their) "
+        r"(?:mouth|eyes?)",
+        r"(?:rubbed|touched|wiped) (?:my|his|her|their) eyes?\b.{0,40}\b(?:oven cleaner|drain "
+        r"cleaner|bleach|cleaner|chemicals?|pepper spray|peppers?)\b",
     ),
     "seizure": (
         r"(?:keppra|seizures?|epilep\w*|convuls\w*|depakote|lamictal|"
@@ -331,7 +363,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         _CANT + r" (?:wake|rouse|wake up) (?:him|her|them|my|\w+)",
         r"(?:collapsed|passed out|fainted|blacked out|fell down) and "
         r"(?:is |isn'?t|won'?t|can'?t|not)",
-        r"(?:barely|hardly|not) (?:responding|responsive|conscious|awake)",
+        r"(?:barely|hardly|not|isn'?t really|not really) (?:responding|responsive|conscious|awake)",
         r"(?:not|isn'?t|isnt) (?:talking|moving|breathing) (?:or|and|nor) "
         r"(?:moving|talking|breathing)",
         r"(?:not|isn'?t|isnt|won'?t) (?:answering|answer) (?:me|us|when)",
@@ -395,7 +427,8 @@ CAUSES: dict[str, str] = {
     # An allergy medicine names no allergen: "her allergy pill" is what was meant to be taken.
     "allergic": (
         r"\b(?:allerg\w*(?! (?:pills?|meds?|medicines?|medications?|shots?|tablets?))|peanuts?|"
-        r"nuts|shellfish|shrimp|bee|wasp|stung|sting|hives)\b"
+        r"nuts|shellfish|shrimp|bee|wasp|stung|hives|(?:bee|wasp|hornet|insect|bug|jellyfish|"
+        r"scorpion|ant) stings?)\b"
     ),
     "overdose_poisoning": (
         r"\b(?:overdos\w*|poison\w*|heroin|fentanyl|opioids?|bleach|detergent)\b"

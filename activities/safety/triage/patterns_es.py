@@ -183,6 +183,15 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"fabuloso|lejia|thinner|aguarras|queroseno|kerosene|aceite de lampara|combustible|"
         r"enjuague bucal|alcohol (?:de curar|isopropilico|etilico)|desengrasante)",
         r"intoxicad|envenenad",
+        # A pet's pill, or the wrong bottle, taken by a person.
+        r"(?:tome|me tome|se tomo|trague|me trague|se trago) (?:la |las |una |unas |el |los )?"
+        r"(?:pastillas?|medicinas?|tabletas?|capsulas?|medicamentos?) (?:del|de la|de mi|de su) "
+        r"(?:perr\w*|gat\w*|mascota)",
+        r"(?:me equivoque|se equivoco|me confundi|se confundio) de (?:frasco|pastilla|medicina|"
+        r"bote|pote|caja)\b.{0,40}\b(?:tome|me tome|se tomo|le di|trague)|frasco equivocado",
+        # More of one's own medicine than prescribed.
+        r"(?:tome|me tome|se tomo|le di|le dio) (?:\w+ ){0,2}?(?<!vitamina )(?<!vitaminas )de mas\b"
+        r"(?! (?:tiempo|temprano))",
     ),
     "seizure": (
         r"(?:esta|estan|sigue|empezo a) convulsionando|convulsiona(?:ndo)?\b",
@@ -255,6 +264,10 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"si me (?:tomo|trago|tomara) (?:todo el|toda la|el) (?:frasco|bote|caja|envase)|si me "
     r"(?:tomo|trago) todas (?:las|mis)",
     r"(?:msj|mensajito|texto|nota) de despedida",
+    r"(?:esta|este) es mi despedida|mi (?:ultima )?despedida (?:de|para) (?:todos|ustedes|ti)",
+    r"(?:despues|luego) (?:ya )?no (?:voy a|vaya a|voy a volver a) necesitar (?:nada|mas|ninguna)",
+    r"perdon(?:ame|enme)? por todo\b.{0,60}\bte (?:quiero|amo)|\bte (?:quiero|amo)\b.{0,40}"
+    r"\bperdon(?:ame|enme)? por todo",
     r"que pasa si (?:alguien|uno|una persona|me|se) (?:se )?(?:toma|tomo|traga|trago) (?:\d\d+|"
     r"todas|"
     r"todo el)",

@@ -49,7 +49,8 @@ SELF_HARM: tuple[str, ...] = (
     r"\bi took (?:them all|all of them)\b",
     r"how long (?:does|would|will) (?:\w+ ){0,3}take to (?:work|kill|act) on (?:a person|"
     r"someone|you|me|a human|people)",
-    r"what happens if (?:someone|somebody|a person|you|i) (?:takes?|took|swallows?|swallowed) "
+    r"what (?:happens|would happen|will happen|'?d happen|could happen) if (?:someone|somebody|"
+    r"a person|you|i) (?:takes?|took|swallows?|swallowed|ate|had) (?:like |about )?"
     r"(?:\d\d+|all|the whole|a whole|an entire)",
     r"to (?:go to )?sleep and (?:not|never) wake(?: up)?",
     r"how (?:many|much) .{0,40}?(?:is|are|would be) (?:fatal|lethal|deadly)",
@@ -81,6 +82,10 @@ SELF_HARM: tuple[str, ...] = (
     r"(?:everything|it all) to (?:end|stop)|want it (?:all )?to (?:end|stop)",
     r"(?:not sure|don'?t know if|doubt) (?:i'?ll|i will|i'?d) (?:still )?be (?:around|here|alive)",
     r"(?:won'?t|will not) be (?:around|here|alive) (?:much longer|for long|anymore)",
+    # Not there for the next visit, with no trip or move named to explain it.
+    r"(?:won'?t|wont|will not) be (?:around|here|alive) (?:for|by|at) (?:the|my|your|our) next "
+    r"(?:appointment|visit|one|session|refill)\b(?!.{0,80}\b(?:moving|move|travel\w*|trip|"
+    r"vacation|out of town|away|work|school|surgery|hospital|because|since|cuz|bc)\b)",
     r"(?:urges?|thoughts?) (?:are back|to (?:cut|hurt|harm|die)|of (?:hurting|killing|harming|"
     r"ending|dying|cutting))",
     # Questions about amounts that kill or keep someone from waking: the crisis line, always.
@@ -116,4 +121,14 @@ SELF_HARM: tuple[str, ...] = (
     r"wake|stop breathing)",
     r"enough .{0,40}?to (?:die|kill (?:me|myself|someone|a person)|not wake up|never wake up|"
     r"end (?:it|my life)|put me to sleep for good)",
+    # Asking for a way to sleep and not wake, or to make sure of it: the crisis line.
+    r"(?:fall|go|drift off|drift) (?:to )?(?:asleep|sleep) and (?:just )?(?:not|never) wake|"
+    r"(?:make sure|so that|to be sure|guarantee) (?:that )?(?:you|i|he|she|they|someone|one|a "
+    r"person) (?:don'?t|do not|won'?t|will not|never|wouldn'?t) wake(?: up)?",
+    r"(?:medicine|meds|pills?|drugs?|something|anything) (?:that|to|which) (?:\w+ ){0,5}?(?:not|"
+    r"never) wake(?: up)?",
+    # A last message with thanks, or an apology for everything with love: a farewell.
+    r"\blast (?:message|text)\b.{0,40}\bthank|\bthank\w*\b.{0,40}\blast (?:message|text)\b",
+    r"sorry (?:for|about) everything\b.{0,60}\blove (?:you|u|ya)\b|\blove (?:you|u|ya)\b.{0,40}"
+    r"\bsorry (?:for|about) everything",
 )
