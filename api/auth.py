@@ -1,4 +1,5 @@
-"""X-API-Key authentication: a key maps to a tenant, a user, a role and maybe a patient."""
+"""API-key authentication (X-API-Key or a Bearer token): a key maps to a tenant, a user, a role
+and maybe a patient."""
 
 from __future__ import annotations
 
@@ -31,7 +32,13 @@ class Principal:
 async def get_principal(
     state: StateDep,
     x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> Principal:
+    # "Authorization: Bearer <key>" too: what the Temporal UI and CLI send to the codec.
+    if not x_api_key and authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            x_api_key = token.strip()
     if not x_api_key:
         raise Unauthenticated("Send your API key in the X-API-Key header.")
     async with state.sessions() as session:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from api.ratelimit import RateLimiter
+from core.codec import EncryptionCodec
 from core.errors import ServiceUnavailable
 from core.settings import Settings
 from core.temporal import connect
@@ -44,6 +45,7 @@ class AppState:
     temporal: TemporalLink
     limiter: RateLimiter
     started_at: float
+    codec: EncryptionCodec | None = None
 
 
 def get_state(request: Request) -> AppState:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.deps import AppState, TemporalLink
 from api.errors import install_error_handlers
@@ -21,6 +22,7 @@ from api.routes import (
     admin_safety,
     callbacks,
     classify,
+    codec,
     conversations,
     escalations,
     execute,
@@ -32,8 +34,10 @@ from api.routes import (
     safety,
 )
 from api.routes import help as help_articles
+from api.security import SecurityMiddleware
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
+from core.temporal import payload_codec
 from store.db import make_engine, make_session_factory
 
 
@@ -49,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sessions=make_session_factory(db),
             temporal=TemporalLink(settings),
             limiter=make_rate_limiter(settings.redis_url),
+            codec=payload_codec(settings),
             started_at=time.time(),
         )
         yield
@@ -57,9 +62,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="AURIXA", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        # X-Namespace: the Temporal UI's codec calls; the rest are the API's own headers.
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "X-API-Key",
+            "X-Namespace",
+            "Idempotency-Key",
+            "X-Request-ID",
+        ],
+        expose_headers=["X-Request-ID", "X-Workflow-Id", "Retry-After"],
+    )
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Outermost: every response, 413s and CORS refusals included, carries a request id.
     app.add_middleware(RequestIdMiddleware)
     for module in (
         health,
+        codec,
         pipelines,
         conversations,
         admin_intents,

@@ -35,7 +35,7 @@ from api.turns import run_turn
 from bench.stack import start_dev_server, stop_dev_server
 from core.payloads import Caller, TurnInput
 from core.settings import ROOT, Settings
-from core.temporal import connect
+from core.temporal import connect, payload_key_spec
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade_async
 from store.models import User
@@ -92,6 +92,8 @@ async def main(turns: int) -> None:
         "DATA_DIR": str(work),
         "EMBEDDING_MODEL_DIR": str(model_dir),
         "LOG_LEVEL": "WARNING",
+        # Its own DATA_DIR, the same payload key as the client that reads its results.
+        "PAYLOAD_KEYS": payload_key_spec(settings),
     }
     log = (work / "worker.log").open("ab")
     began = time.perf_counter()

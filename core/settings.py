@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     temporal_tls: bool = False
     temporal_api_key: SecretStr | None = None
+    # AES-256-GCM on every Temporal payload (core/codec.py). PAYLOAD_KEYS is
+    # "id=<base64 32 bytes>,old-id=..." (the first encrypts, all decrypt); unset, a key is
+    # made once in data_dir/payload-keys, which suits only the single-machine topology.
+    payload_encryption: bool = True
+    payload_keys: SecretStr | None = None
+    # Browser origins allowed to call the API, the Temporal UI's codec calls included.
+    cors_origins: str = "http://127.0.0.1:8233,http://localhost:8233"
 
     api_host: str = "127.0.0.1"
     api_port: int = 3000
@@ -91,6 +98,9 @@ class Settings(BaseSettings):
     stream_batch_ms: int = 40
 
     max_prompt_chars: int = 4000
+    # Larger request bodies get a typed 413 before any route reads them (article imports
+    # are the largest legitimate bodies: knowledge_max_article_chars of UTF-8 and JSON).
+    max_body_bytes: int = 1_048_576
     turn_timeout_s: float = 180.0
     rate_limit_per_minute: int = 200
     rate_limit_window_s: int = 60
@@ -124,6 +134,14 @@ class Settings(BaseSettings):
     @property
     def qdrant_path(self) -> Path:
         return self.data_dir / "qdrant"
+
+    @property
+    def payload_keys_file(self) -> Path:
+        return self.data_dir / "payload-keys"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def demo_keys_file(self) -> Path:

@@ -91,7 +91,8 @@ def _banner(settings: Settings, keys: dict[str, str], seconds: float) -> str:
         "",
         f"AURIXA is ready in {seconds:.1f}s",
         f"  API            {api}  (OpenAPI docs: {api}/docs)",
-        f"  Temporal UI    http://127.0.0.1:{settings.temporal_ui_port}",
+        f"  Temporal UI    http://127.0.0.1:{settings.temporal_ui_port}"
+        "  (payloads are encrypted; decoded for the harborview-admin key via /codec)",
         f"  Health         {api}/health/services",
         f"  Logs           {settings.data_dir / 'logs'}",
         "  Demo API keys (also in data/demo-keys.json):",
@@ -134,6 +135,7 @@ def main() -> None:
                 port=7233,
                 ui_port=settings.temporal_ui_port,
                 db_file=settings.data_dir / "temporal.db",
+                codec_endpoint=f"http://{settings.api_host}:{settings.api_port}/codec",
             )
             procs["temporal"] = _spawn("temporal", cmd, logs)
             wait_for_port(7233, timeout_s=60, proc=procs["temporal"])
@@ -141,7 +143,10 @@ def main() -> None:
         # more than doubled classify's p95 on two cores (bench/eval_intents.py: 6.2 vs 14.8 ms).
         blas = {"OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
         procs["worker"] = _spawn("worker", [sys.executable, "worker.py"], logs, blas)
-        procs["api"] = _spawn("api", api_cmd, logs)
+        # The demo's first clinic operates the demo platform: its admin key may decode
+        # workflow payloads (/codec) and change the LLM routing, unless the caller says else.
+        operator = {"PLATFORM_ADMIN_TENANT_ID": os.environ.get("PLATFORM_ADMIN_TENANT_ID", "1")}
+        procs["api"] = _spawn("api", api_cmd, logs, operator)
         base = f"http://{settings.api_host}:{settings.api_port}"
         _wait_healthy(f"{base}/health/services", 180, procs)
         sys.stdout.write(_banner(settings, keys, time.monotonic() - started) + "\n")

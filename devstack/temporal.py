@@ -28,7 +28,12 @@ def temporal_binary() -> Path:
 
 
 def dev_server_command(
-    *, port: int, ui_port: int | None, db_file: Path | None, log_level: str = "warn"
+    *,
+    port: int,
+    ui_port: int | None,
+    db_file: Path | None,
+    log_level: str = "warn",
+    codec_endpoint: str | None = None,
 ) -> list[str]:
     cmd = [
         str(temporal_binary()),
@@ -42,6 +47,9 @@ def dev_server_command(
         log_level,
     ]
     cmd += ["--headless"] if ui_port is None else ["--ui-port", str(ui_port)]
+    if ui_port is not None and codec_endpoint:
+        # Payloads are encrypted: the UI decrypts them through the API (platform admins).
+        cmd += ["--ui-codec-endpoint", codec_endpoint]
     if db_file is not None:
         cmd += ["--db-filename", str(db_file)]
         for pragma in PRAGMAS:

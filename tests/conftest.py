@@ -105,8 +105,10 @@ async def database_url(data_dir: Path) -> AsyncIterator[str]:
 def temporal_address(data_dir: Path) -> Iterator[str]:
     port = free_port()
     log = (data_dir / "temporal.log").open("wb")
+    # A database file, as under `make run`, so a test can read what Temporal really stores.
+    db_file = data_dir / "temporal.db"
     proc = subprocess.Popen(
-        dev_server_command(port=port, ui_port=None, db_file=None), stdout=log, stderr=log
+        dev_server_command(port=port, ui_port=None, db_file=db_file), stdout=log, stderr=log
     )
     wait_for_port(port, timeout_s=60, proc=proc)
     yield f"127.0.0.1:{port}"

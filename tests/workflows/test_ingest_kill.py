@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from pydantic import SecretStr
 from temporalio.api.enums.v1 import EventType, PendingActivityState
 from temporalio.client import Client
 
@@ -20,6 +21,7 @@ from activities.embedding import Embedder
 from activities.retrieval.chunking import chunk_article
 from core.knowledge import IngestRequest, IngestWorkflowInput
 from core.settings import ROOT, Settings
+from core.temporal import payload_key_spec
 from store.models import KnowledgeBaseArticle, KnowledgeIngestion, Tenant
 from worker import Engines, build_engines, create_worker
 from workflows.knowledge import KnowledgeIngestWorkflow
@@ -48,6 +50,8 @@ def spawn_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
         "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
         "EMBEDDING_MODEL_DIR": str(settings.embedding_model_dir),
         "OPENBLAS_NUM_THREADS": "1",
+        # Its own DATA_DIR, the same payload key as the client that reads its results.
+        "PAYLOAD_KEYS": payload_key_spec(settings),
     }
     with log.open("wb") as out:
         return subprocess.Popen(
@@ -73,7 +77,12 @@ async def test_killed_worker_leaves_no_duplicate_chunks(
 ) -> None:
     # Its own Qdrant directory and task queue: local mode locks its directory per process.
     own = settings.model_copy(
-        update={"data_dir": tmp_path, "temporal_task_queue": f"kill-{uuid.uuid4().hex[:8]}"}
+        update={
+            "data_dir": tmp_path,
+            "temporal_task_queue": f"kill-{uuid.uuid4().hex[:8]}",
+            # The suite's payload key, not a new one made in tmp_path.
+            "payload_keys": SecretStr(payload_key_spec(settings)),
+        }
     )
     marker = f"Vexmorin{uuid.uuid4().hex[:6]}"
     async with engines.sessions() as session:

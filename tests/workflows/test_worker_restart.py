@@ -22,6 +22,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.main import create_app
 from core.settings import ROOT, Settings
+from core.temporal import payload_key_spec
 from store.models import ActionExecution, Appointment, ConversationTurn
 from store.timeutil import to_utc_naive
 from tests.conftest import key_headers
@@ -78,6 +79,8 @@ def worker_env(settings: Settings, fake: FakeOpenAI, tmp_path: Path) -> Iterator
         "LLM_API_BASE": fake.base_url,
         "LLM_MODEL": "fake-model",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        # Its own DATA_DIR, the same payload key as the client that reads its results.
+        "PAYLOAD_KEYS": payload_key_spec(settings),
     }
     yield env
 

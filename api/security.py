@@ -1,0 +1,115 @@
+"""Security headers on every response and a cap on request bodies, as pure ASGI middleware.
+
+Pure ASGI (not BaseHTTPMiddleware) so streamed NDJSON responses pass through untouched.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.logging import request_id_var
+
+# The API serves JSON only; the interactive docs load their own scripts and styles.
+_API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+_DOCS = ("/docs", "/redoc", "/openapi.json")
+_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-resource-policy", b"same-site"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def _behind_tls(scope: Scope) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"")
+    return forwarded.split(b",")[0].strip().lower() == b"https"
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class SecurityMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = list(_HEADERS)
+        if not scope["path"].startswith(_DOCS):
+            extra.append((b"content-security-policy", _API_CSP))
+        if _behind_tls(scope):
+            extra.append(_HSTS)
+        started = False
+        too_large = False
+
+        async def send_secured(message: Message) -> None:
+            nonlocal started
+            if too_large:
+                # The route caught our refusal as a body it could not parse (FastAPI answers
+                # 400 then): answer the typed 413 instead, once.
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._too_large(send_secured_raw)
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send_secured_raw(message)
+
+        async def send_secured_raw(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(send_secured_raw)
+            return
+        seen = 0
+
+        async def receive_counted() -> Message:
+            # Chunked bodies declare no length: count what actually arrives.
+            nonlocal seen, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body_bytes:
+                    too_large = True
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, receive_counted, send_secured)
+        except BodyTooLarge:
+            if not started:
+                await self._too_large(send_secured_raw)
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps(
+            {
+                "error": {
+                    "code": "body_too_large",
+                    "message": f"The request body is over {self.max_body_bytes} bytes.",
+                    "request_id": request_id_var.get(),
+                }
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
