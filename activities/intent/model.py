@@ -13,7 +13,6 @@ Decision order, so that the Temporal UI can say why a turn went where it did:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ import numpy as np
 
 from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
 from core.payloads import ClassifyOutput
+from core.tenant_regex import TenantPattern, compile_rule
 
 from .catalog import OUT_OF_SCOPE, IntentDef
 from .scope import (
@@ -51,7 +51,8 @@ CLARIFY_MIN_PAIR = 0.7
 class _Rule:
     intent: str
     priority: int
-    pattern: re.Pattern[str]
+    # Tenants write rules too: each search has a time budget (core/tenant_regex.py).
+    pattern: TenantPattern
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,7 @@ class IntentModel:
         self._offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
         self._scorer = scorer or MlpScorer(config).fit(self._examples, labels, len(self.intents))
         self._rules = sorted(
-            (
-                _Rule(i.name, i.priority, re.compile(r, re.IGNORECASE))
-                for i in self.intents
-                for r in i.rules
-            ),
+            (_Rule(i.name, i.priority, compile_rule(r)) for i in self.intents for r in i.rules),
             key=lambda r: -r.priority,
         )
 

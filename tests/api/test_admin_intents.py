@@ -95,7 +95,8 @@ async def test_only_admins_change_intents_and_bad_rules_are_refused(
     body = {"examples": ["Do you take HSA cards?"]}
     denied = await api.post(f"{ADMIN}/check_insurance/examples", json=body, headers=reception)
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
-    for rule in ("(unclosed", "(a+)+$"):
+    # The last three pass a nested-quantifier check but backtrack for seconds on long input.
+    for rule in ("(unclosed", "(a+)+$", "((a+))+$", "(a|a)+$", ".*.*.*.*x"):
         bad = await api.put(f"{ADMIN}/check_insurance", json={"rules": [rule]}, headers=admin)
         assert bad.status_code == 422, bad.text
         assert bad.json()["error"]["code"] == "validation_error"
