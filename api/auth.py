@@ -74,8 +74,18 @@ async def get_limited_principal(
     return who
 
 
+def _engine_admin(who: Annotated[Principal, Depends(get_limited_principal)]) -> Principal:
+    # The raw model gateway and retrieval skip the conversation (tools, escalation, the
+    # dialogue): they are the admin's playground, never a patient's door. Patients reach
+    # models and the knowledge base through turns.
+    if who.role != "admin":
+        raise PermissionDenied("Only a clinic admin can call the engines directly.")
+    return who
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 LimitedPrincipalDep = Annotated[Principal, Depends(get_limited_principal)]
+EngineAdminDep = Annotated[Principal, Depends(_engine_admin)]
 
 
 async def resolve_patient(state: StateDep, who: Principal, requested: int | None) -> int | None:

@@ -108,10 +108,18 @@ class GenerateResponse(BaseModel):
     covered: bool | None  # grounded: whether the knowledge base answers the prompt
     first_token_ms: float | None
     workflow_id: str
+    # What the input screen found (pii, injection, emergency, ...) in the prompt.
+    screened: list[str] = []
 
     @classmethod
     def of(
-        cls, out: GenerateOutput, workflow_id: str, *, grounded: bool, covered: bool
+        cls,
+        out: GenerateOutput,
+        workflow_id: str,
+        *,
+        grounded: bool,
+        covered: bool,
+        screened: list[str] | None = None,
     ) -> GenerateResponse:
         return cls(
             text=out.text,
@@ -134,6 +142,7 @@ class GenerateResponse(BaseModel):
             covered=covered if grounded else None,
             first_token_ms=out.first_token_ms,
             workflow_id=workflow_id,
+            screened=screened or [],
         )
 
 

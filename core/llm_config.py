@@ -123,6 +123,16 @@ class Budget(BaseModel):
     monthly_usd: float | None = Field(default=None, ge=0)
     policy: Literal["downgrade", "refuse"] = "downgrade"
     downgrade_to: str | None = None
+    # The deployments this clinic's requests may reach (its data-sharing policy); None: every
+    # enabled one. The offline responder is always allowed: it sends nothing anywhere.
+    allowed_deployments: list[str] | None = Field(default=None, max_length=50)
+
+    def allows(self, deployment: str) -> bool:
+        return (
+            deployment == OFFLINE
+            or self.allowed_deployments is None
+            or deployment in self.allowed_deployments
+        )
 
 
 def offline_deployment() -> Deployment:

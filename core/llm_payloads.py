@@ -108,6 +108,7 @@ class GenerateOutput:
 
 
 # Why a generate request ended without an answer; the API maps each to a status.
+INPUT_BLOCKED = "input_blocked"
 CONTENT_POLICY = "llm_content_policy"
 INVALID_REQUEST = "llm_invalid_request"
 UNAVAILABLE = "llm_unavailable"
@@ -135,4 +136,7 @@ class LlmGenerateResult:
     output: GenerateOutput | None = None
     covered: bool = True  # grounded: whether the retrieved passages answer the prompt
     passages: int = 0
-    error: str | None = None  # CONTENT_POLICY | INVALID_REQUEST | UNAVAILABLE
+    error: str | None = None  # CONTENT_POLICY | INVALID_REQUEST | UNAVAILABLE | INPUT_BLOCKED
+    # The input screen's findings (pii, injection, emergency...), as a turn would see them.
+    screened: list[str] = field(default_factory=list)
+    blocked_reply: str = ""

@@ -8,6 +8,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from core.llm_payloads import (
     CONTENT_POLICY,
+    INPUT_BLOCKED,
     INVALID_REQUEST,
     UNAVAILABLE,
     GenerateInput,
@@ -17,7 +18,7 @@ from core.llm_payloads import (
     RouteInput,
     RouteOutput,
 )
-from core.payloads import StreamEvent
+from core.payloads import ScreenInput, ScreenOutput, StreamEvent
 from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 
 from .policies import ENGINE, LLM
@@ -25,6 +26,7 @@ from .policies import ENGINE, LLM
 with workflow.unsafe.imports_passed_through():
     from activities.llm.activity import LlmActivities
     from activities.retrieval.activity import RetrievalActivities
+    from activities.safety.activity import SafetyActivities
 
 # The generate activity's ApplicationError types, by the code the API reports.
 _REJECTIONS = {"LlmContentPolicy": CONTENT_POLICY, "LlmInvalidRequest": INVALID_REQUEST}
@@ -41,9 +43,29 @@ class LlmGenerateWorkflow:
 
     @workflow.run
     async def run(self, inp: LlmGenerateRequest) -> LlmGenerateResult:
+        result = LlmGenerateResult()
+        prompt = inp.prompt
+        # The same screen and tenant policy as a turn: a blocked word, topic or injection is
+        # refused, and the provider sees the redacted text when the policy says so. Patched:
+        # runs started before the screen existed replay without it.
+        if workflow.patched("llm-input-screen"):
+            screen: ScreenOutput = await workflow.execute_activity_method(
+                SafetyActivities.screen_input,
+                ScreenInput(inp.tenant_id, inp.prompt),
+                start_to_close_timeout=ENGINE.start_to_close,
+                retry_policy=ENGINE.retry,
+                summary="screen",
+            )
+            result.screened = sorted({issue.type for issue in screen.issues})
+            if screen.blocked:
+                result.error, result.blocked_reply = INPUT_BLOCKED, screen.blocked_reply
+                self.events.publish(StreamEvent("done", step="screen"))
+                return result
+            if screen.redact_for_llm:
+                prompt = screen.redacted_text
         gen = GenerateInput(
             inp.tenant_id,
-            inp.prompt,
+            prompt,
             "",
             "direct",
             stream_batch_ms=inp.stream_batch_ms,
@@ -51,7 +73,6 @@ class LlmGenerateWorkflow:
             deployment=inp.deployment,
             offline_on_reject=inp.offline_on_reject,
         )
-        result = LlmGenerateResult()
         if inp.grounded:
             found: RetrieveOutput = await workflow.execute_activity_method(
                 RetrievalActivities.retrieve,

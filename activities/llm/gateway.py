@@ -111,6 +111,10 @@ class LlmGateway:
         """The decision, and the messages it was estimated from (reused when unredacted)."""
         cfg = await self.config.routing()
         budget: Budget = await self.config.budget(req.tenant_id)
+        if budget.allowed_deployments is not None:
+            # Automatic routing and fallback stay inside the clinic's allowed deployments.
+            allowed = [d for d in cfg.deployments if budget.allows(d.name)]
+            cfg = cfg.model_copy(update={"deployments": allowed})
         spent = 0.0
         if budget.monthly_usd is not None:
             spent = await self.ledger.month_spend(req.tenant_id)

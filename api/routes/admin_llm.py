@@ -10,7 +10,7 @@ from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from api.llm_schemas import BudgetBody, BudgetPublic, RoutingBody, RoutingPublic
 from api.llm_store import clear_config, effective_budget, effective_routing, write_config
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, ValidationFailed
 from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, RoutingConfig
 
 router = APIRouter(prefix="/api/v1/admin/llm", tags=["admin"])
@@ -109,6 +109,13 @@ async def get_budget(state: StateDep, who: StaffDep) -> BudgetPublic:
 @router.put("/budget", response_model=BudgetPublic)
 async def put_budget(body: BudgetBody, state: StateDep, who: AdminDep) -> BudgetPublic:
     budget = Budget.model_validate(body.model_dump())
+    if budget.allowed_deployments:
+        routing, _ = await effective_routing(state.sessions, state.settings)
+        unknown = set(budget.allowed_deployments) - {d.name for d in routing.deployments}
+        if unknown:
+            raise ValidationFailed(
+                f"No deployments named {sorted(unknown)}.", code="unknown_deployment"
+            )
     await write_config(
         state.sessions,
         tenant_id=who.tenant_id,

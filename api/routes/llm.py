@@ -15,21 +15,25 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.exceptions import TimeoutError as TemporalTimeout
 
-from api.auth import LimitedPrincipalDep, Principal
+from api.auth import EngineAdminDep, Principal
 from api.deps import AppState, StateDep, TemporalDep
 from api.errors import error_body
 from api.llm_schemas import GenerateBody, GenerateResponse, RouteBody, RouteResponse
+from api.llm_store import effective_budget, effective_routing
 from core.errors import (
     AurixaError,
     BudgetExceeded,
     GenerationTimedOut,
+    PermissionDenied,
     ServiceUnavailable,
     TurnFailed,
     ValidationFailed,
 )
 from core.input_guard import check_input
+from core.llm_config import OFFLINE
 from core.llm_payloads import (
     CONTENT_POLICY,
+    INPUT_BLOCKED,
     INVALID_REQUEST,
     LlmGenerateRequest,
     LlmGenerateResult,
@@ -54,12 +58,28 @@ def _checked(prompt: str, state: AppState) -> None:
         raise ValidationFailed(problem.message, code=problem.code)
 
 
+async def _allowed(state: AppState, who: Principal, deployment: str | None) -> None:
+    """A named deployment must exist and be one the clinic's policy allows."""
+    if deployment is None or deployment == OFFLINE:
+        return
+    routing, _ = await effective_routing(state.sessions, state.settings)
+    if deployment not in {d.name for d in routing.deployments}:
+        raise ValidationFailed(f"No deployment named {deployment!r}.", code="unknown_deployment")
+    budget, _ = await effective_budget(state.sessions, state.settings, who.tenant_id)
+    if not budget.allows(deployment):
+        raise PermissionDenied(
+            f"This clinic's policy does not allow the deployment {deployment!r}.",
+            code="deployment_not_allowed",
+        )
+
+
 @router.post("/route", response_model=RouteResponse)
 async def route_llm(
-    body: RouteBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+    body: RouteBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> RouteResponse:
     """Where a generate call would go now, and why; no model is called."""
     _checked(body.prompt, state)
+    await _allowed(state, who, body.deployment)
     workflow_id = f"llm-route-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         decision: RouteOutput = await client.execute_workflow(
@@ -78,6 +98,7 @@ async def _start(
     state: AppState, who: Principal, client: Client, body: GenerateBody, *, stream: bool
 ) -> GenerateRun:
     _checked(body.prompt, state)
+    await _allowed(state, who, body.deployment)
     workflow_id = f"llm-generate-{who.tenant_id}-{uuid.uuid4().hex}"
     settings = state.settings
     return await client.start_workflow(
@@ -100,6 +121,11 @@ async def _start(
 
 
 def _failure(result: LlmGenerateResult) -> AurixaError | None:
+    if result.error == INPUT_BLOCKED:
+        return ValidationFailed(
+            result.blocked_reply or "The clinic's safety policy refused this request.",
+            code=INPUT_BLOCKED,
+        )
     if result.error == CONTENT_POLICY:
         return ValidationFailed(
             "The model provider refused this request under its content policy.",
@@ -128,12 +154,18 @@ async def _outcome(handle: GenerateRun, grounded: bool) -> GenerateResponse:
     if problem is not None:
         raise problem
     assert result.output is not None
-    return GenerateResponse.of(result.output, handle.id, grounded=grounded, covered=result.covered)
+    return GenerateResponse.of(
+        result.output,
+        handle.id,
+        grounded=grounded,
+        covered=result.covered,
+        screened=result.screened,
+    )
 
 
 @router.post("/generate", response_model=GenerateResponse)
 async def generate(
-    body: GenerateBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+    body: GenerateBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> GenerateResponse:
     """402 llm_budget_exceeded when the tenant's budget refuses (policy refuse); 422
     llm_content_policy / llm_invalid_request when the provider refuses the request."""
@@ -164,7 +196,7 @@ async def _follow(client: Client, state: AppState, handle: GenerateRun) -> Async
 
 @router.post("/generate/stream")
 async def generate_stream(
-    body: GenerateBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+    body: GenerateBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> StreamingResponse:
     """NDJSON: `delta` lines, `reset` when the text so far must be discarded, then one `done`
     (the /generate body) or one `error` ({code, message, request_id}, the codes of

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from temporalio.client import WorkflowFailureError
 
-from api.auth import LimitedPrincipalDep
+from api.auth import EngineAdminDep
 from api.deps import StateDep, TemporalDep
 from core.errors import TurnFailed, ValidationFailed
 from core.knowledge import EmbedRequest, EmbedResult
@@ -63,7 +63,7 @@ class EmbedResponse(BaseModel):
 
 @router.post("/retrieve", response_model=RetrieveResponse)
 async def retrieve(
-    body: RetrieveBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+    body: RetrieveBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> RetrieveResponse:
     limit = state.settings.max_prompt_chars
     if len(body.query) > limit:
@@ -97,7 +97,7 @@ async def retrieve(
 
 @router.post("/embed", response_model=EmbedResponse)
 async def embed(
-    body: EmbedBody, state: StateDep, who: LimitedPrincipalDep, client: TemporalDep
+    body: EmbedBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> EmbedResponse:
     try:
         result: EmbedResult = await client.execute_workflow(

@@ -204,7 +204,7 @@ async def test_created_updated_unpublished_and_deleted_articles_in_both_indexes(
     api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
 ) -> None:
     reception = key_headers(demo_keys["harborview-reception"])
-    patient = demo_keys["harborview-patient-4"]
+    patient = demo_keys["harborview-admin"]  # retrieval is an admin's door; turns are patients'
     old, new = word(), word()
     article, _ = await create_indexed(api, reception, title="Rooftop garden", content=garden(old))
     aid = article["id"]
@@ -261,10 +261,10 @@ async def test_tenants_never_see_each_others_articles(
     aid = article["id"]
     try:
         query = f"Tell me about the {term} rooftop beekeeping garden"
-        own = await search(api, demo_keys["harborview-patient-1"], query)
+        own = await search(api, demo_keys["harborview-admin"], query)
         assert texts_of(own, aid)
         for mode in ("hybrid", "bm25", "dense"):
-            theirs = await search(api, demo_keys["riverside-patient-1"], query, mode=mode, top_k=20)
+            theirs = await search(api, demo_keys["riverside-admin"], query, mode=mode, top_k=20)
             ids = {p["article_id"] for p in theirs["passages"]}
             async with engines.sessions() as session:
                 owners = set(
@@ -305,7 +305,7 @@ async def test_reindex_completes_and_keeps_each_chunk_once(
         done = await settle(api, admin, queued["id"])
         assert done["status"] == "indexed", done
         assert done["articles_total"] >= 2 and done["articles_done"] == done["articles_total"]
-        result = await search(api, demo_keys["harborview-patient-2"], f"{term} garden", top_k=20)
+        result = await search(api, demo_keys["harborview-admin"], f"{term} garden", top_k=20)
         indexes = [p["chunk_index"] for p in result["passages"] if p["article_id"] == aid]
         assert indexes and len(indexes) == len(set(indexes))
         assert len(engines.retrieval.store.article_hashes(1, aid)) == first["chunks_total"]

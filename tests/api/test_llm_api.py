@@ -82,6 +82,13 @@ async def test_route_explains_tiers_from_keywords(
     api: httpx.AsyncClient, demo_keys: dict[str, str], tiered_routing: dict[str, str]
 ) -> None:
     patient = key_headers(demo_keys["harborview-patient-1"])
+    # Patients reach models only through turns; the raw gateway is the admin's playground.
+    for label in ("harborview-patient-1", "harborview-reception"):
+        refused = await api.post(
+            "/api/v1/llm/route", json={"prompt": "quick one"}, headers=key_headers(demo_keys[label])
+        )
+        assert refused.status_code == 403, label
+    patient = key_headers(demo_keys["harborview-admin"])
     quick = await api.post(
         "/api/v1/llm/route", json={"prompt": "quick summary of your hours"}, headers=patient
     )
@@ -123,7 +130,7 @@ async def test_route_without_deployments_is_offline(
     resp = await api.post(
         "/api/v1/llm/route",
         json={"prompt": "deep analysis please"},
-        headers=key_headers(demo_keys["harborview-patient-1"]),
+        headers=key_headers(demo_keys["harborview-admin"]),
     )
     body = resp.json()
     assert (body["deployment"], body["provider"], body["estimated_cost_usd"]) == (
@@ -137,7 +144,7 @@ async def test_route_without_deployments_is_offline(
 async def test_generate_offline_grounded_with_citations_and_ledger(
     api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
 ) -> None:
-    resp = await _generate(api, demo_keys["harborview-patient-1"])
+    resp = await _generate(api, demo_keys["harborview-admin"])
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert (body["provider"], body["deployment"], body["refused"]) == ("offline", "offline", False)
@@ -146,7 +153,7 @@ async def test_generate_offline_grounded_with_citations_and_ledger(
     assert body["grounded"] is True and body["covered"] is True
     assert body["usage"]["completion_tokens"] > 0 and body["usage"]["cost_usd"] == 0.0
     # The `model` field of the seed's API names a deployment, like `deployment`.
-    again = await _generate(api, demo_keys["harborview-patient-1"], model="offline")
+    again = await _generate(api, demo_keys["harborview-admin"], model="offline")
     assert again.status_code == 200 and again.json()["deployment"] == "offline"
     assert "requested: offline grounded responder" in again.json()["reasoning"]
     recorded = await rows(engines, LlmCall, col(LlmCall.request_key) == body["workflow_id"])
@@ -159,7 +166,7 @@ async def test_generate_offline_grounded_with_citations_and_ledger(
 async def test_generate_ungrounded_does_not_invent(
     api: httpx.AsyncClient, demo_keys: dict[str, str]
 ) -> None:
-    body = (await _generate(api, demo_keys["harborview-patient-1"], grounded=False)).json()
+    body = (await _generate(api, demo_keys["harborview-admin"], grounded=False)).json()
     # No passages: the offline responder says the knowledge base does not cover it.
     assert body["citations"] == [] and body["covered"] is None
     assert "doesn't cover" in body["text"]
@@ -168,7 +175,7 @@ async def test_generate_ungrounded_does_not_invent(
 async def test_stream_deltas_reassemble_the_done_text(
     api: httpx.AsyncClient, demo_keys: dict[str, str]
 ) -> None:
-    events = await _stream(api, demo_keys["harborview-patient-1"], HOURS)
+    events = await _stream(api, demo_keys["harborview-admin"], HOURS)
     kinds = [e["event"] for e in events]
     assert kinds[-1] == "done" and kinds.count("done") == 1
     assert set(kinds[:-1]) == {"delta"} and len(kinds) > 2
@@ -184,7 +191,7 @@ async def test_usage_sums_the_ledger_per_tenant(
     reception = key_headers(demo_keys["harborview-reception"])
     other = key_headers(demo_keys["riverside-admin"])
     before_other = (await api.get("/api/v1/llm/usage", headers=other)).json()
-    assert (await _generate(api, demo_keys["harborview-patient-1"])).status_code == 200
+    assert (await _generate(api, demo_keys["harborview-admin"])).status_code == 200
     usage = (await api.get("/api/v1/llm/usage", headers=reception)).json()
     since = usage["since"]
     calls = await rows(engines, LlmCall, col(LlmCall.tenant_id) == usage["tenant_id"])
@@ -235,19 +242,20 @@ async def test_budget_refusal_is_402_and_recorded(
             "monthly_usd": 0.0,
             "policy": "refuse",
             "downgrade_to": None,
+            "allowed_deployments": None,
             "source": "stored",
         }
-        resp = await _generate(api, demo_keys["harborview-patient-1"])
+        resp = await _generate(api, demo_keys["harborview-admin"])
         assert resp.status_code == 402, resp.text
         assert resp.json()["error"]["code"] == "llm_budget_exceeded"
         refused = await rows(engines, LlmCall, col(LlmCall.status) == "refused")
         new = [r for r in refused if r.id not in {b.id for b in refused_before}]
         assert len(new) == 1 and new[0].cost_usd == 0.0 and new[0].provider == "none"
-        events = await _stream(api, demo_keys["harborview-patient-1"], HOURS)
+        events = await _stream(api, demo_keys["harborview-admin"], HOURS)
         assert events[-1]["event"] == "error"
         assert events[-1]["error"]["code"] == "llm_budget_exceeded"
         route = (
-            await api.post("/api/v1/llm/route", json={"prompt": "quick one"}, headers=reception)
+            await api.post("/api/v1/llm/route", json={"prompt": "quick one"}, headers=admin)
         ).json()
         assert route["refused"] is True and route["chain"] == []
         assert route["budget"]["action"] == "refused"
@@ -315,9 +323,70 @@ async def test_routing_config_roles_validation_and_audit(
 async def test_generate_rejects_bad_input_before_any_workflow(
     api: httpx.AsyncClient, demo_keys: dict[str, str]
 ) -> None:
-    key = demo_keys["harborview-patient-1"]
+    key = demo_keys["harborview-admin"]
     huge = await _generate(api, key, prompt="x " * 5000)
     assert huge.status_code == 422 and huge.json()["error"]["code"] == "input_too_long"
     bad_name = await _generate(api, key, model="Not A Name!")
     assert bad_name.status_code == 422
     assert (await api.post("/api/v1/llm/generate", json={"prompt": HOURS})).status_code == 401
+
+
+async def test_generate_runs_the_turns_screen_and_the_clinics_policy(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    """The raw gateway is no side door: the tenant's banned words block it as in a turn,
+    PII is redacted before the model sees the prompt, and only allowed deployments run."""
+    admin = key_headers(demo_keys["riverside-admin"])
+    policy = "/api/v1/admin/safety/policy"
+    saved = await api.put(
+        policy,
+        json={"banned_words": ["botox"], "blocked_reply": "Please call us about that."},
+        headers=admin,
+    )
+    assert saved.status_code == 200
+    try:
+        blocked = await _generate(api, demo_keys["riverside-admin"], prompt="How much is Botox?")
+        assert blocked.status_code == 422, blocked.text
+        assert blocked.json()["error"] == {
+            **blocked.json()["error"],
+            "code": "input_blocked",
+            "message": "Please call us about that.",
+        }
+        events = await _stream(api, demo_keys["riverside-admin"], "Botox prices please")
+        assert events[-1]["event"] == "error" and events[-1]["error"]["code"] == "input_blocked"
+    finally:
+        await api.put(policy, json={}, headers=admin)
+    named = await _generate(
+        api, demo_keys["riverside-admin"], prompt="My SSN is 123-45-6789, what are your hours?"
+    )
+    assert named.status_code == 200, named.text
+    assert "pii" in named.json()["screened"]
+
+    try:
+        saved = await api.put(
+            ROUTING, json=TIERED, headers=key_headers(demo_keys["harborview-admin"])
+        )
+        assert saved.status_code == 200
+        unknown = await api.put(BUDGET, json={"allowed_deployments": ["nowhere-1"]}, headers=admin)
+        assert unknown.status_code == 422
+        assert unknown.json()["error"]["code"] == "unknown_deployment"
+        limited = await api.put(BUDGET, json={"allowed_deployments": ["fast-1"]}, headers=admin)
+        assert limited.status_code == 200, limited.text
+        denied = await api.post(
+            "/api/v1/llm/route",
+            json={"prompt": "quick one", "deployment": "premium-1"},
+            headers=admin,
+        )
+        assert denied.status_code == 403
+        assert denied.json()["error"]["code"] == "deployment_not_allowed"
+        # Automatic routing stays inside the allowed set, even for a premium request.
+        deep = await api.post(
+            "/api/v1/llm/route", json={"prompt": "deep analysis please"}, headers=admin
+        )
+        assert deep.json()["deployment"] == "fast-1", deep.text
+        missing = await _generate(api, demo_keys["riverside-admin"], model="nowhere-1")
+        assert missing.status_code == 422
+        assert missing.json()["error"]["code"] == "unknown_deployment"
+    finally:
+        await api.delete(BUDGET, headers=admin)
+        await api.delete(ROUTING, headers=key_headers(demo_keys["harborview-admin"]))

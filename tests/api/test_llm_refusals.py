@@ -20,7 +20,7 @@ from temporalio.worker import Worker
 
 from api.main import create_app
 from core.llm_payloads import GenerateInput, GenerateOutput
-from core.payloads import StreamEvent
+from core.payloads import ScreenInput, ScreenOutput, StreamEvent
 from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 from core.settings import Settings
 from tests.conftest import key_headers
@@ -37,6 +37,10 @@ FAILURES = {
 class FakeLlm:
     def __init__(self) -> None:
         self.seen: list[GenerateInput] = []
+
+    @activity.defn(name="screen_input")
+    async def screen(self, inp: ScreenInput) -> ScreenOutput:
+        return ScreenOutput(False, inp.text, redact_for_llm=False)
 
     @activity.defn(name="retrieve")
     async def retrieve(self, inp: RetrieveInput) -> RetrieveOutput:
@@ -73,7 +77,7 @@ async def refusing_api(
             temporal_client,
             task_queue=queue,
             workflows=[LlmGenerateWorkflow],
-            activities=[fake.retrieve, fake.generate],
+            activities=[fake.screen, fake.retrieve, fake.generate],
             activity_executor=executor,
         )
         async with worker, app.router.lifespan_context(app):
@@ -103,15 +107,15 @@ async def test_generate_maps_failures_to_typed_errors(
     fake.seen.clear()
     resp = await refusing_api.post(
         "/api/v1/llm/generate",
-        json={"prompt": prompt, "model": "gpt-x"},
-        headers=key_headers(demo_keys["harborview-patient-1"]),
+        json={"prompt": prompt},
+        headers=key_headers(demo_keys["harborview-admin"]),
     )
     assert resp.status_code == status, resp.text
     error = resp.json()["error"]
     assert error["code"] == code and error["request_id"]
     # Refusals are reported, not answered offline; an outage is retried first.
     sent = fake.seen[0]
-    assert sent.offline_on_reject is False and sent.deployment == "gpt-x"
+    assert sent.offline_on_reject is False and sent.deployment is None
     assert sent.path == "knowledge" and sent.stream_batch_ms == 0
     assert sent.request_key.startswith("llm-generate-")
     assert len(fake.seen) == (3 if code == "llm_unavailable" else 1)
@@ -124,7 +128,7 @@ async def test_stream_tells_the_client_to_drop_text_then_fails(
         "POST",
         "/api/v1/llm/generate/stream",
         json={"prompt": "policy question", "grounded": False},
-        headers=key_headers(demo_keys["harborview-patient-1"]),
+        headers=key_headers(demo_keys["harborview-admin"]),
     ) as resp:
         assert resp.status_code == 200
         events: list[dict[str, Any]] = [

@@ -27,7 +27,7 @@ async def test_passages_carry_their_sources(
     article, _ = await create_indexed(api, admin, title=title, content=content)
     try:
         result = await search(
-            api, demo_keys["harborview-patient-6"], f"When does the {term} ferry shuttle run?"
+            api, demo_keys["harborview-admin"], f"When does the {term} ferry shuttle run?"
         )
         assert result["covered"] is True
         assert result["workflow_id"].startswith("rag-retrieve-1-")
@@ -42,16 +42,14 @@ async def test_passages_carry_their_sources(
             assert p["retrievers"] and set(p["retrievers"]) <= {"dense", "bm25"}
             assert isinstance(p["score"], float)
         dense = await search(
-            api, demo_keys["harborview-patient-6"], f"{term} ferry shuttle", mode="dense"
+            api, demo_keys["harborview-admin"], f"{term} ferry shuttle", mode="dense"
         )
         assert dense["passages"] and all(p["retrievers"] == ["dense"] for p in dense["passages"])
         short = await search(
-            api, demo_keys["harborview-patient-6"], f"{term} ferry", top_k=1, rerank="none"
+            api, demo_keys["harborview-admin"], f"{term} ferry", top_k=1, rerank="none"
         )
         assert len(short["passages"]) == 1
-        none = await search(
-            api, demo_keys["harborview-patient-6"], f"{term} ferry", context_tokens=0
-        )
+        none = await search(api, demo_keys["harborview-admin"], f"{term} ferry", context_tokens=0)
         # No budget keeps only the single best sentence.
         assert [p["excerpt"] for p in none["passages"] if p["excerpt"]] == [
             f"The {term} ferry shuttle takes patients from the harbour pier to the clinic."
@@ -63,7 +61,7 @@ async def test_passages_carry_their_sources(
 async def test_seeded_knowledge_and_an_unanswerable_question(
     api: httpx.AsyncClient, demo_keys: dict[str, str]
 ) -> None:
-    patient = demo_keys["harborview-patient-6"]
+    patient = demo_keys["harborview-admin"]
     hours = await search(api, patient, "What are your opening hours?")
     assert hours["covered"] and "Opening Hours" in {p["title"] for p in hours["passages"]}
     assert len(hours["passages"]) <= 4  # settings.retrieval_top_k
@@ -77,7 +75,7 @@ async def test_embed_returns_unit_vectors(
     resp = await api.post(
         EMBED,
         json={"texts": ["Where do I park?", "Parking is in the garage."]},
-        headers=key_headers(demo_keys["riverside-patient-1"]),
+        headers=key_headers(demo_keys["riverside-admin"]),
     )
     assert resp.status_code == 200, resp.text
     body = resp.json()
@@ -93,7 +91,7 @@ async def test_embed_returns_unit_vectors(
 async def test_bad_input_gets_typed_errors(
     api: httpx.AsyncClient, demo_keys: dict[str, str], settings: Settings
 ) -> None:
-    headers = key_headers(demo_keys["harborview-patient-6"])
+    headers = key_headers(demo_keys["harborview-admin"])
     for query in (
         {"query": ""},
         {"query": "   "},
@@ -122,3 +120,9 @@ async def test_bad_input_gets_typed_errors(
         assert resp.json()["error"]["code"] == "validation_error"
     assert (await api.post(RETRIEVE, json={"query": "parking"})).status_code == 401
     assert (await api.post(EMBED, json={"texts": ["a"]})).status_code == 401
+    # Patients and non-admin staff reach the knowledge base only through turns.
+    for label in ("harborview-patient-6", "harborview-reception"):
+        other = key_headers(demo_keys[label])
+        refused = await api.post(RETRIEVE, json={"query": "parking"}, headers=other)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+        assert (await api.post(EMBED, json={"texts": ["a"]}, headers=other)).status_code == 403
