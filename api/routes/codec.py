@@ -40,7 +40,10 @@ async def _payloads(request: Request) -> Payloads:
     if len(raw) > MAX_BODY:
         raise ValidationFailed("The codec body is too large.", code="body_too_large")
     try:
-        return ParseDict(json.loads(raw or b"{}"), Payloads())
+        body = json.loads(raw or b"null")
+        if not isinstance(body, dict) or not isinstance(body.get("payloads"), list):
+            raise ValueError("no payloads list")
+        return ParseDict(body, Payloads())
     except (ValueError, ProtoParseError) as err:
         raise ValidationFailed(
             'Send {"payloads": [{"metadata": {...}, "data": "<base64>"}]}.',

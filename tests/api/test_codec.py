@@ -93,8 +93,10 @@ async def test_codec_endpoint_decodes_for_the_platform_operator_only(
     back = await api.post("/codec/decode", json=again.json(), headers=operator)
     assert back.json() == decoded.json()
 
-    garbled = await api.post("/codec/decode", json={"payloads": "nope"}, headers=operator)
-    assert garbled.status_code == 422
+    for garbled in ({"payloads": "nope"}, [], {}, {"payloads": [{"data": 5}]}):
+        refused_body = await api.post("/codec/decode", json=garbled, headers=operator)
+        assert refused_body.status_code == 422, garbled
+        assert refused_body.json()["error"]["code"] == "invalid_payloads"
     other_ns = await api.post(
         "/codec/decode", json=body, headers={**operator, "X-Namespace": "elsewhere"}
     )

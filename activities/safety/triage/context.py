@@ -220,7 +220,8 @@ _ANIMAL = _rx(
 _PET_MEDICINE = _rx(
     r"(?<!dog )(?<!cat )(?<!pet )(?<!puppy )(?<!kitten )\b(?:took|taken|swallowed|ate|chewed|"
     r"got into)\b.{0,40}\b(?:the |my |our )?(?:dog|cat|pet|puppy|kitten)(?:'s|s|'|s')\b|"
-    r"(?:dog|cat|pet|puppy|kitten)(?:'s|s') (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?)\b.{0,60}"
+    r"(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?|"
+    r"\w+(?:pentin|profen|adol|olol|pril|pam|zole))\b.{0,60}"
     r"\b(?:instead of (?:mine|my own)|by mistake|by accident)|"
     r"(?:tome|se tomo|se comio|se trago|le di)\b.{0,40}\b(?:del|de mi|de su|de la) (?:perr\w*|"
     r"gat\w*|mascota)|(?:pastillas?|medicinas?|tabletas?) (?:del|de la|de mi) (?:perr\w*|gat\w*|"

@@ -306,7 +306,8 @@ ACUTE: dict[str, tuple[str, ...]] = {
         # A pet's medicine taken by a person: from the bottle, in place of their own.
         r"(?:took|taken|swallowed|popped|had)\b.{0,50}\b(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) "
         r"(?:\w+ ){0,2}?(?:meds?|medicines?|pills?|tablets?|" + MEDICINE + r")\b|"
-        r"(?:dog|cat|pet|puppy|kitten)(?:'s|s') (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?)\b"
+        r"(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?|"
+        r"\w+(?:pentin|profen|adol|olol|pril|pam|zole))\b"
         r".{0,60}\b(?:instead of (?:mine|my own)|by mistake|by accident)\b.{0,40}\b(?:took|"
         r"swallowed|taken|popped)\b",
         # Taken from the wrong bottle: the mix-up is the accident.
