@@ -218,6 +218,39 @@ def test_full_names_the_model_misreads_are_found(engine: PiiEngine, text: str, n
     assert name in found, found
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Where only a person fits: after a speech verb, owning kin, as a sign-off.
+        ("She looked up and told Ivanka the news.", "Ivanka"),
+        ("I'm picking up Szilvia's daughter after school.", "Szilvia"),
+        ("Running late, sorry! Thanks - Leandro", "Leandro"),
+        # A phone number right after a name: the name survives the model's run-on span.
+        ("llamen a mi hijo Ezequiel al 956 555 0144 por favor", "Ezequiel"),
+        # All lower case: a listed surname after the first name is part of the name.
+        ("my name is dragana petrović, i need my results", "dragana petrović"),
+        # A particle inside a name before a verb only people do.
+        ("Maarten van Asch lives next door and can pick me up", "Maarten van Asch"),
+    ],
+)
+def test_names_where_only_a_person_fits(engine: PiiEngine, text: str, name: str) -> None:
+    found = [text[f.start : f.end] for f in engine.find(text) if f.entity == "PERSON"]
+    assert name in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pay it with Mastercard 5105 1051 0510 5100 please",
+        "Florida's insurance rules changed this year",
+        "Boston said the game was off",
+        "my friend lives in the next town over",
+    ],
+)
+def test_role_rules_leave_companies_places_and_words(engine: PiiEngine, text: str) -> None:
+    assert not [f for f in engine.find(text) if f.entity == "PERSON"], text
+
+
 def test_a_park_after_a_place_word_stays_a_place(engine: PiiEngine) -> None:
     text = "We walked in Evelyn Park on Sunday."
     assert not [f for f in engine.find(text) if f.entity == "PERSON"]

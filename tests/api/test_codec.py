@@ -93,7 +93,8 @@ async def test_codec_endpoint_decodes_for_the_platform_operator_only(
     back = await api.post("/codec/decode", json=again.json(), headers=operator)
     assert back.json() == decoded.json()
 
-    for garbled in ({"payloads": "nope"}, [], {}, {"payloads": [{"data": 5}]}):
+    garbled_bodies: list[object] = [{"payloads": "nope"}, [], {}, {"payloads": [{"data": 5}]}]
+    for garbled in garbled_bodies:
         refused_body = await api.post("/codec/decode", json=garbled, headers=operator)
         assert refused_body.status_code == 422, garbled
         assert refused_body.json()["error"]["code"] == "invalid_payloads"

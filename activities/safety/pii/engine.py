@@ -15,6 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .analyzer import PII_ENTITIES, build_analyzer, english_words
 from .gate import PiiGate
+from .gazetteer import names
 from .operators import operator_configs, salt_bytes
 from .vocab import (
     CALENDAR_WORDS,
@@ -75,6 +76,12 @@ def plausible(entity: str, value: str, *, from_ner: bool, text_has_capitals: boo
 
 
 _TOKEN = re.compile(r"\S+")
+
+
+def _listed_name(value: str) -> bool:
+    """Some word of it is on the name lists ("Daniela al", not "Mastercard" or "Llámenme")."""
+    given, family = names()
+    return any(w in given or w in family for w in re.findall(r"[^\W\d_]+", value))
 
 
 def trim_person(text: str, start: int, end: int) -> tuple[int, int]:
@@ -215,6 +222,12 @@ class PiiEngine:
         for r in results:
             start, end = (r.start, r.end)
             if r.entity_type == "PERSON":
+                # spaCy glues a phone number onto the name before it ("Daniela al +1 956"), and
+                # presidio then drops the context rule's plain name as contained in it: keep
+                # the words before the first one with a digit.
+                digit = re.search(r"\S*\d", text[start:end])
+                if digit is not None and _listed_name(text[start : start + digit.start()]):
+                    end = start + digit.start()
                 start, end = trim_person(text, start, end)
             if end > start and plausible(
                 r.entity_type,

@@ -25,6 +25,7 @@ from .vocab import (
     SPANISH_NAME_WORDS,
     SPEAKER_LABELS,
     STREET_WORDS,
+    words,
 )
 
 # Entity kinds that no misread name gets: a number or a date is never a person.
@@ -32,6 +33,19 @@ _NOT_A_NAME_KIND = frozenset(
     {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"}
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "en", "de"})
+# Words only people are the subject or owner of: "Marta's daughter", "said Ilse to Bram". Here
+# a name the small model calls a place or a company is still a person.
+_SPEECH = words(
+    "said says asked asks told tells replied replies whispered shouted yelled screamed cried "
+    "added explained laughed answered texted emailed called"
+)
+_KIN = words(
+    "kid kids son sons daughter daughters wife husband mother mom mum father dad parents brother "
+    "sister siblings child children baby boyfriend girlfriend partner fiance fiancee fiancé "
+    "grandson granddaughter grandmother grandfather grandma grandpa nephew niece cousin aunt "
+    "uncle widow widower killer killers murderer caregiver nanny funeral wedding "
+    "birthday"
+)
 
 
 def _before_street(doc: Doc, span: Span) -> bool:
@@ -39,7 +53,7 @@ def _before_street(doc: Doc, span: Span) -> bool:
     return span.end < len(doc) and doc[span.end].lower_.rstrip(".") in STREET_WORDS
 
 
-def _is_name_token(t: Token, lowercase_ok: bool) -> bool:
+def _is_name_token(t: Token, lowercase_ok: bool, continuation: bool = False) -> bool:
     text = t.text
     if not text[:1].isalpha() or not all(c.isalpha() or c in "'\u2019.-" for c in text):
         return False
@@ -50,7 +64,14 @@ def _is_name_token(t: Token, lowercase_ok: bool) -> bool:
         return False
     if text[0].isupper():
         return True
-    return lowercase_ok and t.pos_ in ("PROPN", "NOUN", "X")
+    if not lowercase_ok:
+        return False
+    if t.pos_ in ("PROPN", "NOUN", "X"):
+        return True
+    # In lower-case text the tagger guesses: "jerković" after "borna" comes back an adjective.
+    # After a first name, a word on the name lists is a name part all the same.
+    given, family = names()
+    return continuation and (text.title() in family or text.title() in given)
 
 
 def _person_shaped(tokens: Iterable[Token]) -> bool:
@@ -63,9 +84,11 @@ def _person_shaped(tokens: Iterable[Token]) -> bool:
         if len(t.text.rstrip(".")) > 1 and t.text.isupper():
             return False  # an acronym: "CVS", "IBM"
         shaped = t.text[:1].isupper() and all(c.isalpha() or c in "'\u2019.-" for c in t.text)
-        # An inner hyphen joins a double-barrelled name ("Anne-Lotte"); nothing else may.
-        inner_hyphen = t.text == "-" and t.i not in (toks[0].i, toks[-1].i)
-        if not (shaped or inner_hyphen):
+        inner = t.i not in (toks[0].i, toks[-1].i)
+        # An inner hyphen joins a double-barrelled name ("Anne-Lotte"), an inner particle a
+        # family name ("Joost van Dam"); nothing else may.
+        inner_hyphen = t.text == "-" and inner
+        if not (shaped or inner_hyphen or (inner and t.lower_ in NAME_PARTICLES)):
             return False
     return True
 
@@ -83,6 +106,7 @@ class PersonContextRecognizer(LocalRecognizer):
             "speakers",
             "verbs",
             "listed",
+            "roles",
             "lists",
             "repeats",
             "pairs",
@@ -162,6 +186,8 @@ class PersonContextRecognizer(LocalRecognizer):
             found.extend(self._subjects(text, doc, lower_text))
         if "listed" in rules:
             found.extend(self._listed(doc, lower_text))
+        if "roles" in rules and not lower_text:
+            found.extend(self._roles(doc))
         if "pairs" in rules and not lower_text:
             found.extend(self._pairs(doc))
             found.extend(self._initialled(doc))
@@ -182,7 +208,7 @@ class PersonContextRecognizer(LocalRecognizer):
         j, last = k, -1
         while j < len(doc) and j - k < 6:
             t = doc[j]
-            if _is_name_token(t, lowercase_ok):
+            if _is_name_token(t, lowercase_ok, continuation=j > k):
                 last = j
             elif t.text in "-'\u2019" and last == j - 1 and not doc[j - 1].whitespace_:
                 pass  # "Anne-Lotte" comes as three tokens
@@ -199,11 +225,17 @@ class PersonContextRecognizer(LocalRecognizer):
         for m in PERSON_VERB.finditer(text):
             k = bisect.bisect_left(starts, m.start())
             j = k
-            while j > 0 and k - j < 4 and _is_name_token(doc[j - 1], lower_text):
+            while j > 0 and k - j < 5:
+                prev = doc[j - 1]
+                particle = prev.lower_ in NAME_PARTICLES and j - 1 > 0
+                if not (_is_name_token(prev, lower_text) or particle):
+                    break
                 j -= 1
+            while j < k and doc[j].lower_ in NAME_PARTICLES:
+                j += 1  # a name starts with a name, not with "van"
             if j < k and (doc[k - 1].pos_ == "PROPN" or lower_text or self._unknown(doc[k - 1])):
                 span = doc[j:k]
-                if self._not_other_entity(span) or lower_text:
+                if self._not_other_entity(span) or lower_text or self._misread(span):
                     out.append((span.start_char, span.end_char, 0.6))
         return out
 
@@ -232,7 +264,11 @@ class PersonContextRecognizer(LocalRecognizer):
             span = self._take(doc, t.i, False)
             if span is None:
                 continue
-            if not self._not_other_entity(span) and not self._full_name(doc, span, family):
+            if (
+                not self._not_other_entity(span)
+                and not self._full_name(doc, span, family)
+                and not self._given_called_place(doc, span)
+            ):
                 continue
             if _before_street(doc, span):
                 continue  # "Madison Ave"
@@ -244,6 +280,45 @@ class PersonContextRecognizer(LocalRecognizer):
             if ok:
                 out.append((span.start_char, span.end_char, 0.6))
                 k = span.end
+        return out
+
+    def _roles(self, doc: Doc) -> list[tuple[int, int, float]]:
+        """A name in a place only a person takes: after a speech verb and after its "to"
+        ("said Ilse to Bram"), or owning kin ("Marta's daughter", "Ivo Lund's funeral")."""
+        given, family = names()
+        out: list[tuple[int, int, float]] = []
+
+        def person_at(k: int) -> Span | None:
+            if k >= len(doc) or not doc[k].text[:1].isupper():
+                return None
+            span = self._take(doc, k, False)
+            if span is None or not _person_shaped(span):
+                return None
+            if any(t.ent_type_ in _NOT_A_NAME_KIND for t in span):
+                return None
+            first = span[0]
+            known = first.text in given or first.text in family or span[-1].text in family
+            return span if known or self._unknown(first) else None
+
+        for t in doc:
+            if t.lower_ in _SPEECH and t.pos_ == "VERB":
+                span = person_at(t.i + 1)
+                if span is not None:
+                    out.append((span.start_char, span.end_char, 0.6))
+                    nxt = span.end
+                    if nxt + 1 < len(doc) and doc[nxt].lower_ == "to":
+                        other = person_at(nxt + 1)
+                        if other is not None:
+                            out.append((other.start_char, other.end_char, 0.6))
+            elif t.text in ("'s", "\u2019s", "'") and t.i + 1 < len(doc):
+                if doc[t.i + 1].lower_ not in _KIN:
+                    continue
+                j = t.i
+                while j > 0 and t.i - j < 4 and _is_name_token(doc[j - 1], False):
+                    j -= 1
+                span = person_at(j) if j < t.i else None
+                if span is not None and span.end == t.i:
+                    out.append((span.start_char, span.end_char, 0.6))
         return out
 
     def _pairs(self, doc: Doc) -> list[tuple[int, int, float]]:
@@ -380,11 +455,37 @@ class PersonContextRecognizer(LocalRecognizer):
                     i = lo if step < 0 else hi
         return out
 
+    def _given_called_place(self, doc: Doc, span: Span) -> bool:
+        """A lone given name no dictionary has ("Celina", "Franciska") that the small model
+        calls a place, with no place preposition before it ("in Celina")."""
+        t = span[0]
+        return (
+            len(span) == 1
+            and {t.ent_type_} == {"GPE"}
+            and self._unknown(t)
+            and t.lower_ not in SPANISH_NAME_WORDS
+            and not (t.i > 0 and doc[t.i - 1].lower_ in _PLACE_PREPOSITIONS)
+        )
+
+    def _misread(self, span: Span) -> bool:
+        """A name the small model calls a place, where only a person fits (the subject of
+        "lives", "said", "is allergic"): its first word a listed or non-dictionary name."""
+        given, family = names()
+        kinds = {t.ent_type_ for t in span if t.lower_ not in NAME_PARTICLES}
+        kinds -= {"", "PERSON", "ORG"}
+        first = span[0]
+        listed = first.text in given or first.text in family or span[-1].text in family
+        return (
+            kinds <= {"GPE", "NORP", "LOC", "PRODUCT"}
+            and _person_shaped(span)
+            and (listed or self._unknown(first))
+        )
+
     @staticmethod
     def _not_other_entity(span: Span) -> bool:
         # The small model calls unfamiliar names organisations, but a place is a place.
-        kinds = {t.ent_type_ for t in span} - {"", "PERSON", "ORG"}
-        return not kinds and _person_shaped(span)
+        kinds = {t.ent_type_ for t in span if t.lower_ not in NAME_PARTICLES}
+        return not kinds - {"", "PERSON", "ORG"} and _person_shaped(span)
 
     @staticmethod
     def _card_name(text: str, doc: Doc) -> Iterable[tuple[int, int, float]]:

@@ -99,7 +99,7 @@ NAME_INTRO = re.compile(
 # Words that introduce a capitalised name: honorifics, greetings, relatives, "named", "called".
 NAME_INTRO_CAPITALISED = re.compile(
     r"(?i)\b(?:dr|mr|mrs|ms|miss|mx|prof|rev|sr|sra)\.?\s+"
-    r"|\b(?:dear|hi|hello|hey|regards|sincerely|cheers|thanks|love),?\s+"
+    r"|\b(?:dear|hi|hello|hey|regards|sincerely|cheers|thanks|love)(?:\s*[-\u2013\u2014]\s*|,?\s+)"
     r"|\b(?:named|called)\s+(?:him\s+|her\s+|them\s+)?"
     r"|\bmy\s+(?:son|daughter|kid|child|wife|husband|partner|spouse|mother|mom|mum|father|dad"
     r"|sister|brother|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle"
@@ -145,6 +145,11 @@ NOT_NAMES = words(
     "doctor nurse patient sir madam team everyone all there here thanks thank please hello hi "
     "dear regards best yes no okay ok sorry fine good great well morning afternoon evening "
     "street road avenue apt suite unit box name phone email address mobile fax desk website "
+    # Labels written in capitals right after a name: "Mateo Silva DOB 01/09/2015".
+    "dob mrn ssn "
+    # Card brands ("with Mastercard 5105...") and the people a message mentions by relation
+    # ("my friend lives nearby"), never by name.
+    "visa mastercard amex discover friend mom dad son daughter wife husband neighbor neighbour "
     # Spanish days and months: a reply's "el sábado 5 de diciembre" names no one.
     "lunes martes miercoles miércoles jueves viernes sabado sábado domingo hoy mañana manana "
     "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
