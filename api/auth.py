@@ -14,7 +14,8 @@ from core.payloads import PATIENT_ROLE, STAFF_ROLES
 from store.keys import hash_api_key
 from store.models import ApiKey, Patient, User
 
-from .deps import StateDep
+from .deps import AppState, StateDep
+from .jwt_auth import looks_like_jwt
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,19 @@ async def get_principal(
     x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Principal:
-    # "Authorization: Bearer <key>" too: what the Temporal UI and CLI send to the codec.
+    # "Authorization: Bearer <key or JWT>": what identity providers, the Temporal UI and
+    # its CLI send.
     if not x_api_key and authorization:
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            x_api_key = token.strip()
+        token = token.strip()
+        if scheme.lower() == "bearer" and token:
+            if looks_like_jwt(token):
+                return await _jwt_principal(state, token)
+            x_api_key = token
     if not x_api_key:
-        raise Unauthenticated("Send your API key in the X-API-Key header.")
+        raise Unauthenticated(
+            "Send your API key in the X-API-Key header (or a bearer token in Authorization)."
+        )
     async with state.sessions() as session:
         row = (
             await session.execute(
@@ -56,6 +63,23 @@ async def get_principal(
         raise Unauthenticated("The API key is not valid.")
     key, user = row
     return Principal(key.tenant_id, user.id or 0, user.role, user.patient_id)
+
+
+async def _jwt_principal(state: AppState, token: str) -> Principal:
+    if state.jwt is None or not state.jwt.enabled:
+        raise Unauthenticated("Bearer tokens are not configured here; use an API key.")
+    claims = await state.jwt.claims(token)
+    async with state.sessions() as session:
+        user = await session.get(User, claims.user_id)
+    # The user must belong to the token's tenant, and the token may not claim more than the
+    # user is: role and patient come from the row, the claims only have to agree.
+    if user is None or user.tenant_id != claims.tenant_id:
+        raise Unauthenticated("The bearer token names no user of its tenant.")
+    if claims.role is not None and claims.role != user.role:
+        raise Unauthenticated("The bearer token's role does not match the user.")
+    if claims.patient_id is not None and claims.patient_id != user.patient_id:
+        raise Unauthenticated("The bearer token's patient does not match the user.")
+    return Principal(user.tenant_id, user.id or 0, user.role, user.patient_id)
 
 
 async def get_limited_principal(

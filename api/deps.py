@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
+from api.jwt_auth import JwtVerifier
 from api.ratelimit import RateLimiter
 from core.codec import EncryptionCodec
 from core.errors import ServiceUnavailable
@@ -46,6 +47,7 @@ class AppState:
     limiter: RateLimiter
     started_at: float
     codec: EncryptionCodec | None = None
+    jwt: JwtVerifier | None = None
 
 
 def get_state(request: Request) -> AppState:

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.deps import AppState, TemporalLink
 from api.errors import install_error_handlers
+from api.jwt_auth import JwtVerifier
 from api.middleware import RequestIdMiddleware
 from api.ratelimit import make_rate_limiter
 from api.routes import (
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             temporal=TemporalLink(settings),
             limiter=make_rate_limiter(settings.redis_url),
             codec=payload_codec(settings),
+            jwt=JwtVerifier(settings),
             started_at=time.time(),
         )
         yield

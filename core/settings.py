@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     # made once in data_dir/payload-keys, which suits only the single-machine topology.
     payload_encryption: bool = True
     payload_keys: SecretStr | None = None
+    # JWT bearer tokens beside API keys (api/jwt_auth.py): a shared HS256 secret, or an
+    # identity provider's JWKS URL for RS256/ES256. The token's `sub` is a user id of the
+    # tenant named by JWT_TENANT_CLAIM; role and patient claims must agree with that user.
+    jwt_secret: SecretStr | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_tenant_claim: str = "tenant_id"
+    jwt_role_claim: str = "role"
+    jwt_patient_claim: str = "patient_id"
     # Browser origins allowed to call the API, the Temporal UI's codec calls included.
     cors_origins: str = "http://127.0.0.1:8233,http://localhost:8233"
 
