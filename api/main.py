@@ -33,6 +33,7 @@ from api.routes import (
     pipelines,
     rag,
     safety,
+    ws,
 )
 from api.routes import help as help_articles
 from api.security import SecurityMiddleware
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # After any /api/v1/actions/<word> route: the ledger's ids are integers.
         actions,
         execute,
+        ws,
     ):
         app.include_router(module.router)
     return app

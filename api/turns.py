@@ -144,7 +144,7 @@ async def follow(
 ) -> AsyncIterator[StreamEvent]:
     """Events of the turn's pipeline workflow, from its first to `done`."""
     wf_id = pipeline_workflow_id(turn.caller.tenant_id, session_id, turn.turn_id)
-    await _wait_until_started(client, wf_id, timeout_s=settings.turn_timeout_s)
+    await wait_until_started(client, wf_id, timeout_s=settings.turn_timeout_s)
     stream = WorkflowStreamClient.create(client, wf_id)
     async for item in stream.subscribe(
         ["events"],
@@ -156,7 +156,7 @@ async def follow(
             return
 
 
-async def _wait_until_started(client: Client, wf_id: str, *, timeout_s: float) -> None:
+async def wait_until_started(client: Client, wf_id: str, *, timeout_s: float) -> None:
     # The child pipeline starts only once the conversation has taken the turn (a previous
     # turn of the session may still be running).
     handle = client.get_workflow_handle(wf_id)

@@ -27,7 +27,7 @@ IdempotencyHeader = Annotated[
 ]
 
 
-async def _prepare(
+async def prepare_turn(
     state: StateDep,
     who: PrincipalDep,
     body: PipelineRequest,
@@ -63,7 +63,7 @@ async def run_pipeline(
     client: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> PipelineResponse:
-    turn, session_id, echo = await _prepare(state, who, body, idempotency_key, stream=False)
+    turn, session_id, echo = await prepare_turn(state, who, body, idempotency_key, stream=False)
     result = await run_turn(client, state.settings, turn, session_id)
     log.info("turn done", extra={"turn_id": turn.turn_id, "intent": result.intent})
     return PipelineResponse.from_result(result, echo)
@@ -73,7 +73,7 @@ def _line(payload: dict[str, Any]) -> bytes:
     return (json.dumps(payload, separators=(",", ":")) + "\n").encode()
 
 
-def _event_payload(ev: StreamEvent, echo: RequestEcho) -> dict[str, Any]:
+def event_payload(ev: StreamEvent, echo: RequestEcho) -> dict[str, Any]:
     if ev.event == "done" and ev.result is not None:
         response = PipelineResponse.from_result(ev.result, echo).model_dump()
         return {"event": "done", "final_response": ev.result.final_response, "result": response}
@@ -94,7 +94,7 @@ async def stream_pipeline(
     client: TemporalDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> StreamingResponse:
-    turn, session_id, echo = await _prepare(state, who, body, idempotency_key, stream=True)
+    turn, session_id, echo = await prepare_turn(state, who, body, idempotency_key, stream=True)
     # Accepted before the response starts, so a rejected turn is still a proper HTTP error.
     handle = await start_turn(client, state.settings, turn, session_id)
     rid = request_id_var.get()
@@ -114,12 +114,12 @@ async def stream_pipeline(
                 }
             )
             async for ev in follow(client, state.settings, turn, session_id):
-                yield _line(_event_payload(ev, echo))
+                yield _line(event_payload(ev, echo))
                 if ev.event == "done":
                     return
             # The stream ended without `done`: fall back to the update's own result.
             result = await handle.result()
-            yield _line(_event_payload(StreamEvent("done", result=result), echo))
+            yield _line(event_payload(StreamEvent("done", result=result), echo))
         except Exception as err:
             log.error("stream failed", extra={"exc_type": type(err).__name__})
             yield _line(
