@@ -17,9 +17,11 @@ from api.ratelimit import make_rate_limiter
 from api.routes import (
     action_catalogue,
     actions,
+    admin_access,
     admin_intents,
     admin_knowledge,
     admin_llm,
+    admin_records,
     admin_safety,
     callbacks,
     classify,
@@ -100,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         llm,
         llm_usage,
         admin_llm,
+        admin_access,
+        admin_records,
         # /api/v1/actions/catalogue before /api/v1/actions/{id}: first match wins.
         action_catalogue,
         # After any /api/v1/actions/<word> route: the ledger's ids are integers.

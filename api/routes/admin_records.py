@@ -1,0 +1,166 @@
+"""/api/v1/admin/patients, /users and /appointments: the clinic's records for staff screens,
+filtered and paginated, always within the caller's tenant."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from api.auth import Principal, PrincipalDep
+from api.deps import StateDep
+from core.errors import PermissionDenied
+from store.models import Appointment, Patient, User
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Id = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+def _staff(who: PrincipalDep) -> Principal:
+    if not who.is_staff:
+        raise PermissionDenied("Only clinic staff can list the clinic's records.")
+    return who
+
+
+StaffDep = Annotated[Principal, Depends(_staff)]
+
+
+class PatientOut(BaseModel):
+    id: int
+    full_name: str
+    date_of_birth: date | None
+    mrn: str | None
+    email: str | None
+    phone_number: str | None
+
+
+class PatientPage(BaseModel):
+    patients: list[PatientOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class UserOut(BaseModel):
+    id: int
+    full_name: str
+    email: str
+    role: str
+    patient_id: int | None
+    staff_id: int | None
+
+
+class UserPage(BaseModel):
+    users: list[UserOut]
+    total: int
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    patient_id: int
+    staff_id: int
+    site_id: int | None
+    provider_name: str
+    start_time: datetime
+    end_time: datetime
+    status: str
+    reason: str | None
+
+
+class AppointmentPage(BaseModel):
+    appointments: list[AppointmentOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@router.get("/patients", response_model=PatientPage)
+async def list_patients(
+    state: StateDep,
+    who: StaffDep,
+    q: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> PatientPage:
+    where = [col(Patient.tenant_id) == who.tenant_id]
+    if q and q.strip():
+        # NUL has no place in a name, and PostgreSQL refuses it in a query.
+        term = q.replace("\x00", "").strip().lower()
+        where.append(func.lower(col(Patient.full_name)).contains(term))
+    async with state.sessions() as session:
+        total = await session.scalar(select(func.count()).select_from(Patient).where(*where))
+        rows = await session.scalars(
+            select(Patient).where(*where).order_by(col(Patient.id)).limit(limit).offset(offset)
+        )
+        patients = [PatientOut.model_validate(p, from_attributes=True) for p in rows]
+    return PatientPage(patients=patients, total=total or 0, limit=limit, offset=offset)
+
+
+@router.get("/users", response_model=UserPage)
+async def list_users(
+    state: StateDep,
+    who: StaffDep,
+    role: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> UserPage:
+    where = [col(User.tenant_id) == who.tenant_id]
+    if role:
+        where.append(col(User.role) == role)
+    async with state.sessions() as session:
+        total = await session.scalar(select(func.count()).select_from(User).where(*where))
+        rows = await session.scalars(
+            select(User).where(*where).order_by(col(User.id)).limit(limit).offset(offset)
+        )
+        users = [UserOut.model_validate(u, from_attributes=True) for u in rows]
+    return UserPage(users=users, total=total or 0)
+
+
+@router.get("/appointments", response_model=AppointmentPage)
+async def list_appointments(
+    state: StateDep,
+    who: StaffDep,
+    status: Annotated[str | None, Query(pattern=r"^(confirmed|cancelled|completed)$")] = None,
+    staff_id: Id = None,
+    site_id: Id = None,
+    patient_id: Id = None,
+    start_from: datetime | None = None,
+    start_to: datetime | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> AppointmentPage:
+    """A provider's or a site's calendar: `?staff_id=&start_from=&start_to=`."""
+    where = [col(Appointment.tenant_id) == who.tenant_id]
+    for column, value in (
+        (Appointment.status, status),
+        (Appointment.staff_id, staff_id),
+        (Appointment.site_id, site_id),
+        (Appointment.patient_id, patient_id),
+    ):
+        if value is not None:
+            where.append(col(column) == value)
+    if start_from:
+        where.append(col(Appointment.start_time) >= _aware(start_from))
+    if start_to:
+        where.append(col(Appointment.start_time) < _aware(start_to))
+    async with state.sessions() as session:
+        total = await session.scalar(select(func.count()).select_from(Appointment).where(*where))
+        rows = await session.scalars(
+            select(Appointment)
+            .where(*where)
+            .order_by(col(Appointment.start_time), col(Appointment.id))
+            .limit(limit)
+            .offset(offset)
+        )
+        items = [AppointmentOut.model_validate(a, from_attributes=True) for a in rows]
+    return AppointmentPage(appointments=items, total=total or 0, limit=limit, offset=offset)

@@ -1,0 +1,102 @@
+"""Admin API: keys shown once, revoked at once, audited; records listed within the tenant."""
+
+from __future__ import annotations
+
+import httpx
+
+from store.models import ApiKey
+from tests.conftest import key_headers
+from tests.helpers import rows
+from worker import Engines
+
+KEYS = "/api/v1/admin/api-keys"
+AUDIT = "/api/v1/admin/audit"
+
+
+async def test_roles_see_exactly_their_admin_routes(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    patient = key_headers(demo_keys["harborview-patient-2"])
+    reception = key_headers(demo_keys["harborview-reception"])
+    admin = key_headers(demo_keys["harborview-admin"])
+    for path in (KEYS, AUDIT, "/api/v1/admin/patients", "/api/v1/admin/appointments"):
+        assert (await api.get(path, headers=patient)).status_code == 403, path
+        assert (await api.get(path, headers=admin)).status_code == 200, path
+    for path in (KEYS, AUDIT):
+        assert (await api.get(path, headers=reception)).status_code == 403, path
+    for path in ("/api/v1/admin/patients", "/api/v1/admin/appointments", "/api/v1/admin/users"):
+        assert (await api.get(path, headers=reception)).status_code == 200, path
+
+
+async def test_a_key_is_shown_once_works_at_once_and_dies_at_once(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    admin = key_headers(demo_keys["harborview-admin"])
+    reception_user = (await rows(engines, ApiKey, ApiKey.label == "harborview-reception"))[0]
+    made = await api.post(
+        KEYS, json={"user_id": reception_user.user_id, "label": "front desk tablet"}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    created = made.json()
+    key, key_id = created["key"], created["id"]
+    assert key.startswith(created["prefix"]) and created["role"] == "reception"
+    assert (await api.get("/api/v1/admin/patients", headers=key_headers(key))).status_code == 200
+    listed = (await api.get(KEYS, headers=admin)).json()
+    assert any(k["id"] == key_id for k in listed["keys"]) and key not in str(listed)
+
+    # Another clinic's admin can neither see nor revoke it.
+    riverside = key_headers(demo_keys["riverside-admin"])
+    theirs = (await api.get(KEYS, headers=riverside)).json()
+    assert all(k["id"] != key_id for k in theirs["keys"])
+    assert (await api.delete(f"{KEYS}/{key_id}", headers=riverside)).status_code == 404
+    foreign = await api.post(KEYS, json={"user_id": reception_user.user_id}, headers=riverside)
+    assert foreign.status_code == 404
+
+    revoked = await api.delete(f"{KEYS}/{key_id}", headers=admin)
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    gone = await api.get("/api/v1/admin/patients", headers=key_headers(key))
+    assert gone.status_code == 401
+    trail = (await api.get(AUDIT, params={"service": "access"}, headers=admin)).json()
+    actions = [(e["action"], e["details"].get("key_id")) for e in trail["entries"]]
+    assert ("api_key_created", key_id) in actions and ("api_key_revoked", key_id) in actions
+    assert key not in str(trail)
+    assert (await api.get(f"{KEYS}/{2**40}", headers=admin)).status_code in (404, 405)
+    assert (await api.delete(f"{KEYS}/{2**40}", headers=admin)).status_code == 422
+
+
+async def test_records_are_filtered_paginated_and_tenant_scoped(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    reception = key_headers(demo_keys["harborview-reception"])
+    everyone = (await api.get("/api/v1/admin/patients", headers=reception)).json()
+    assert everyone["total"] >= 10
+    page = (
+        await api.get("/api/v1/admin/patients", params={"limit": 3, "offset": 3}, headers=reception)
+    ).json()
+    assert len(page["patients"]) == 3 and page["total"] == everyone["total"]
+    first = everyone["patients"][0]["full_name"].split()[0]
+    found = (
+        await api.get("/api/v1/admin/patients", params={"q": first.lower()}, headers=reception)
+    ).json()
+    assert found["patients"] and all(
+        first.lower() in p["full_name"].lower() for p in found["patients"]
+    )
+    riverside = (
+        await api.get("/api/v1/admin/patients", headers=key_headers(demo_keys["riverside-admin"]))
+    ).json()
+    assert not {p["id"] for p in riverside["patients"]} & {p["id"] for p in everyone["patients"]}
+
+    calendar = (await api.get("/api/v1/admin/appointments", headers=reception)).json()
+    assert calendar["total"] >= 1
+    provider = calendar["appointments"][0]["staff_id"]
+    mine = (
+        await api.get(
+            "/api/v1/admin/appointments", params={"staff_id": provider}, headers=reception
+        )
+    ).json()
+    assert mine["appointments"] and all(a["staff_id"] == provider for a in mine["appointments"])
+    starts = [a["start_time"] for a in mine["appointments"]]
+    assert starts == sorted(starts)
+    for bad in ({"status": "lost"}, {"limit": 0}, {"staff_id": 2**40}, {"start_from": "soon"}):
+        resp = await api.get("/api/v1/admin/appointments", params=bad, headers=reception)
+        assert resp.status_code == 422, bad
