@@ -166,7 +166,7 @@ async def test_import_is_idempotent_and_updates_by_slug(
     assert sorted(r.status for r in first) == ["indexed"] * 3
     chunks = {aid: len(engines.retrieval.store.article_hashes(1, aid)) for aid in ids}
     assert all(chunks.values()) and chunks == {r.article_id: r.chunks_total for r in first}
-    found = await search(api, demo_keys["harborview-patient-8"], f"{term} beekeeping garden")
+    found = await search(api, demo_keys["harborview-admin"], f"{term} beekeeping garden")
     assert any(term in p["text"] for p in found["passages"])
 
     code, out = await cli("import", folder, "--tenant", "1", "--recursive")
