@@ -21,6 +21,8 @@ from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from core.codec import CodecError
 from core.errors import PermissionDenied, ServiceUnavailable, ValidationFailed
+from core.logging import request_id_var
+from store.models import AuditLog
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 MAX_BODY = 4 * 1024 * 1024  # Temporal's own limit on a single payload is 2 MB
@@ -80,7 +82,7 @@ async def encode(
 async def decode(
     request: Request,
     state: StateDep,
-    _who: OperatorDep,
+    who: OperatorDep,
     x_namespace: Annotated[str | None, Header(alias="X-Namespace")] = None,
 ) -> JSONResponse:
     """Decrypt payloads; ones that were never encrypted come back unchanged."""
@@ -90,6 +92,20 @@ async def decode(
     if codec is None:
         return _reply(given)
     try:
-        return _reply(Payloads(payloads=await codec.decode(list(given.payloads))))
+        decoded = await codec.decode(list(given.payloads))
     except CodecError as err:
         raise ValidationFailed(str(err), code="undecryptable_payload") from err
+    # Reading decrypted workflow data is reading patients' messages: every call is audited.
+    async with state.sessions() as session:
+        session.add(
+            AuditLog(
+                tenant_id=who.tenant_id,
+                service="codec",
+                action="payloads_decoded",
+                actor=f"user:{who.user_id}",
+                details={"payloads": len(decoded), "namespace": state.settings.temporal_namespace},
+                request_id=request_id_var.get(),
+            )
+        )
+        await session.commit()
+    return _reply(Payloads(payloads=decoded))

@@ -87,6 +87,13 @@ async def test_codec_endpoint_decodes_for_the_platform_operator_only(
         for p in decoded.json()["payloads"]
     )
 
+    trail = await api.get(
+        "/api/v1/admin/audit",
+        params={"service": "codec"},
+        headers=key_headers(demo_keys["harborview-admin"]),
+    )
+    assert trail.json()["entries"][0]["action"] == "payloads_decoded"
+
     # The round trip: what the codec encodes, it decodes.
     again = await api.post("/codec/encode", json=decoded.json(), headers=operator)
     assert again.status_code == 200
