@@ -86,6 +86,12 @@ async def get_limited_principal(
     state: StateDep, who: Annotated[Principal, Depends(get_principal)]
 ) -> Principal:
     """The caller, counted against their tenant's per-minute budget of turns."""
+    await charge(state, who)
+    return who
+
+
+async def charge(state: AppState, who: Principal) -> None:
+    """Counts one request against the tenant's per-minute budget; 429 when it is spent."""
     decision = await state.limiter.hit(
         f"tenant:{who.tenant_id}",
         state.settings.rate_limit_per_minute,
@@ -95,7 +101,6 @@ async def get_limited_principal(
         raise RateLimited(
             "Too many requests for this clinic; retry shortly.", decision.retry_after_s
         )
-    return who
 
 
 def _engine_admin(who: Annotated[Principal, Depends(get_limited_principal)]) -> Principal:

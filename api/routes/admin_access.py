@@ -7,7 +7,7 @@ clinic's key or audit row is indistinguishable from none.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
+from api.paging import aware, page
 from core.errors import NotFound, PermissionDenied
 from core.logging import request_id_var
 from store.keys import hash_api_key, new_api_key
@@ -75,11 +76,6 @@ class AuditPage(BaseModel):
     total: int
     limit: int
     offset: int
-
-
-def _aware(moment: datetime) -> datetime:
-    # A time without an offset is UTC, as stored.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _key_out(key: ApiKey, user: User) -> KeyOut:
@@ -196,29 +192,11 @@ async def list_audit(
     if service:
         where.append(col(AuditLog.service) == service)
     if since:
-        where.append(col(AuditLog.created_at) >= _aware(since))
+        where.append(col(AuditLog.created_at) >= aware(since))
     if until:
-        where.append(col(AuditLog.created_at) < _aware(until))
+        where.append(col(AuditLog.created_at) < aware(until))
+    order = [col(AuditLog.id).desc()]
     async with state.sessions() as session:
-        total = await session.scalar(select(func.count()).select_from(AuditLog).where(*where))
-        rows = await session.scalars(
-            select(AuditLog)
-            .where(*where)
-            .order_by(col(AuditLog.id).desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        entries = [
-            AuditOut(
-                id=r.id or 0,
-                service=r.service,
-                action=r.action,
-                actor=r.actor,
-                severity=r.severity,
-                details=r.details,
-                request_id=r.request_id,
-                created_at=r.created_at,
-            )
-            for r in rows
-        ]
-    return AuditPage(entries=entries, total=total or 0, limit=limit, offset=offset)
+        total, rows = await page(session, AuditLog, where, order, limit, offset)
+    entries = [AuditOut.model_validate(r, from_attributes=True) for r in rows]
+    return AuditPage(entries=entries, total=total, limit=limit, offset=offset)

@@ -3,16 +3,17 @@ filtered and paginated, always within the caller's tenant."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col
 
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
+from api.paging import aware, page
 from core.errors import PermissionDenied
 from store.models import Appointment, Patient, User
 
@@ -80,10 +81,6 @@ class AppointmentPage(BaseModel):
     offset: int
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @router.get("/patients", response_model=PatientPage)
 async def list_patients(
     state: StateDep,
@@ -98,12 +95,9 @@ async def list_patients(
         term = q.replace("\x00", "").strip().lower()
         where.append(func.lower(col(Patient.full_name)).contains(term))
     async with state.sessions() as session:
-        total = await session.scalar(select(func.count()).select_from(Patient).where(*where))
-        rows = await session.scalars(
-            select(Patient).where(*where).order_by(col(Patient.id)).limit(limit).offset(offset)
-        )
-        patients = [PatientOut.model_validate(p, from_attributes=True) for p in rows]
-    return PatientPage(patients=patients, total=total or 0, limit=limit, offset=offset)
+        total, rows = await page(session, Patient, where, [col(Patient.id)], limit, offset)
+    patients = [PatientOut.model_validate(p, from_attributes=True) for p in rows]
+    return PatientPage(patients=patients, total=total, limit=limit, offset=offset)
 
 
 @router.get("/users", response_model=UserPage)
@@ -118,12 +112,9 @@ async def list_users(
     if role:
         where.append(col(User.role) == role)
     async with state.sessions() as session:
-        total = await session.scalar(select(func.count()).select_from(User).where(*where))
-        rows = await session.scalars(
-            select(User).where(*where).order_by(col(User.id)).limit(limit).offset(offset)
-        )
-        users = [UserOut.model_validate(u, from_attributes=True) for u in rows]
-    return UserPage(users=users, total=total or 0)
+        total, rows = await page(session, User, where, [col(User.id)], limit, offset)
+    users = [UserOut.model_validate(u, from_attributes=True) for u in rows]
+    return UserPage(users=users, total=total)
 
 
 @router.get("/appointments", response_model=AppointmentPage)
@@ -150,17 +141,11 @@ async def list_appointments(
         if value is not None:
             where.append(col(column) == value)
     if start_from:
-        where.append(col(Appointment.start_time) >= _aware(start_from))
+        where.append(col(Appointment.start_time) >= aware(start_from))
     if start_to:
-        where.append(col(Appointment.start_time) < _aware(start_to))
+        where.append(col(Appointment.start_time) < aware(start_to))
+    order = [col(Appointment.start_time), col(Appointment.id)]
     async with state.sessions() as session:
-        total = await session.scalar(select(func.count()).select_from(Appointment).where(*where))
-        rows = await session.scalars(
-            select(Appointment)
-            .where(*where)
-            .order_by(col(Appointment.start_time), col(Appointment.id))
-            .limit(limit)
-            .offset(offset)
-        )
-        items = [AppointmentOut.model_validate(a, from_attributes=True) for a in rows]
-    return AppointmentPage(appointments=items, total=total or 0, limit=limit, offset=offset)
+        total, rows = await page(session, Appointment, where, order, limit, offset)
+    items = [AppointmentOut.model_validate(a, from_attributes=True) for a in rows]
+    return AppointmentPage(appointments=items, total=total, limit=limit, offset=offset)

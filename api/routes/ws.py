@@ -31,13 +31,13 @@ from pydantic import BaseModel, Field, ValidationError
 from temporalio.client import Client
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 
-from api.auth import Principal, get_principal
+from api.auth import Principal, charge, get_principal
 from api.deps import AppState
 from api.errors import error_body
 from api.routes.pipelines import event_payload, prepare_turn
 from api.schemas import SESSION_PATTERN, PipelineRequest, RequestEcho
 from api.turns import start_turn, wait_until_started
-from core.errors import AurixaError, RateLimited, Unauthenticated, ValidationFailed
+from core.errors import AurixaError, Unauthenticated, ValidationFailed
 from core.payloads import StreamEvent
 from core.temporal import payload_key_spec
 from workflows.conversation import pipeline_workflow_id
@@ -119,15 +119,7 @@ async def _pump(
 
 async def _message(socket: WebSocket, state: AppState, who: Principal, raw: Any) -> None:
     frame = MessageFrame.model_validate(raw)
-    decision = await state.limiter.hit(
-        f"tenant:{who.tenant_id}",
-        state.settings.rate_limit_per_minute,
-        state.settings.rate_limit_window_s,
-    )
-    if not decision.allowed:
-        raise RateLimited(
-            "Too many requests for this clinic; retry shortly.", decision.retry_after_s
-        )
+    await charge(state, who)
     turn, session_id, echo = await prepare_turn(
         state, who, frame, frame.idempotency_key, stream=True
     )
