@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from api.times import UtcDateTime
 from core.actions import ActionInput, retry_workflow_id
 from core.callbacks import as_utc
 from core.payloads import Caller, ToolArgs, ToolCall
@@ -38,8 +38,8 @@ class ActionPublic(BaseModel):
     attempts: int
     retries: int
     workflow_id: str | None  # the run that last recorded it (a pipeline or an action)
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     rerun: RerunHint | None = None  # failed actions only
 
     @classmethod

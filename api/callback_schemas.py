@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.times import UtcDateTime
 from core.callbacks import as_utc
 from store.models import Callback
 from store.timeutil import utc_naive_to_local
@@ -33,12 +34,12 @@ class CallbackPublic(BaseModel):
     source: str
     reason: str
     status: CallbackState
-    due_at: datetime  # UTC, with its offset
+    due_at: UtcDateTime  # UTC, with its offset
     due_local: str  # the clinic's wall clock, with its offset
     task_id: int | None
-    fired_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    fired_at: UtcDateTime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
     @classmethod
     def from_row(cls, row: Callback, tz: str) -> CallbackPublic:

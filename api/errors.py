@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
@@ -70,6 +71,24 @@ def install_error_handlers(app: FastAPI) -> None:
         # Temporal became unreachable or refused the call mid-request.
         log.error("temporal rpc failed", extra={"rpc_status": exc.status.name})
         return error_response(503, "service_unavailable", "The workflow engine is unavailable.")
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+        # A value the schema let through but the database cannot hold (an id past its
+        # integer range): the caller's mistake, said as one, never a 500.
+        log.info("value out of range", extra={"exc_type": type(exc).__name__})
+        return error_response(422, "invalid_value", "A value in the request is out of range.")
+
+    @app.exception_handler(StatementError)
+    async def _statement(request: Request, exc: StatementError) -> JSONResponse:
+        # asyncpg checks parameters client-side ("invalid input for query argument $1:
+        # 2446855850822605824 (value out of int32 range)") and SQLAlchemy wraps that as an
+        # interface error: still the caller's value, not our failure.
+        refused = "invalid input for query argument" in str(exc.orig)
+        if refused or isinstance(exc.orig, OverflowError | ValueError):
+            return await _out_of_range(request, exc)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

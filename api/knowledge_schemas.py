@@ -4,10 +4,11 @@ with the import CLI."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.times import UtcDateTime
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 SLUG_MAX = 80
@@ -56,8 +57,8 @@ class ArticleOut(BaseModel):
     category: str
     status: str
     meta_data: dict[str, Any] | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class IngestionOut(BaseModel):
@@ -74,9 +75,9 @@ class IngestionOut(BaseModel):
     error: str | None
     workflow_id: str
     requested_by: str
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    finished_at: UtcDateTime | None
 
 
 class IngestionDetail(IngestionOut):
@@ -96,7 +97,7 @@ class ArticleSummary(BaseModel):
     title: str
     category: str
     status: str
-    updated_at: datetime
+    updated_at: UtcDateTime
     index_status: str | None = None  # of the article's latest ingestion request
 
 

@@ -13,9 +13,10 @@ from sqlmodel import select
 Row = TypeVar("Row")
 
 
-def aware(moment: datetime) -> datetime:
-    """A time given without an offset is UTC, as the database stores times."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def naive_utc(moment: datetime) -> datetime:
+    """A time to compare with stored ones, which are naive UTC (PostgreSQL refuses to
+    compare an offset-aware parameter with them); one given without an offset is UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 async def page(

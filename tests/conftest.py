@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import uuid
@@ -172,6 +173,15 @@ async def engines(
 
 @pytest.fixture(scope="session")
 async def temporal_client(settings: Settings) -> Client:
+    # The port opens a moment before the frontend is healthy ("Frontend is not healthy yet"),
+    # longer with a database file to open: retry that, not anything else.
+    for _ in range(100):
+        try:
+            return await connect(settings)
+        except RuntimeError as err:
+            if "not healthy" not in str(err):
+                raise
+            await asyncio.sleep(0.2)
     return await connect(settings)
 
 

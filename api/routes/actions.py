@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import func, update
 from sqlmodel import col, select
 from temporalio.client import Client, WorkflowFailureError
@@ -38,6 +38,8 @@ from workflows.actions import ActionWorkflow
 router = APIRouter(prefix="/api/v1/actions", tags=["actions"])
 # Re-running a patient's action is front-desk work; clinicians see the list but hand it on.
 RETRY_ROLES = frozenset({"admin", "reception", "scheduler"})
+# Row ids are 32-bit in PostgreSQL: a larger one is a 422, not a failed query.
+ActionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_OFFSET = 10_000
 
 
@@ -137,7 +139,7 @@ async def list_actions(
     state: StateDep,
     who: StaffDep,
     status: Annotated[ActionState | None, Query()] = None,
-    patient_id: Annotated[int | None, Query(ge=1)] = None,
+    patient_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ActionList:
@@ -159,7 +161,7 @@ async def list_actions(
 
 
 @router.get("/{action_id:int}", response_model=ActionPublic)
-async def get_action(action_id: int, state: StateDep, who: StaffDep) -> ActionPublic:
+async def get_action(action_id: ActionId, state: StateDep, who: StaffDep) -> ActionPublic:
     return ActionPublic.from_row(
         await _own(state, who, action_id), state.settings.temporal_task_queue
     )
@@ -167,7 +169,7 @@ async def get_action(action_id: int, state: StateDep, who: StaffDep) -> ActionPu
 
 @router.post("/{action_id:int}/retry", response_model=ActionPublic)
 async def retry_action(
-    action_id: int, state: StateDep, who: OperatorDep, client: TemporalDep
+    action_id: ActionId, state: StateDep, who: OperatorDep, client: TemporalDep
 ) -> ActionPublic:
     """Runs the failed action again, as its original caller and with its original key: if
     an earlier attempt did commit after all, the ledger replays it instead of acting twice."""
@@ -200,7 +202,7 @@ async def retry_action(
 
 
 @router.post("/{action_id:int}/abandon", response_model=ActionPublic)
-async def abandon_action(action_id: int, state: StateDep, who: OperatorDep) -> ActionPublic:
+async def abandon_action(action_id: ActionId, state: StateDep, who: OperatorDep) -> ActionPublic:
     """Closes a failed action unfinished: nothing runs it again, and a late retry of its key
     is refused rather than acting."""
     row = await _own(state, who, action_id)

@@ -17,7 +17,8 @@ from sqlmodel import col, select
 
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
-from api.paging import aware, page
+from api.paging import naive_utc, page
+from api.times import UtcDateTime
 from core.errors import NotFound, PermissionDenied
 from core.logging import request_id_var
 from store.keys import hash_api_key, new_api_key
@@ -47,8 +48,8 @@ class KeyOut(BaseModel):
     role: str
     label: str
     prefix: str
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: UtcDateTime
+    revoked_at: UtcDateTime | None
 
 
 class KeyCreated(KeyOut):
@@ -68,7 +69,7 @@ class AuditOut(BaseModel):
     severity: str
     details: dict[str, object]
     request_id: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class AuditPage(BaseModel):
@@ -192,9 +193,9 @@ async def list_audit(
     if service:
         where.append(col(AuditLog.service) == service)
     if since:
-        where.append(col(AuditLog.created_at) >= aware(since))
+        where.append(col(AuditLog.created_at) >= naive_utc(since))
     if until:
-        where.append(col(AuditLog.created_at) < aware(until))
+        where.append(col(AuditLog.created_at) < naive_utc(until))
     order = [col(AuditLog.id).desc()]
     async with state.sessions() as session:
         total, rows = await page(session, AuditLog, where, order, limit, offset)

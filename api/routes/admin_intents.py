@@ -7,10 +7,10 @@ turn and refits that tenant's model when they changed, so no restart is needed.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -68,6 +68,16 @@ class IntentUpdate(BaseModel):
     priority: int | None = Field(default=None, ge=0, le=100)
 
     _rules = field_validator("rules")(_check_rules)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        # Leave a field out to keep it; null is not a description, a list or a priority.
+        if isinstance(data, dict):
+            nulls = sorted(k for k, v in data.items() if v is None)
+            if nulls:
+                raise ValueError(f"omit {', '.join(nulls)} to keep the current value, not null")
+        return data
 
 
 class ExamplesIn(BaseModel):
@@ -202,6 +212,10 @@ async def update_intent(
                 raise NotFound(f"No intent named {name!r}.")
             row = TenantIntent(tenant_id=who.tenant_id, name=name)
             session.add(row)
+        if name not in _DEFAULTS and body.examples is not None and len(body.examples) < 3:
+            # A custom intent has only its own examples: with none, no classifier can be fitted
+            # and every turn of the clinic would fail.
+            raise ValidationFailed("A custom intent keeps at least 3 examples.")
         for field, value in body.model_dump(exclude_unset=True).items():
             if field == "path" and name in _DEFAULTS:
                 continue

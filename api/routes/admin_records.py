@@ -13,7 +13,8 @@ from sqlmodel import col
 
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
-from api.paging import aware, page
+from api.paging import naive_utc, page
+from api.times import UtcDateTime
 from core.errors import PermissionDenied
 from store.models import Appointment, Patient, User
 
@@ -68,8 +69,8 @@ class AppointmentOut(BaseModel):
     staff_id: int
     site_id: int | None
     provider_name: str
-    start_time: datetime
-    end_time: datetime
+    start_time: UtcDateTime
+    end_time: UtcDateTime
     status: str
     reason: str | None
 
@@ -141,9 +142,9 @@ async def list_appointments(
         if value is not None:
             where.append(col(column) == value)
     if start_from:
-        where.append(col(Appointment.start_time) >= aware(start_from))
+        where.append(col(Appointment.start_time) >= naive_utc(start_from))
     if start_to:
-        where.append(col(Appointment.start_time) < aware(start_to))
+        where.append(col(Appointment.start_time) < naive_utc(start_to))
     order = [col(Appointment.start_time), col(Appointment.id)]
     async with state.sessions() as session:
         total, rows = await page(session, Appointment, where, order, limit, offset)

@@ -113,7 +113,7 @@ async def list_callbacks(
     state: StateDep,
     who: PrincipalDep,
     status: Annotated[CallbackState | None, Query()] = None,
-    patient_id: Annotated[int | None, Query(ge=1)] = None,
+    patient_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[CallbackPublic]:
     query = select(Callback).where(Callback.tenant_id == who.tenant_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +12,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep, TemporalDep
+from api.times import UtcDateTime
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.escalation import AckInput, EscalationStatus
 from core.logging import request_id_var
@@ -34,9 +34,9 @@ class EscalationOut(BaseModel):
     status: str
     notifications_sent: int
     acknowledged_by: int | None
-    acknowledged_at: datetime | None
+    acknowledged_at: UtcDateTime | None
     note: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class AckBody(BaseModel):

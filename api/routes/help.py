@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -14,6 +13,7 @@ from sqlmodel import col, func, select
 from api.auth import PrincipalDep
 from api.deps import StateDep
 from api.knowledge_schemas import SLUG_PATTERN
+from api.times import UtcDateTime
 from core.errors import NotFound
 from store.models import KnowledgeBaseArticle
 
@@ -28,7 +28,7 @@ class HelpSummary(BaseModel):
     slug: str | None
     title: str
     category: str
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class HelpArticle(HelpSummary):
