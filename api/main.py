@@ -18,6 +18,7 @@ from api.routes import (
     action_catalogue,
     actions,
     admin_access,
+    admin_directory,
     admin_intents,
     admin_knowledge,
     admin_llm,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         llm_usage,
         admin_llm,
         admin_access,
+        admin_directory,
         admin_records,
         # /api/v1/actions/catalogue before /api/v1/actions/{id}: first match wins.
         action_catalogue,

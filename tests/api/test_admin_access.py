@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
 from store.models import ApiKey
@@ -100,3 +102,55 @@ async def test_records_are_filtered_paginated_and_tenant_scoped(
     for bad in ({"status": "lost"}, {"limit": 0}, {"staff_id": 2**40}, {"start_from": "soon"}):
         resp = await api.get("/api/v1/admin/appointments", params=bad, headers=reception)
         assert resp.status_code == 422, bad
+
+
+async def test_clinics_sites_and_logins_are_made_by_the_right_admins(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    platform = key_headers(demo_keys["harborview-admin"])
+    clinic_admin = key_headers(demo_keys["riverside-admin"])
+    reception = key_headers(demo_keys["harborview-reception"])
+    name = f"Lakeshore Clinic {uuid.uuid4().hex[:6]}"
+    refused = await api.post("/api/v1/admin/tenants", json={"name": name}, headers=clinic_admin)
+    assert refused.status_code == 403
+    bad_zone = {"name": name, "timezone": "Mars/Olympus"}
+    assert (
+        await api.post("/api/v1/admin/tenants", json=bad_zone, headers=platform)
+    ).status_code == 422
+    made = await api.post(
+        "/api/v1/admin/tenants",
+        json={"name": name, "timezone": "America/Chicago"},
+        headers=platform,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["created_at"].endswith("Z")  # UTC, said so
+    again = await api.post("/api/v1/admin/tenants", json={"name": name}, headers=platform)
+    assert again.status_code == 409
+
+    site = {"name": "North Annex", "address": "12 Pier Rd, Harborview"}
+    assert (await api.post("/api/v1/admin/sites", json=site, headers=reception)).status_code == 403
+    added = await api.post("/api/v1/admin/sites", json=site, headers=clinic_admin)
+    assert added.status_code == 201, added.text
+    theirs = (await api.get("/api/v1/admin/sites", headers=reception)).json()
+    assert all(s["id"] != added.json()["id"] for s in theirs)
+
+    nurse = {"email": "n.okafor@riverside.test", "full_name": "Nkem Okafor", "role": "nurse"}
+    created = await api.post("/api/v1/admin/users", json=nurse, headers=clinic_admin)
+    assert created.status_code == 201 and created.json()["role"] == "nurse", created.text
+    for bad in (
+        {**nurse, "role": "superuser"},
+        {**nurse, "role": "patient"},  # a patient login names its patient
+        {**nurse, "email": "not-an-email"},
+    ):
+        resp = await api.post("/api/v1/admin/users", json=bad, headers=clinic_admin)
+        assert resp.status_code == 422, bad
+    # A patient of another clinic cannot get a login here.
+    foreign = {**nurse, "role": "patient", "patient_id": 1}
+    assert (
+        await api.post("/api/v1/admin/users", json=foreign, headers=clinic_admin)
+    ).status_code == 404
+    trail = (
+        await api.get("/api/v1/admin/audit", params={"service": "directory"}, headers=clinic_admin)
+    ).json()
+    assert {"site_created", "user_created"} <= {e["action"] for e in trail["entries"]}
+    assert "n.okafor" not in str(trail)

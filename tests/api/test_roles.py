@@ -43,6 +43,10 @@ MATRIX: list[tuple[str, str, Any, set[str]]] = [
     ("GET", "/api/v1/admin/patients", None, STAFF),
     ("GET", "/api/v1/admin/appointments", None, STAFF),
     ("POST", "/codec/decode", {}, {"platform"}),
+    ("GET", "/api/v1/admin/tenants", None, {"platform"}),
+    ("GET", "/api/v1/admin/sites", None, STAFF),
+    ("POST", "/api/v1/admin/sites", {"name": ""}, ADMIN),
+    ("POST", "/api/v1/admin/users", {"role": "root"}, ADMIN),
 ]
 
 
