@@ -94,7 +94,7 @@ async def list_patients(
     if q and q.strip():
         # NUL has no place in a name, and PostgreSQL refuses it in a query.
         term = q.replace("\x00", "").strip().lower()
-        where.append(func.lower(col(Patient.full_name)).contains(term))
+        where.append(func.lower(col(Patient.full_name)).contains(term, autoescape=True))
     async with state.sessions() as session:
         total, rows = await page(session, Patient, where, [col(Patient.id)], limit, offset)
     patients = [PatientOut.model_validate(p, from_attributes=True) for p in rows]

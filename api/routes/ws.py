@@ -86,6 +86,8 @@ async def _authenticate(socket: WebSocket, state: AppState) -> Principal | None:
         if not isinstance(first, dict) or first.get("type") != "auth" or not isinstance(token, str):
             raise Unauthenticated('Send {"type": "auth", "token": "<API key or JWT>"} first.')
         return await get_principal(state, None, f"Bearer {token}")
+    except WebSocketDisconnect:
+        return None  # gone before saying who it was
     except (TimeoutError, ValueError) as err:
         problem: AurixaError = Unauthenticated(f"No valid auth frame ({type(err).__name__}).")
     except AurixaError as err:

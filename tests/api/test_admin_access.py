@@ -83,6 +83,8 @@ async def test_records_are_filtered_paginated_and_tenant_scoped(
     assert found["patients"] and all(
         first.lower() in p["full_name"].lower() for p in found["patients"]
     )
+    wildcard = await api.get("/api/v1/admin/patients", params={"q": "%"}, headers=reception)
+    assert wildcard.json()["total"] == 0  # a literal "%", not "everyone"
     riverside = (
         await api.get("/api/v1/admin/patients", headers=key_headers(demo_keys["riverside-admin"]))
     ).json()
