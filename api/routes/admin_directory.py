@@ -3,7 +3,7 @@ that say who the clinics, their sites and their logins are. Every change is audi
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends
@@ -69,6 +69,39 @@ class SiteOut(BaseModel):
     name: str
     address: str
     phone: str | None
+
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Clock = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$")]
+
+
+class StaffIn(BaseModel):
+    full_name: Text
+    role: str = Field(default="doctor", pattern=r"^(reception|nurse|doctor|scheduler|admin)$")
+    specialty: str | None = Field(default=None, max_length=80, pattern=r"^[^\x00]*$")
+    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    is_provider: bool = True
+    # {"mon": [["09:00", "12:00"], ["13:00", "17:00"]]} in the clinic's time zone.
+    working_hours: dict[Day, list[tuple[Clock, Clock]]] = Field(default_factory=dict)
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+
+    @field_validator("working_hours")
+    @classmethod
+    def _ordered(cls, hours: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+        for day, spans in hours.items():
+            if any(start >= end for start, end in spans):
+                raise ValueError(f"{day}: each span ends after it starts")
+        return hours
+
+
+class StaffOut(BaseModel):
+    id: int
+    full_name: str
+    role: str
+    specialty: str | None
+    site_id: int | None
+    is_provider: bool
+    slot_minutes: int
 
 
 class UserIn(BaseModel):
@@ -138,6 +171,36 @@ async def create_site(body: SiteIn, state: StateDep, who: AdminDep) -> SiteOut:
         await session.commit()
         await session.refresh(site)
         return SiteOut.model_validate(site, from_attributes=True)
+
+
+@router.get("/staff", response_model=list[StaffOut])
+async def list_staff(state: StateDep, who: StaffDep) -> list[StaffOut]:
+    async with state.sessions() as session:
+        rows = await session.scalars(
+            select(Staff).where(col(Staff.tenant_id) == who.tenant_id).order_by(col(Staff.id))
+        )
+        return [StaffOut.model_validate(s, from_attributes=True) for s in rows]
+
+
+@router.post("/staff", response_model=StaffOut, status_code=201)
+async def create_staff(body: StaffIn, state: StateDep, who: AdminDep) -> StaffOut:
+    """A staff member; a provider's working hours open slots for booking at once."""
+    async with state.sessions() as session:
+        if body.site_id is not None:
+            site = await session.get(Site, body.site_id)
+            if site is None or site.tenant_id != who.tenant_id:
+                raise NotFound("No such site.")
+        data = body.model_dump()
+        data["working_hours"] = {
+            d: [list(span) for span in v] for d, v in body.working_hours.items()
+        }
+        staff = Staff(tenant_id=who.tenant_id, **data)
+        session.add(staff)
+        await session.flush()
+        session.add(_audit(who, "staff_created", {"staff_id": staff.id, "role": body.role}))
+        await session.commit()
+        await session.refresh(staff)
+        return StaffOut.model_validate(staff, from_attributes=True)
 
 
 @router.post("/users", response_model=UserOut, status_code=201)

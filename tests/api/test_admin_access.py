@@ -136,6 +136,29 @@ async def test_clinics_sites_and_logins_are_made_by_the_right_admins(
     theirs = (await api.get("/api/v1/admin/sites", headers=reception)).json()
     assert all(s["id"] != added.json()["id"] for s in theirs)
 
+    provider = {
+        "full_name": "Dr. Ines Varga",
+        "specialty": "Dermatology",
+        "site_id": added.json()["id"],
+        "working_hours": {"tue": [["09:00", "12:00"]]},
+    }
+    hired = await api.post("/api/v1/admin/staff", json=provider, headers=clinic_admin)
+    assert hired.status_code == 201, hired.text
+    assert any(
+        s["id"] == hired.json()["id"]
+        for s in (await api.get("/api/v1/admin/staff", headers=clinic_admin)).json()
+    )
+    for bad in (
+        {**provider, "working_hours": {"tue": [["12:00", "09:00"]]}},
+        {**provider, "working_hours": {"someday": [["09:00", "12:00"]]}},
+        {**provider, "site_id": 1},  # Harborview's site
+    ):
+        resp = await api.post("/api/v1/admin/staff", json=bad, headers=clinic_admin)
+        assert resp.status_code in (404, 422), (bad, resp.text)
+    assert (
+        await api.post("/api/v1/admin/staff", json=provider, headers=reception)
+    ).status_code == 403
+
     nurse = {"email": "n.okafor@riverside.test", "full_name": "Nkem Okafor", "role": "nurse"}
     created = await api.post("/api/v1/admin/users", json=nurse, headers=clinic_admin)
     assert created.status_code == 201 and created.json()["role"] == "nurse", created.text
@@ -154,5 +177,7 @@ async def test_clinics_sites_and_logins_are_made_by_the_right_admins(
     trail = (
         await api.get("/api/v1/admin/audit", params={"service": "directory"}, headers=clinic_admin)
     ).json()
-    assert {"site_created", "user_created"} <= {e["action"] for e in trail["entries"]}
+    assert {"site_created", "staff_created", "user_created"} <= {
+        e["action"] for e in trail["entries"]
+    }
     assert "n.okafor" not in str(trail)

@@ -47,6 +47,8 @@ MATRIX: list[tuple[str, str, Any, set[str]]] = [
     ("GET", "/api/v1/admin/sites", None, STAFF),
     ("POST", "/api/v1/admin/sites", {"name": ""}, ADMIN),
     ("POST", "/api/v1/admin/users", {"role": "root"}, ADMIN),
+    ("GET", "/api/v1/admin/staff", None, STAFF),
+    ("POST", "/api/v1/admin/staff", {"full_name": ""}, ADMIN),
 ]
 
 
