@@ -5,7 +5,15 @@ from __future__ import annotations
 import httpx
 from sqlmodel import select
 
-from store.models import Appointment, AuditLog, KnowledgeBaseArticle, Patient, User, utcnow
+from store.models import (
+    Appointment,
+    AuditLog,
+    Callback,
+    KnowledgeBaseArticle,
+    Patient,
+    User,
+    utcnow,
+)
 from tests.conftest import key_headers
 from tests.helpers import rows
 from worker import Engines
@@ -230,3 +238,48 @@ async def test_a_keyed_retry_without_a_session_lands_in_the_same_turn(
     assert first.status_code == again.status_code == 200, again.text
     assert first.json()["session_id"] == again.json()["session_id"]
     assert first.json()["turn_id"] == again.json()["turn_id"]
+
+
+async def test_two_patients_same_key_both_emergencies_are_paged_and_stored(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    escalations = []
+    for name in ("harborview-patient-3", "harborview-patient-6"):
+        resp = await api.post(
+            PIPELINES,
+            json={"prompt": "my husband collapsed and is not breathing"},
+            headers=key_headers(demo_keys[name]) | {"Idempotency-Key": "shared-emergency-1"},
+        )
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        assert body["requires_escalation"] is True
+        step = next(s for s in body["steps"] if s["name"] == "escalation")
+        escalations.append(step["output"]["escalation_id"])
+        stored = await api.get(
+            f"/api/v1/conversations/{body['session_id']}", headers=key_headers(demo_keys[name])
+        )
+        assert stored.status_code == 200 and stored.json()["turns"], stored.text
+    # Two pages, not one suppressed as a duplicate of the other.
+    assert escalations[0] != escalations[1]
+    listed = (
+        await api.get("/api/v1/escalations", headers=key_headers(demo_keys["harborview-reception"]))
+    ).json()
+    assert set(escalations) <= {e["id"] for e in listed}
+
+
+async def test_a_retried_callback_request_without_a_session_schedules_once(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], engines: Engines
+) -> None:
+    me = key_headers(demo_keys["harborview-patient-10"]) | {"Idempotency-Key": "callback-retry-1"}
+    body = {"prompt": "please call me back the day after tomorrow at 3pm"}
+    first = await api.post(PIPELINES, json=body, headers=me)
+    again = await api.post(PIPELINES, json=body, headers=me)
+    assert first.status_code == again.status_code == 200, again.text
+    assert first.json()["intent"] == "schedule_callback", first.json()["final_response"]
+    patient_id = first.json()["request"]["patient_id"]
+    made = await rows(
+        engines, Callback, Callback.patient_id == patient_id, Callback.source == "chat"
+    )
+    # Other tests may have scheduled this patient's calls: count the ones this request made.
+    mine = [c for c in made if "day after tomorrow" in c.reason]
+    assert len(mine) == 1, [(c.id, c.due_at, c.reason) for c in made]
