@@ -10,9 +10,10 @@ from fastapi import Depends, Header
 from sqlmodel import col, select
 
 from core.errors import NotFound, PermissionDenied, RateLimited, Unauthenticated
+from core.logging import request_id_var
 from core.payloads import PATIENT_ROLE, STAFF_ROLES
 from store.keys import hash_api_key
-from store.models import ApiKey, Patient, User
+from store.models import ApiKey, AuditLog, Patient, User
 
 from .deps import AppState, StateDep
 from .jwt_auth import looks_like_jwt
@@ -133,3 +134,15 @@ async def resolve_patient(state: StateDep, who: Principal, requested: int | None
     if patient is None or patient.tenant_id != who.tenant_id:
         raise NotFound("No such patient.")
     return requested
+
+
+def audit_row(who: Principal, service: str, action: str, details: dict[str, object]) -> AuditLog:
+    """An audit row for an action the caller took, tied to this request."""
+    return AuditLog(
+        tenant_id=who.tenant_id,
+        service=service,
+        action=action,
+        actor=f"user:{who.user_id}",
+        details=details,
+        request_id=request_id_var.get(),
+    )

@@ -15,12 +15,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from api.auth import Principal, PrincipalDep
+from api.auth import Principal, PrincipalDep, audit_row
 from api.deps import StateDep
 from api.paging import naive_utc, page
 from api.times import UtcDateTime
 from core.errors import NotFound, PermissionDenied
-from core.logging import request_id_var
 from store.keys import hash_api_key, new_api_key
 from store.models import ApiKey, AuditLog, User, utcnow
 
@@ -92,14 +91,7 @@ def _key_out(key: ApiKey, user: User) -> KeyOut:
 
 
 def _audit(who: Principal, action: str, details: dict[str, object]) -> AuditLog:
-    return AuditLog(
-        tenant_id=who.tenant_id,
-        service="access",
-        action=action,
-        actor=f"user:{who.user_id}",
-        details=details,
-        request_id=request_id_var.get(),
-    )
+    return audit_row(who, "access", action, details)
 
 
 @router.get("/api-keys", response_model=KeyPage)

@@ -11,13 +11,12 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from api.auth import Principal, PrincipalDep
+from api.auth import Principal, PrincipalDep, audit_row
 from api.deps import StateDep
 from api.routes.admin_access import AdminDep
 from api.routes.admin_records import StaffDep, UserOut
 from api.times import UtcDateTime
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from core.logging import request_id_var
 from core.payloads import PATIENT_ROLE, STAFF_ROLES
 from store.models import AuditLog, Patient, Site, Staff, Tenant, User
 
@@ -120,14 +119,7 @@ class UserIn(BaseModel):
 
 
 def _audit(who: Principal, action: str, details: dict[str, object]) -> AuditLog:
-    return AuditLog(
-        tenant_id=who.tenant_id,
-        service="directory",
-        action=action,
-        actor=f"user:{who.user_id}",
-        details=details,
-        request_id=request_id_var.get(),
-    )
+    return audit_row(who, "directory", action, details)
 
 
 @router.get("/tenants", response_model=list[TenantOut])

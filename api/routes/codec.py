@@ -17,12 +17,10 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 from google.protobuf.json_format import ParseError as ProtoParseError
 from temporalio.api.common.v1 import Payloads
 
-from api.auth import Principal, PrincipalDep
+from api.auth import Principal, PrincipalDep, audit_row
 from api.deps import StateDep
 from core.codec import CodecError
 from core.errors import PermissionDenied, ServiceUnavailable, ValidationFailed
-from core.logging import request_id_var
-from store.models import AuditLog
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 MAX_BODY = 4 * 1024 * 1024  # Temporal's own limit on a single payload is 2 MB
@@ -97,15 +95,7 @@ async def decode(
         raise ValidationFailed(str(err), code="undecryptable_payload") from err
     # Reading decrypted workflow data is reading patients' messages: every call is audited.
     async with state.sessions() as session:
-        session.add(
-            AuditLog(
-                tenant_id=who.tenant_id,
-                service="codec",
-                action="payloads_decoded",
-                actor=f"user:{who.user_id}",
-                details={"payloads": len(decoded), "namespace": state.settings.temporal_namespace},
-                request_id=request_id_var.get(),
-            )
-        )
+        details = {"payloads": len(decoded), "namespace": state.settings.temporal_namespace}
+        session.add(audit_row(who, "codec", "payloads_decoded", details))
         await session.commit()
     return _reply(Payloads(payloads=decoded))

@@ -12,8 +12,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import names
+from .name_layout import repeats, speakers
 from .recognizers import results
 from .vocab import (
+    KIN_WORDS,
     KNOWN_ORGS,
     NAME_INTRO,
     NAME_INTRO_CAPITALISED,
@@ -23,29 +25,15 @@ from .vocab import (
     ORG_WORDS,
     PERSON_VERB,
     SPANISH_NAME_WORDS,
-    SPEAKER_LABELS,
+    SPEECH_VERBS,
     STREET_WORDS,
-    words,
 )
 
 # Entity kinds that no misread name gets: a number or a date is never a person.
-_NOT_A_NAME_KIND = frozenset(
+_NOT_A_NAMEKIN_WORDSD = frozenset(
     {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"}
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "en", "de"})
-# Words only people are the subject or owner of: "Marta's daughter", "said Ilse to Bram". Here
-# a name the small model calls a place or a company is still a person.
-_SPEECH = words(
-    "said says asked asks told tells replied replies whispered shouted yelled screamed cried "
-    "added explained laughed answered texted emailed called"
-)
-_KIN = words(
-    "kid kids son sons daughter daughters wife husband mother mom mum father dad parents brother "
-    "sister siblings child children baby boyfriend girlfriend partner fiance fiancee fiancé "
-    "grandson granddaughter grandmother grandfather grandma grandpa nephew niece cousin aunt "
-    "uncle widow widower killer killers murderer caregiver nanny funeral wedding "
-    "birthday"
-)
 
 
 def _before_street(doc: Doc, span: Span) -> bool:
@@ -181,7 +169,7 @@ class PersonContextRecognizer(LocalRecognizer):
         if "card" in rules:
             found.extend(self._card_name(text, doc))
         if "speakers" in rules:
-            found.extend(self._speakers(text))
+            found.extend(speakers(text))
         if "verbs" in rules:
             found.extend(self._subjects(text, doc, lower_text))
         if "listed" in rules:
@@ -199,7 +187,7 @@ class PersonContextRecognizer(LocalRecognizer):
         if "lists" in rules:
             seeds += self._siblings(doc, seeds, lower_text)
         if "repeats" in rules:
-            seeds += self._repeats(text, seeds, lower_text)
+            seeds += repeats(text, seeds, lower_text)
         return [s for s in seeds if (s[0], s[1]) not in ner]
 
     @staticmethod
@@ -294,14 +282,14 @@ class PersonContextRecognizer(LocalRecognizer):
             span = self._take(doc, k, False)
             if span is None or not _person_shaped(span):
                 return None
-            if any(t.ent_type_ in _NOT_A_NAME_KIND for t in span):
+            if any(t.ent_type_ in _NOT_A_NAMEKIN_WORDSD for t in span):
                 return None
             first = span[0]
             known = first.text in given or first.text in family or span[-1].text in family
             return span if known or self._unknown(first) else None
 
         for t in doc:
-            if t.lower_ in _SPEECH and t.pos_ == "VERB":
+            if t.lower_ in SPEECH_VERBS and t.pos_ == "VERB":
                 span = person_at(t.i + 1)
                 if span is not None:
                     out.append((span.start_char, span.end_char, 0.6))
@@ -311,7 +299,7 @@ class PersonContextRecognizer(LocalRecognizer):
                         if other is not None:
                             out.append((other.start_char, other.end_char, 0.6))
             elif t.text in ("'s", "\u2019s", "'") and t.i + 1 < len(doc):
-                if doc[t.i + 1].lower_ not in _KIN:
+                if doc[t.i + 1].lower_ not in KIN_WORDS:
                     continue
                 j = t.i
                 while j > 0 and t.i - j < 4 and _is_name_token(doc[j - 1], False):
@@ -403,7 +391,7 @@ class PersonContextRecognizer(LocalRecognizer):
         rest = [w for w in span[1:] if len(w.text.rstrip(".")) > 1]
         if not 1 <= len(rest) <= 2 or not _person_shaped(span):
             return False
-        if any(w.ent_type_ in _NOT_A_NAME_KIND for w in span):
+        if any(w.ent_type_ in _NOT_A_NAMEKIN_WORDSD for w in span):
             return False
         if span.start > 0 and doc[span.start - 1].lower_ in _PLACE_PREPOSITIONS:
             return False
@@ -500,35 +488,3 @@ class PersonContextRecognizer(LocalRecognizer):
         if not 2 <= len(line) <= 4 or not all(_is_name_token(t, lowercase_ok) for t in line):
             return []
         return [(line[0].idx, line[-1].idx + len(line[-1].text), 0.7)]
-
-    @staticmethod
-    def _speakers(text: str) -> list[tuple[int, int, float]]:
-        """Speaker names of a pasted conversation ("Ubul: What a wife.\\nNicole: ...")."""
-        hits = [
-            m
-            for m in re.finditer(
-                r"(?m)^[ \t>]*([^\W\d_][\w'\u2019-]{1,30})[ \t]*:[ \t]*[\"“A-Z]", text
-            )
-            if m.group(1)[0].isupper() and m.group(1).lower() not in SPEAKER_LABELS
-        ]
-        return [(m.start(1), m.end(1), 0.6) for m in hits] if len(hits) >= 2 else []
-
-    @staticmethod
-    def _repeats(
-        text: str, seeds: list[tuple[int, int, float]], lower_text: bool
-    ) -> list[tuple[int, int, float]]:
-        """Every other mention of a name found once, and of its first or last name alone."""
-        forms: set[str] = set()
-        for start, end, _ in seeds:
-            value = text[start:end]
-            forms.add(value)
-            forms.update(w for w in re.split(r"[\s,]+", value) if len(w) >= 3 and "." not in w)
-        forms = {f for f in forms if f and (lower_text or f[0].isupper())}
-        if not forms:
-            return []
-        pattern = re.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
-            + r")(?![\w-])"
-        )
-        return [(m.start(), m.end(), 0.6) for m in pattern.finditer(text)]

@@ -224,3 +224,17 @@ SPANISH_NAME_WORDS = words(
     "nieves cielo mar sol estrella alegria gracia angeles cruz reyes rosario pilar mercedes "
     "concepcion asuncion encarnacion gloria victoria alba aurora blanca rosa flor"
 )
+
+# Words only people are the subject or owner of: "Marta's daughter", "said Ilse to Bram". Here
+# a name the small model calls a place or a company is still a person.
+SPEECH_VERBS = words(
+    "said says asked asks told tells replied replies whispered shouted yelled screamed cried "
+    "added explained laughed answered texted emailed called"
+)
+KIN_WORDS = words(
+    "kid kids son sons daughter daughters wife husband mother mom mum father dad parents brother "
+    "sister siblings child children baby boyfriend girlfriend partner fiance fiancee fiancé "
+    "grandson granddaughter grandmother grandfather grandma grandpa nephew niece cousin aunt "
+    "uncle widow widower killer killers murderer caregiver nanny funeral wedding "
+    "birthday"
+)
