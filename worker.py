@@ -236,6 +236,7 @@ def create_worker(
         ],
         activities=[
             safety.screen_input,
+            safety.screen_texts,
             safety.check_output,
             understanding.understand,
             intents.classify,

@@ -11,7 +11,8 @@ from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
-from core.errors import AurixaError, RateLimited
+from core.errors import AurixaError, RateLimited, ValidationFailed
+from core.llm_payloads import INPUT_BLOCKED
 from core.logging import request_id_var
 
 log = logging.getLogger("aurixa.api")
@@ -38,6 +39,14 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
 
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     return JSONResponse(error_body(code, message, **extra), status_code=status)
+
+
+def input_blocked(reply: str | None) -> ValidationFailed:
+    """422 input_blocked: the clinic's policy refused what the caller sent to a raw door, as
+    it would refuse the same text in a turn; `reply` is the policy's own words."""
+    return ValidationFailed(
+        reply or "The clinic's safety policy refused this request.", code=INPUT_BLOCKED
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

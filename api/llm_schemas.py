@@ -65,6 +65,8 @@ class RouteResponse(BaseModel):
     budget: BudgetOut
     estimated_cost_usd: float
     refused: bool
+    # Kinds of finding the clinic's screen saw in the prompt (none of them blocking).
+    screened: list[str] = []
     workflow_id: str
 
     @classmethod
@@ -81,6 +83,7 @@ class RouteResponse(BaseModel):
             budget=budget,
             estimated_cost_usd=r.estimated_cost_usd,
             refused=r.refused,
+            screened=r.screened,
             workflow_id=workflow_id,
         )
 

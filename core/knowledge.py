@@ -134,6 +134,8 @@ class ArticleIds:
 @dataclass
 class EmbedRequest:
     texts: list[str]
+    # Whose policy screens the texts (the /rag/embed caller's clinic); None: no screen.
+    tenant_id: int | None = None
 
 
 @dataclass
@@ -141,3 +143,5 @@ class EmbedResult:
     vectors: list[list[float]]
     model: str
     dim: int
+    # The clinic's policy refused one of the texts; nothing was embedded.
+    blocked_reply: str | None = None

@@ -86,6 +86,9 @@ class RouteOutput:
     budget: BudgetReport
     estimated_cost_usd: float = 0.0
     refused: bool = False
+    # The clinic's policy refuses the prompt: what the caller is told (the API answers 422).
+    blocked_reply: str | None = None
+    screened: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -148,6 +148,22 @@ class ScreenInput:
 
 
 @dataclass
+class ScreenTextsInput:
+    """Texts for an engine door (/llm/route, /rag/*): the tenant's policy, no redaction."""
+
+    tenant_id: int
+    texts: list[str]
+
+
+@dataclass
+class ScreenTextsOutput:
+    # What the caller is told when the clinic's policy refuses any of the texts.
+    blocked_reply: str | None = None
+    # The kinds of finding seen across the texts (pii, injection, banned_word, ...).
+    screened: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ScreenOutput:
     requires_escalation: bool
     redacted_text: str

@@ -64,6 +64,8 @@ class RetrieveOutput:
     parts: list[AnswerPart] = field(default_factory=list)
     # The tenant's knowledge is being (re)built: "not covered" may only mean "not yet".
     indexing: bool = False
+    # The clinic's policy refused the query (/rag/retrieve only); nothing was searched.
+    blocked_reply: str | None = None
 
 
 def retrieve_report(found: RetrieveOutput) -> dict[str, Any]:

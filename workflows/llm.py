@@ -21,6 +21,7 @@ from core.llm_payloads import (
 from core.payloads import ScreenInput, ScreenOutput, StreamEvent
 from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 
+from .door_screen import door_screen
 from .policies import ENGINE, LLM
 
 with workflow.unsafe.imports_passed_through():
@@ -110,6 +111,7 @@ class LlmGenerateWorkflow:
 class LlmRouteWorkflow:
     @workflow.run
     async def run(self, inp: RouteInput) -> RouteOutput:
+        screen = await door_screen(inp.tenant_id, [inp.prompt])
         decision: RouteOutput = await workflow.execute_activity_method(
             LlmActivities.route,
             inp,
@@ -117,4 +119,7 @@ class LlmRouteWorkflow:
             retry_policy=ENGINE.retry,
             summary="route",
         )
+        # Routed either way (the decision costs nothing), but a refused prompt is reported
+        # as the generate door would refuse it.
+        decision.blocked_reply, decision.screened = screen.blocked_reply, screen.screened
         return decision

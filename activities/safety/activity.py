@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.tools.patients import named_patients
-from core.payloads import CheckOutputInput, CheckOutputOutput, ScreenInput, ScreenOutput
+from core.payloads import (
+    CheckOutputInput,
+    CheckOutputOutput,
+    ScreenInput,
+    ScreenOutput,
+    ScreenTextsInput,
+    ScreenTextsOutput,
+)
 
 from .policy_store import load_policy, patient_names, public_names
 
@@ -38,6 +45,27 @@ class SafetyActivities:
                 inp.text, await patient_names(self.sessions, inp.tenant_id)
             )
         return screened
+
+    @activity.defn(name="screen_texts")
+    async def screen_texts(self, inp: ScreenTextsInput) -> ScreenTextsOutput:
+        """The engine doors' screen: the same engine and policy as a turn, one policy read
+        for the whole batch; the texts stay the caller's (no redaction is applied)."""
+        policy = await load_policy(self.sessions, inp.tenant_id)
+        clinic = await public_names(self.sessions, inp.tenant_id)
+
+        def run() -> ScreenTextsOutput:
+            out = ScreenTextsOutput()
+            kinds: set[str] = set()
+            for text in inp.texts:
+                screened = self.engine.screen(text, policy, clinic)
+                kinds.update(issue.type for issue in screened.issues)
+                if screened.blocked:
+                    out.blocked_reply = screened.blocked_reply
+                    break
+            out.screened = sorted(kinds)
+            return out
+
+        return await asyncio.to_thread(run)
 
     @activity.defn(name="check_output")
     async def check_output(self, inp: CheckOutputInput) -> CheckOutputOutput:

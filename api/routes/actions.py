@@ -17,6 +17,7 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from api.access_log import record_read
 from api.action_schemas import ActionList, ActionPublic, ActionState, rerun_input
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep, TemporalDep
@@ -157,14 +158,15 @@ async def list_actions(
             .offset(offset)
         )
         items = [ActionPublic.from_row(r, queue) for r in rows]
+    await record_read(state, who, "actions", [a.patient_id for a in items], status=status)
     return ActionList(actions=items, total=int(total or 0), limit=limit, offset=offset)
 
 
 @router.get("/{action_id:int}", response_model=ActionPublic)
 async def get_action(action_id: ActionId, state: StateDep, who: StaffDep) -> ActionPublic:
-    return ActionPublic.from_row(
-        await _own(state, who, action_id), state.settings.temporal_task_queue
-    )
+    row = await _own(state, who, action_id)
+    await record_read(state, who, "actions", [row.patient_id], action_id=row.id)
+    return ActionPublic.from_row(row, state.settings.temporal_task_queue)
 
 
 @router.post("/{action_id:int}/retry", response_model=ActionPublic)

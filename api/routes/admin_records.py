@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import col
 
+from api.access_log import record_read
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from api.paging import naive_utc, page
@@ -98,6 +99,8 @@ async def list_patients(
     async with state.sessions() as session:
         total, rows = await page(session, Patient, where, [col(Patient.id)], limit, offset)
     patients = [PatientOut.model_validate(p, from_attributes=True) for p in rows]
+    # Whether a search was made, never its text: it is usually a name.
+    await record_read(state, who, "patients", [p.id for p in patients], searched=bool(q))
     return PatientPage(patients=patients, total=total, limit=limit, offset=offset)
 
 
@@ -115,6 +118,7 @@ async def list_users(
     async with state.sessions() as session:
         total, rows = await page(session, User, where, [col(User.id)], limit, offset)
     users = [UserOut.model_validate(u, from_attributes=True) for u in rows]
+    await record_read(state, who, "users", [u.patient_id for u in users], role=role)
     return UserPage(users=users, total=total)
 
 
@@ -149,4 +153,6 @@ async def list_appointments(
     async with state.sessions() as session:
         total, rows = await page(session, Appointment, where, order, limit, offset)
     items = [AppointmentOut.model_validate(a, from_attributes=True) for a in rows]
+    shown = [a.patient_id for a in items]
+    await record_read(state, who, "appointments", shown, staff_id=staff_id, site_id=site_id)
     return AppointmentPage(appointments=items, total=total, limit=limit, offset=offset)

@@ -16,6 +16,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.callbacks.rows import insert_or_keep
+from api.access_log import record_read
 from api.auth import Principal, PrincipalDep, resolve_patient
 from api.callback_schemas import CallbackCreate, CallbackMove, CallbackPublic, CallbackState
 from api.deps import StateDep, TemporalDep
@@ -126,12 +127,16 @@ async def list_callbacks(
     query = query.order_by(col(Callback.due_at)).limit(limit)
     tz = await _tz(state, who.tenant_id)
     async with state.sessions() as session:
-        return [CallbackPublic.from_row(r, tz) for r in await session.scalars(query)]
+        items = [CallbackPublic.from_row(r, tz) for r in await session.scalars(query)]
+    await record_read(state, who, "callbacks", [c.patient_id for c in items], status=status)
+    return items
 
 
 @router.get("/{cb_id}", response_model=CallbackPublic)
 async def get_callback(cb_id: str, state: StateDep, who: PrincipalDep) -> CallbackPublic:
-    return CallbackPublic.from_row(await _own(state, who, cb_id), await _tz(state, who.tenant_id))
+    row = await _own(state, who, cb_id)
+    await record_read(state, who, "callbacks", [row.patient_id], callback_id=row.id)
+    return CallbackPublic.from_row(row, await _tz(state, who.tenant_id))
 
 
 @router.post("", response_model=CallbackPublic, status_code=201)

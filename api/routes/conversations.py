@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlmodel import select
 
+from api.access_log import record_read
 from api.auth import PrincipalDep
 from api.deps import StateDep
 from api.schemas import SESSION_PATTERN, ConversationOut, StepOut, TurnOut
@@ -58,6 +59,7 @@ async def get_conversation(
                 end_time=s.end_time,
             )
         )
+    await record_read(state, who, "conversation", [conv.patient_id], session_id=conv.session_id)
     return ConversationOut(
         session_id=conv.session_id,
         patient_id=conv.patient_id,

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.access_log import record_read
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep, TemporalDep
 from api.times import UtcDateTime
@@ -72,13 +73,16 @@ async def list_escalations(
         query = query.where(Escalation.status == status)
     query = query.order_by(col(Escalation.created_at).desc()).limit(limit)
     async with state.sessions() as session:
-        rows = await session.scalars(query)
-        return [EscalationOut.model_validate(r) for r in rows]
+        items = [EscalationOut.model_validate(r) for r in await session.scalars(query)]
+    await record_read(state, who, "escalations", [e.patient_id for e in items], status=status)
+    return items
 
 
 @router.get("/{escalation_id}", response_model=EscalationOut)
 async def get_escalation(escalation_id: str, state: StateDep, who: StaffDep) -> EscalationOut:
-    return EscalationOut.model_validate(await _own(state, who, escalation_id))
+    row = await _own(state, who, escalation_id)
+    await record_read(state, who, "escalations", [row.patient_id], escalation_id=row.id)
+    return EscalationOut.model_validate(row)
 
 
 @router.post("/{escalation_id}/acknowledge", response_model=EscalationOut)

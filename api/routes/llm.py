@@ -15,9 +15,10 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.exceptions import TimeoutError as TemporalTimeout
 
+from api.access_log import record_engine_call
 from api.auth import EngineAdminDep, Principal
 from api.deps import AppState, StateDep, TemporalDep
-from api.errors import error_body
+from api.errors import error_body, input_blocked
 from api.llm_schemas import GenerateBody, GenerateResponse, RouteBody, RouteResponse
 from api.llm_store import effective_budget, effective_routing
 from core.errors import (
@@ -91,6 +92,11 @@ async def route_llm(
         )
     except WorkflowFailureError as err:
         raise TurnFailed("Routing failed; please retry.") from err
+    await record_engine_call(
+        state, who, "llm_route", workflow_id, deployment=body.deployment, intent=body.intent
+    )
+    if decision.blocked_reply is not None:
+        raise input_blocked(decision.blocked_reply)
     return RouteResponse.of(decision, workflow_id)
 
 
@@ -101,7 +107,7 @@ async def _start(
     await _allowed(state, who, body.deployment)
     workflow_id = f"llm-generate-{who.tenant_id}-{uuid.uuid4().hex}"
     settings = state.settings
-    return await client.start_workflow(
+    handle = await client.start_workflow(
         LlmGenerateWorkflow.run,
         LlmGenerateRequest(
             who.tenant_id,
@@ -118,14 +124,21 @@ async def _start(
         # Nobody reads a raw request's answer after its caller gave up: stop the work too.
         execution_timeout=timedelta(seconds=settings.turn_timeout_s),
     )
+    await record_engine_call(
+        state,
+        who,
+        "llm_generate",
+        workflow_id,
+        deployment=body.deployment,
+        grounded=body.grounded,
+        stream=stream,
+    )
+    return handle
 
 
 def _failure(result: LlmGenerateResult) -> AurixaError | None:
     if result.error == INPUT_BLOCKED:
-        return ValidationFailed(
-            result.blocked_reply or "The clinic's safety policy refused this request.",
-            code=INPUT_BLOCKED,
-        )
+        return input_blocked(result.blocked_reply)
     if result.error == CONTENT_POLICY:
         return ValidationFailed(
             "The model provider refused this request under its content policy.",

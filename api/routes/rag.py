@@ -10,8 +10,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from temporalio.client import WorkflowFailureError
 
+from api.access_log import record_engine_call
 from api.auth import EngineAdminDep
 from api.deps import StateDep, TemporalDep
+from api.errors import input_blocked
 from core.errors import TurnFailed, ValidationFailed
 from core.knowledge import EmbedRequest, EmbedResult
 from core.retrieval_payloads import RetrieveInput, RetrieveOutput
@@ -91,6 +93,9 @@ async def retrieve(
         )
     except WorkflowFailureError as err:
         raise TurnFailed("Retrieval failed; please retry.") from err
+    await record_engine_call(state, who, "rag_retrieve", workflow_id, mode=body.mode)
+    if result.blocked_reply is not None:
+        raise input_blocked(result.blocked_reply)
     passages = [PassageOut.model_validate(p, from_attributes=True) for p in result.passages]
     return RetrieveResponse(covered=result.covered, passages=passages, workflow_id=workflow_id)
 
@@ -99,14 +104,18 @@ async def retrieve(
 async def embed(
     body: EmbedBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> EmbedResponse:
+    workflow_id = f"rag-embed-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         result: EmbedResult = await client.execute_workflow(
             RagEmbedWorkflow.run,
-            EmbedRequest(body.texts),
-            id=f"rag-embed-{who.tenant_id}-{uuid.uuid4().hex}",
+            EmbedRequest(body.texts, tenant_id=who.tenant_id),
+            id=workflow_id,
             task_queue=state.settings.temporal_task_queue,
             execution_timeout=TIMEOUT,
         )
     except WorkflowFailureError as err:
         raise TurnFailed("Embedding failed; please retry.") from err
+    await record_engine_call(state, who, "rag_embed", workflow_id, texts=len(body.texts))
+    if result.blocked_reply is not None:
+        raise input_blocked(result.blocked_reply)
     return EmbedResponse(model=result.model, dim=result.dim, embeddings=result.vectors)

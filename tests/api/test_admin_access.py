@@ -181,3 +181,42 @@ async def test_clinics_sites_and_logins_are_made_by_the_right_admins(
         e["action"] for e in trail["entries"]
     }
     assert "n.okafor" not in str(trail)
+
+
+async def _trail(api: httpx.AsyncClient, admin: dict[str, str], action: str) -> dict:
+    resp = await api.get(AUDIT, params={"action": action}, headers=admin)
+    assert resp.status_code == 200, resp.text
+    page: dict = resp.json()
+    return page
+
+
+async def test_staff_reads_and_engine_calls_leave_audit_rows_without_their_text(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    """Who saw which patient is answerable from the audit log; the search text, a name, and
+    an engine's prompt are not in it. A patient reading their own records is no access."""
+    admin = key_headers(demo_keys["harborview-admin"])
+    reception = key_headers(demo_keys["harborview-reception"])
+    everyone = (await api.get("/api/v1/admin/patients", headers=reception)).json()["patients"]
+    name = everyone[1]["full_name"].split()[-1]
+    found = await api.get("/api/v1/admin/patients", params={"q": name}, headers=reception)
+    shown = {p["id"] for p in found.json()["patients"]}
+    assert shown
+    latest = (await _trail(api, admin, "patients_read"))["entries"][0]
+    assert latest["details"]["searched"] is True
+    assert set(latest["details"]["patient_ids"]) == shown
+    assert name.lower() not in str(latest).lower()
+
+    before = (await _trail(api, admin, "callbacks_read"))["total"]
+    patient = key_headers(demo_keys["harborview-patient-5"])
+    assert (await api.get("/api/v1/callbacks", headers=patient)).status_code == 200
+    assert (await _trail(api, admin, "callbacks_read"))["total"] == before
+    assert (await api.get("/api/v1/callbacks", headers=reception)).status_code == 200
+    assert (await _trail(api, admin, "callbacks_read"))["total"] == before + 1
+
+    prompt = "Which site has free parking on weekends?"
+    resp = await api.post("/api/v1/rag/retrieve", json={"query": prompt}, headers=admin)
+    assert resp.status_code == 200, resp.text
+    call = (await _trail(api, admin, "rag_retrieve_called"))["entries"][0]
+    assert call["details"]["workflow_id"] == resp.json()["workflow_id"]
+    assert "parking" not in str(call)

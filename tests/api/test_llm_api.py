@@ -354,6 +354,27 @@ async def test_generate_runs_the_turns_screen_and_the_clinics_policy(
         }
         events = await _stream(api, demo_keys["riverside-admin"], "Botox prices please")
         assert events[-1]["event"] == "error" and events[-1]["error"]["code"] == "input_blocked"
+        # The doors that reach no model are screened alike: the same word, the same answer.
+        doors = {
+            "/api/v1/llm/route": {"prompt": "How much is Botox?"},
+            "/api/v1/rag/retrieve": {"query": "botox prices"},
+            "/api/v1/rag/embed": {"texts": ["parking", "Botox after hours"]},
+        }
+        for path, body in doors.items():
+            refused = await api.post(path, json=body, headers=admin)
+            assert refused.status_code == 422, (path, refused.text)
+            assert refused.json()["error"]["code"] == "input_blocked", path
+            assert refused.json()["error"]["message"] == "Please call us about that."
+        # The rest of the clinic's questions pass, with the screen's findings reported.
+        fine = await api.post(
+            "/api/v1/llm/route", json={"prompt": "My SSN is 123-45-6789, hours?"}, headers=admin
+        )
+        assert fine.status_code == 200 and "pii" in fine.json()["screened"], fine.text
+        for path, body in {
+            "/api/v1/rag/retrieve": {"query": "parking"},
+            "/api/v1/rag/embed": {"texts": ["parking"]},
+        }.items():
+            assert (await api.post(path, json=body, headers=admin)).status_code == 200, path
     finally:
         await api.put(policy, json={}, headers=admin)
     named = await _generate(
