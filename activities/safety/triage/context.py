@@ -284,6 +284,9 @@ _SELF_HARM_RECOVERED = _rx(
 _SAFE = _rx(r"\b(?:safe|stable|a salvo|segur[oa]|estable)\b")
 # Wanting an errand ("quiero dejar el medicamento") is not a current self-harm cue.
 _ERRAND_WANT = _rx(
+    # Someone else's wish ("my therapist wants my records") is no current cue of the patient's.
+    r"\b(?:therapist|doctor|dr|psychiatrist|counselor|nurse|school|insurance|lawyer|employer) "
+    r"wants?\b|"
     r"\b(?:want\w*|wanna|quiero|quisiera|queria) (?:to )?(?:book|schedule|taper|stop|switch|change|"
     r"establish|set up|transfer|find|continue|keep seeing|seguir|continuar|"
     r"come off|get off|talk|see|make|discuss|ask|know|dejar|cambiar|bajar|hacer|agendar|ver|"
@@ -329,5 +332,9 @@ _HYPOTHETICAL = _rx(
     r"que (?:hago|hacemos|hacer|debo hacer|se hace) (?:si|cuando|en caso)|en caso de que|"
     r"si (?:algun dia|alguna vez|alguien)|"
     r"if (?:my|the|it|this|that|his|her|the) .{0,30}(?:comes back|returns|happens again|gets worse|"
-    r"starts again)|si (?:me|le|te) (?:vuelve|regresa|empeora))\b"
+    r"starts again)|si (?:me|le|te) (?:vuelve|regresa|empeora)|"
+    # A dream is not an event, and "do I take it double today?" asks before taking it.
+    r"(?:had|have|having) (?:a|this|the same) (?:weird |bad |strange )?dream|"
+    r"in (?:my|a) (?:weird |bad )?dream)\b|"
+    r"(?<!se )\b(?:la|lo|las|los) (?:tomo|doy|pongo) (?:doble|dos veces)\b[^.!?]{0,30}(?:\?|$)"
 )

@@ -76,7 +76,9 @@ _INTENDED = re.compile(
     r"(?:would|will) care|(?:wants?|wanted) to disappear|quiere desaparecer|(?:don'?t|dont|"
     r"doesn'?t) "
     r"(?:really )?care what happens|(?:pa|para) que (?:lo|la|me) dejen en paz|ya no aguanta|"
-    r"(?:don'?t|dont) want to talk about why|"
+    r"(?:don'?t|dont) want to talk about why|(?:se|me|te) quiere morir|quiere morirse|"
+    r"quiero morirme|wants? to die|(?:texted|sent|said|told) (?:me |us )?(?:a )?goodbye|"
+    r"despidiendo\w*|not sure why (?:i'?m|im|i am) telling you|"
     # Taken after a fight, or hidden from family: the writer is not reporting an accident.
     r"after (?:the|a|our|my|that) (?:big |huge )?(?:fight|argument|breakup|break up)|"
     r"(?:don'?t|dont|do not) (?:call|tell) (?:my )?(?:mom|mum|mother|dad|father|parents|family|"
@@ -134,7 +136,7 @@ _PASSED_OUT = re.compile(
     r"(?:breathing|respiration|breaths?) (?:is |are |seems |looks )?(?:very |really |super |so )?"
     r"(?:slow|shallow)|(?:is|seems|acting|very|really|so) confused|not making (?:any )?sense|"
     r"incoherent|confused|confundid[oa]|can'?t (?:stand|walk|keep (?:him|her|them) (?:up|awake))|"
-    r"snoring|gurgl\w*|babea|cuesta respirar|(?:is|looks|turning|turned|and|so) (?:gray|grey|blue|"
+    r"snoring|gurgl\w*|cuesta respirar|(?:is|looks|turning|turned|and|so) (?:gray|grey|blue|"
     r"purple)|\d+ (?:times|breaths) (?:a|per) minute|no tiene sentido|(?:now|and|gets|"
     r"getting) confused|confused and|"
     r"can'?t think straight|cant think straight|stumbling|disoriented|desorientad[oa]|tambale\w*|"
@@ -147,7 +149,9 @@ _PASSED_OUT = re.compile(
     r"me desmaye|se desmaya|desmayad[oa]|"
     r"perdio el conocimiento|"
     r"no despierta|no se despierta|no responde|"
-    r"inconsciente|muy dormid[oa]|muy somnolient[oa]|dificil de despertar|flojit[oa])\b"
+    r"inconsciente|muy dormid[oa]|muy somnolient[oa]|dificil de despertar|flojit[oa]|"
+    r"no (?:me|nos|te) reconoce|respiro (?:muy )?(?:despacio|lento)|gasping|on the floor|"
+    r"(?:no puedo|no puede) (?:tener|mantener) los ojos abiertos)\b"
 )
 # Said of a poisoning, these say the person is awake: Poison Control first.
 _AWAKE = re.compile(
@@ -167,7 +171,8 @@ _AS_DIRECTED = re.compile(
 _NOT_TAKEN = re.compile(
     r"\b(?:caught (?:it|the mistake|that) before|before (?:i |he |she |they )?(?:took|taking|"
     r"swallow\w*|gave|giving)|(?:didn'?t|did not|haven'?t|never) (?:take|took|taken|swallow\w*)"
-    r"(?: any| it| them)?\b|no (?:la|lo|las|los) (?:tome|tomo|tomamos))"
+    r"(?: any| it| them)?\b|no (?:la|lo|las|los) (?:tome|tomo|tomamos)|antes de (?:tomarl|darsel|"
+    r"darl)\w*)"
 )
 TIERS = ("911", "poison_control", "988", "check_in")
 _RECOVERY = re.compile(r"\b(?:clean|sober|in recovery|recovered|limpio|limpia|sobrio|sobria)\b")
@@ -389,7 +394,11 @@ class TriageEngine:
         if p_emergency >= bar and not vetoed:
             reason = f"classifier: {top} ({probs[top]:.2f}, emergency {p_emergency:.2f})"
             accident = _ACCIDENTAL.search(text) and not _intended(text)
-            if top == SELF_HARM and not accident:
+            # Too much taken and danger signs, with no intent said: an overdose under way,
+            # whose first need is 911, not a check-in.
+            if top == SELF_HARM and dose_said and _PASSED_OUT.search(text):
+                top = "overdose_poisoning"
+            elif top == SELF_HARM and not accident:
                 return _Call(SELF_HARM, p_emergency, reason, "check_in", "check_in")
             if top == SELF_HARM:
                 top = "overdose_poisoning"  # an accidental double dose, not self-harm

@@ -66,7 +66,8 @@ _NEVER_HAD = _rx(
 # overdose call, so an allergen in food still escalates).
 _FOOD = _rx(
     r"\b(?:candy|candies|halloween|sweets|chocolate|cake|cookies|pizza|ice cream|junk food|"
-    r"dessert|dulces|pastel|galletas|comida chatarra)\b"
+    r"dessert|dulces|pastel|galletas|comida chatarra|(?:his|her|my|the|some|a piece of) gum|"
+    r"chicle)\b"
 )
 _SWALLOWED_CHEMICAL = _rx(
     r"\b(?:bleach|detergent|pods?|cleaner|chemical|poison|antifreeze|battery|batteries|thc|"

@@ -173,6 +173,20 @@ ACUTE: dict[str, tuple[str, ...]] = {
     ),
     "overdose_poisoning": (
         r"overdos(?:ed|ing)",
+        # A weekly medicine taken daily: days of doses in one week.
+        r"(?:taking|took|taken|gave|given|giving) (?:\S+ ){0,6}?(?:every day|daily|each day)\b"
+        r".{0,30}\binstead of (?:once a week|once weekly|weekly|every week)",
+        # Essential oils are poisons by the mouthful, for a small child especially.
+        r"(?:eucalyptus|tea tree|wintergreen|camphor|clove|peppermint|lavender|pine) oil\b.{0,60}"
+        r"\b(?:mouth|swallow\w*|drank|drink|ate|sipped|licked|sucked)\b|(?:drank|swallowed|sipped|"
+        r"licked|sucked on) (?:\w+ ){0,4}?(?:eucalyptus|tea tree|wintergreen|camphor|clove) oil",
+        # A small child chewing a plant: most are harmless, some are not; Poison Control knows.
+        r"\b(?:toddler|baby|kid|child|son|daughter|\d+ ?(?:yr|year|y/?o|mo)(?:[- ]old)?)\b.{0,40}"
+        r"\b(?:chewed|ate|bit|swallowed|sucked on|chewing|eating)\b.{0,30}\b(?:leaf|leaves|plant|"
+        r"berr(?:y|ies)|flowers?|bulbs?)\b",
+        # An indoor generator and a household with symptoms: carbon monoxide.
+        r"\bgenerator\b.{0,100}\b(?:headaches?|dizzy|nause\w*|vomit\w*|collapsed|passed out|"
+        r"confused)|(?:headaches?|dizzy|nause\w*|collapsed|passed out)\b.{0,100}\bgenerator\b",
         r"(?:took|swallowed|taken|downed|popped) (?:a (?:whole|full|entire) (?:bottle|pack|box)"
         r"|(?:way )?too many)",
         r"(?:took|swallowed|ate|taken|downed|popped|eaten) (?:all|(?:way )?too much|a handful|"
@@ -373,7 +387,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
 
 CUES: dict[str, tuple[str, ...]] = {
     "cardiac": (r"heart ?(?:attack|atack)", r"heart (?:is )?(?:racing|pounding)", r"\bchest\b"),
-    "stroke": (r"\bstroke\b", r"\bconfus", r"can'?t (?:talk|speak)"),
+    "stroke": (r"\bstroke\b", r"\bconfus(?!ing)", r"can'?t (?:talk|speak)"),
     "bleeding": (r"\bbleed", r"\bblood\b"),
     "respiratory": (r"\bwheez", r"asthma attack", r"\bbreath", r"\bair\b"),
     "allergic": (r"allergic reaction", r"\bhives"),

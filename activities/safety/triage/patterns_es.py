@@ -118,6 +118,19 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
     ),
     "overdose_poisoning": (
         r"(?:tiene|tuvo|le dio|esta teniendo|hizo|le esta dando) (?:una )?sobredosis",
+        r"(?:me|se) (?:tome|tomo|trague|trago|puse|puso|inyecte|inyecto) demasiad[oa]s?\b",
+        r"\b(?:bebe|nin[oa]|chamo|hij[oa]|niet[oa]|nene|nena|guagua)\b.{0,40}\b(?:se comio|comio|"
+        r"mordio|masco|mastico|se metio a la boca)\b.{0,30}\b(?:hojas?|planta|flor(?:es)?|bayas|"
+        r"hongos?)\b",
+        # Another resident's or patient's medicines given by staff.
+        r"(?:le|me|nos) (?:dieron|dio|dan) (?:a (?:mi |su )?\w+ )?(?:las|los|unas|unos) "
+        r"(?:pastillas|medicinas|"
+        r"medicamentos|pildoras|tabletas) de otr[oa]",
+        r"aceite (?:esencial )?de (?:eucalipto|menta|arbol de te|alcanfor|lavanda|pino)\b.{0,60}"
+        r"\b(?:boca|tomo|trago|bebio|lamio|chupo|tosiendo)|(?:tomo|trago|bebio|lamio|chupo) "
+        r"(?:\w+ ){0,3}?aceite (?:esencial )?de (?:eucalipto|menta|arbol de te|alcanfor)",
+        r"\bgenerador\b.{0,100}\b(?:dolor(?:es)? de cabeza|mareado\w*|se desmayo|vomit\w*)|"
+        r"(?:dolor(?:es)? de cabeza|mareados?|se desmayo)\b.{0,100}\bgenerador\b",
         r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi) (?:todo el|toda la|un|una) "
         r"(?:frasco|caja|bote|pote|potecito|envase|tarro|botella|tira|blister|puno)",
         r"(?:(?:se|me) (?:tomo|trago|comio|tomaron)|(?:me )?(?:tome|trague|comi)) "
@@ -238,6 +251,8 @@ SELF_HARM_ES: tuple[str, ...] = (
     r"(?:cuant[oa]s?|que cantidad de) (?:\w+ ){0,4}(?:para|se necesitan para|hacen falta para|"
     r"necesito para) (?:morir|no despertar|matar|quedarme dormid|dormir para siempre)",
     r"(?:dosis|cantidad) (?:letal|mortal)",
+    r"(?:me|se|te) (?:quedo|quedaria|queda|quede|va a quedar|voy a quedar) dormid[oa] para "
+    r"siempre|(?:dormir|dormirme|quedarme dormid[oa]) para siempre",
     r"(?:carta|cartas|mensaje) de despedida|(?:me )?(?:estoy )?despidiendo de (?:todos|ustedes)",
     r"no (?:creo que )?(?:me )?(?:vuelvan|volveran|van a volver) a (?:ver|saber de mi)|"
     r"(?:ultima vez|ultimo mensaje) que (?:me )?(?:van a )?(?:ver|saber|oir|escuchar)",
@@ -303,6 +318,10 @@ CUES_ES: dict[str, tuple[str, ...]] = {
         r"ya (?:tome|tomé) (?:la|una) decision",
         r"\ba proposito\b|\badrede\b|tengo un plan",
         r"gracias por todo\b.{0,80}(?:adios|ya no (?:voy a )?necesit|regal)",
+        # Ending everything and not coming back, with thanks: a farewell until asked.
+        r"(?:no (?:voy a|vuelvo a|pienso) volver(?! a (?:esa|esta|la|su|ese|este|sus|el)\b)|"
+        r"no me (?:van a )?(?:volveran a )?ver)\b.{0,60}"
+        r"gracias por todo|gracias por todo\b.{0,60}no (?:voy a|vuelvo a) volver",
     ),
 }
 

@@ -65,6 +65,10 @@ SELF_HARM: tuple[str, ...] = (
     r"(?:been|i'?m|am|keep) (?:saving|stockpiling|hoarding|stashing|collecting) them(?: up)?\b",
     r"(?:finally )?(?:have|got) enough (?:pills|meds|of them|\w+ )?(?:to|now)\b",
     r"\bstockpil\w*|\b(?:a |my )?stash of (?:pills|meds)",
+    # "Can you OD on X if you take all of it": the amount is the plan.
+    r"(?:can|could|would) (?:you|someone|somebody|a person|i|people) (?:od|o\.d\.|overdose|die)"
+    r" (?:on|from) (?:\w+ ){1,3}?if (?:you|i|someone|they) (?:take|took|inject|injected|swallow|"
+    r"swallowed|use|used|ate|eat) (?:all|every|the whole|a whole|all of)",
     r"(?:don'?t|do not|didn'?t|did not|not sure (?:if )?i|idk if i|dont know if i|no longer) "
     r"(?:want|wanna) "
     r"(?:to )?(?:be here|be alive|live|exist|wake up|be around)",

@@ -302,6 +302,9 @@ def scan(text: str) -> list[Hit]:
                     # A dose is always told in the past tense ("swallowed them an hour ago");
                     # only a stated time ("yesterday", "last year") makes it history.
                     guard = "past" if _PAST_TIME.search(sentence) else None
+                elif guard == "mild" and category == "overdose_poisoning":
+                    # "A little" of a poison is how much, not how bad: still a poisoning.
+                    guard = None
                 elif category == "overdose_poisoning" and _LONG_AGO.search(clause):
                     guard = "past"
                 hits.append(Hit(category, m.group(), True, guard, m.start()))
