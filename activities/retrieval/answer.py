@@ -15,9 +15,9 @@ from numpy.typing import NDArray
 
 from core.retrieval_payloads import AnswerPart, Evidence
 
-from .asks import CUE_TERMS, DAY_TERMS, Ask, days_in, shapes
+from .asks import CUE_TERMS, DAY_TERMS, Ask, asks_amount, days_in, shapes
 from .synonyms import concept
-from .text import tokenize
+from .text import term_set, tokenize
 from .unit_index import Row, UnitIndex
 from .units import Unit
 
@@ -108,8 +108,8 @@ def unit_features(
     unit, vector, vector_en = row
     query, query_en = queries
     f = np.zeros(len(FEATURES))
-    own = set(tokenize(unit.text))
-    label = set(tokenize(unit.label)) - own
+    own = term_set(unit.text)
+    label = term_set(unit.label) - own
     f[DENSE] = float(vector @ query) if vector is not None and query is not None else 0.0
     if vector_en is not None and query_en is not None:
         f[DENSE_EN] = float(vector_en @ query_en)
@@ -124,11 +124,11 @@ def unit_features(
         f[DAY_HIT] = float(bool(said & ask.days))
         f[DAY_MISS] = float(bool(said) and not said & ask.days)
         f[DAY_NONE] = float(not said)
-    last = set(tokenize(unit.heading.rpartition(" > ")[2]))
+    last = term_set(unit.heading.rpartition(" > ")[2])
     f[HEADING] = sum(w for t, w in weights.items() if concept(t) & last) / total
     # Absolute, not a share: a common word in every site's heading ("Maplebrook") costs
     # little, a subject the question never named ("Holidays", "lab") costs a lot.
-    path = set(tokenize(unit.heading)) - units.names.keys()
+    path = term_set(unit.heading) - units.names.keys()
     f[EXTRA] = sum(idf(t) for t in path if t not in weights and not t.isdigit()) / MAX_IDF
     f[RANK] = 1.0 / (1 + rank.get(unit.chunk, len(rank)))
     f[ITEM] = float(unit.is_item)
@@ -206,6 +206,10 @@ class AnswerSelector:
             Evidence(u.article_id, u.title, u.heading, u.text)
             for u in sorted(unique.values(), key=lambda u: (positions.index(u.chunk), u.order))
         ]
+        if asks_amount(ask) and not any("money" in shapes(e.text) for e in evidence):
+            # A price asked, and the sentences found name none: the clinic has not written
+            # this one down ("how much is X" answered by "we offer X" is no answer).
+            return AnswerPart(ask.text, False, asks=asks)
         return AnswerPart(ask.text, True, evidence, asks)
 
     def _answerable(self, best: Scored, foreign: bool) -> bool:
@@ -259,14 +263,14 @@ class AnswerSelector:
         """A question that names no site, about something each site has its own value for,
         is answered per site: a site section's unit nearly as good as the best goes first
         (and brings its sibling sites' rows along)."""
-        if any(t in units.names for t in tokenize(best.unit.heading)):
+        if any(t in units.names for t in term_set(best.unit.heading)):
             site = [best]
         else:
             site = [
                 s
                 for s in scored
                 if s.score >= best.score - self.config.site_margin
-                and any(t in units.names for t in tokenize(s.unit.heading))
+                and any(t in units.names for t in term_set(s.unit.heading))
             ]
         # A site's schedule row beats a sentence about one of its departments.
         rows = [
@@ -287,7 +291,7 @@ class AnswerSelector:
         rivals = set().union(*(units.names[t] for t in asked)) - asked if asked else set()
         kept = []
         for row in rows:
-            said = set(tokenize(f"{row[0].heading} {row[0].text}"))
+            said = term_set(row[0].heading) | term_set(row[0].text)
             if rivals and said & rivals and not said & asked:
                 continue
             kept.append(row)
@@ -309,7 +313,7 @@ def _list_of(top: Unit, scored: list[Scored]) -> list[Unit]:
 
 
 def _sibling_rows(top: Unit, scored: list[Scored], ask: Ask, units: UnitIndex) -> list[Unit]:
-    own = {t for t in tokenize(top.heading) if t in units.names}
+    own = {t for t in term_set(top.heading) if t in units.names}
     if not own:
         return []
     rivals = set().union(*(units.names[t] for t in own))
@@ -319,8 +323,8 @@ def _sibling_rows(top: Unit, scored: list[Scored], ask: Ask, units: UnitIndex) -
             s
             for s in scored
             if s.unit.article_id == top.article_id
-            and rival in tokenize(s.unit.heading)
-            and not own & set(tokenize(s.unit.heading))
+            and rival in term_set(s.unit.heading)
+            and not own & term_set(s.unit.heading)
         ]
         if not section:
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import fold, tokenize
 
@@ -18,13 +19,16 @@ _ASKS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "money": re.compile(
-        r"\b(?:cost|costs|price|fee|fees|how much|copay|charge[sd]?|pay|bill|\$|cuesta|cuanto|"
+        r"\b(?:cost|costs|price|fee|fees|how much(?! (?:notice|time|advance|warning|longer|"
+        r"earlier|later|sooner))|copay|charge[sd]?|pay|bill|\$|cuesta|"
+        r"cuanto(?! tiempo| antes)|"
         r"precio|cobran?|tarifa|pagar)\b",
         _I,
     ),
     "duration": re.compile(
         r"\b(?:how long|how many (?:days|hours|minutes|weeks)|how soon|how early|how late|"
         r"how far in advance|minutes? early|ahead of time|turnaround|cuanto tiempo|"
+        r"how much (?:notice|time|advance|warning)|cuanto antes|"
         r"cuantos (?:dias|minutos|horas)|con cuanta anticipacion)\b",
         _I,
     ),
@@ -109,6 +113,8 @@ class Ask:
         return f"{self.text} {self.context}".strip()
 
 
+# Cached: selection asks it of the same units for every question.
+@lru_cache(maxsize=50_000)
 def days_in(text: str) -> frozenset[int]:
     """Weekdays a text names, ranges expanded ("Monday to Friday" holds Wednesday)."""
     folded = fold(text)
@@ -137,6 +143,24 @@ def analyse(question: str, context: str = "") -> Ask:
     return Ask(question.strip(), frozenset(types), days, context)
 
 
+# "How much is X", not "do I get charged if...": a yes/no question about money may be
+# answered in words ("never charged", "covered"), an amount question only by an amount.
+_AMOUNT_ASKED = re.compile(
+    r"\b(?:how much|cost|costs|price|prices|cuanto cuesta|cuanto cobran|cuanto es|precio)\b", _I
+)
+_YES_NO = re.compile(
+    r"^\W*(?:is|are|do|does|did|will|would|can|could|should|am|hay|tienen|cobran|me cobran)\b", _I
+)
+
+
+def asks_amount(ask: Ask) -> bool:
+    folded = fold(ask.text)
+    return (
+        ask.types == {"money"} and bool(_AMOUNT_ASKED.search(folded)) and not _YES_NO.search(folded)
+    )
+
+
+@lru_cache(maxsize=50_000)
 def shapes(text: str) -> frozenset[str]:
     return frozenset(name for name, shape in _SHAPES.items() if shape.search(text))
 

@@ -205,16 +205,25 @@ class RetrievalEngine:
     # ---- search ---------------------------------------------------------------------
 
     def _candidates(
-        self, index: TenantIndex, tenant_id: int, query: str, depth: int, mode: str
+        self,
+        index: TenantIndex,
+        tenant_id: int,
+        query: str,
+        depth: int,
+        mode: str,
+        vector: np.ndarray | None = None,
     ) -> tuple[Scored, Scored, np.ndarray | None]:
         """Dense and BM25 candidates, each up to `depth`; a single-retriever mode skips the
-        other side, so "bm25" never pays for a query embedding."""
+        other side, so "bm25" never pays for a query embedding. `vector`: the query's
+        embedding when the caller already has it (a question's parts are embedded at once)."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {MODES}")
         dense: Scored = []
-        vector = None
-        if mode != "bm25" and len(index):
+        if mode == "bm25" or not len(index):
+            vector = None
+        elif vector is None:
             vector = self.embedder.embed([query])[0]
+        if vector is not None:
             # The collection is the tenant boundary: no other tenant's vector is ever scored.
             for pid, score in self.store.query(tenant_id, vector, depth):
                 pos = index.position.get(pid)
@@ -303,12 +312,14 @@ class RetrievalEngine:
             ]
         asks = carry_names(texts, units.names)
         vectors = self.multilingual.embed([a.full for a in asks])
+        # One encoder call for every part: per-part calls cost a model run each.
+        english = self.embedder.embed([a.full for a in asks])
         lang = language or guess_language(query)
         parts: list[AnswerPart] = []
         merged: Ranked = []
-        for ask, vector in zip(asks, vectors, strict=True):
+        for ask, vector, own in zip(asks, vectors, english, strict=True):
             dense, sparse, query_en = self._candidates(
-                index, tenant_id, ask.full, max(top_k * 5, 20), "hybrid"
+                index, tenant_id, ask.full, max(top_k * 5, 20), "hybrid", own
             )
             fused = fuse(
                 mode, dense, sparse, rrf_k=self.config.rrf_k, alpha=self.config.fusion_alpha

@@ -13,7 +13,7 @@ from .text import tokenize
 
 _GROUPS = (
     "counseling counselling counselor therapist psychologist psychiatrist mental "
-    "behavioral behavioural psicologo terapia",
+    "behavioral behavioural psicologo terapia psychiatry psiquiatra",
     "medicine medicines medication medications med meds pills prescription prescriptions rx "
     "medicina medicamento medicamentos receta recetas",
     "refill refills renewal renew resurtido",
@@ -46,6 +46,11 @@ _GROUPS = (
     "holiday holidays feriado",
     "physio rehab therapy fisioterapia",
     "walk-in walkin",
+    # Missing a visit without cancelling is a "no-show" in every clinic's policy.
+    "no-show noshow miss missed misses skip skipped forgot forget falte falto perdi",
+    # Stimulants and opioids are the controlled substances refill rules speak of.
+    "controlled stimulant stimulants adhd adderall ritalin vyvanse concerta opioid opioids "
+    "oxycodone hydrocodone xanax benzodiazepine benzodiazepines controlados",
 )
 
 

@@ -160,6 +160,8 @@ def stem(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: "sábados" and "sabados" are one word."""
+    if text.isascii():
+        return text.lower()  # nothing to strip; most of a corpus, and the hot path
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -170,6 +172,13 @@ def tokenize(text: str) -> list[str]:
         for w in _WORD.findall(fold(text))
         if w not in STOP_WORDS and w not in SPANISH_STOP_WORDS
     ]
+
+
+@lru_cache(maxsize=50_000)
+def term_set(text: str) -> frozenset[str]:
+    """`tokenize` as a set, cached: answer selection reads the same units' texts, labels and
+    headings for every question."""
+    return frozenset(tokenize(text))
 
 
 def guess_language(text: str) -> str:

@@ -132,6 +132,18 @@ def test_an_unanswerable_question_is_declined(engine: RetrievalEngine) -> None:
         assert reply(found, question)[0] == say("en", "reply.not_covered")
 
 
+def test_a_price_the_articles_never_give_is_declined(engine: RetrievalEngine) -> None:
+    """Travel vaccines are described, but not priced: "how much" is not answered by "we
+    offer it", while a yes/no question about money may still be answered in words."""
+    question = "How much are the travel vaccines?"
+    found = engine.search(1, question)
+    assert not found.covered, found.parts
+    assert analyse("How much notice do you need for travel vaccines?").types == frozenset(
+        {"duration"}
+    )
+    assert engine.search(1, "How much is a flu shot without insurance?").covered
+
+
 def test_a_spanish_question_is_answered_from_the_english_article(
     engine: RetrievalEngine,
 ) -> None:
