@@ -48,7 +48,7 @@ class AnswerConfig:
 
 
 # Conversational words that carry no subject: they weigh nothing in a question.
-_FILLER = frozenset(
+FILLER = frozenset(
     tokenize(
         "please thanks thank hi hello hey tell know wondering wonder need want question quick "
         "ask anyone someone okay ok really actually still also guys clinic office yall "
@@ -171,7 +171,7 @@ class AnswerSelector:
         weights = {
             t: idf(t)
             for t in terms
-            if t not in _FILLER
+            if t not in FILLER
             and not t.isdigit()
             and t not in DAY_TERMS
             and (t in units.vocabulary or t not in CUE_TERMS)

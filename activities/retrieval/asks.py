@@ -168,19 +168,39 @@ def shapes(text: str) -> frozenset[str]:
 # A question ends at "?"; a second question also starts at "and"/"also"/"y" followed by a
 # question word or an auxiliary ("..., and can I get a flu shot there?").
 _SECOND = re.compile(
-    r"(?:,\s*|\s+)(?:and|also|plus|y|ademas|tambien)\s+(?=(?:also\s+)?(?:what|when|where|which|"
+    r"(?:,\s*|\s+)(?:and|also|plus|y|ademas|tambien)\s+(?=(?:also\s+)?(?:whats|what|when|where|"
+    r"which|"
     r"who|how|is|are|do|does|can|could|will|should|que|cual|cuando|donde|como|cuanto|puedo|"
-    r"hay|se puede|tienen|aceptan|a que|a cual|en que|de que|para que)\b)",
+    r"hay|se puede|tienen|aceptan|a que|a cual|en que|de que|para que)\b|"
+    # "...hours on weekdays and the price": a second fact named by its noun.
+    r"(?:the|its|their|el|la|los|las) (?:price|cost|fee|phone number|address|hours|precio|"
+    r"costo|telefono|direccion|horario)\b)",
     _I,
 )
 _MIN_PART_WORDS = 3
 
 
 _ASKING = re.compile(
-    r"^\W*(?:what|when|where|which|who|how|is|are|do|does|can|could|will|should|may|"
+    r"^\W*(?:whats|what|when|where|which|who|how|is|are|do|does|can|could|will|should|may|"
     r"que|cual|cuando|donde|como|cuanto|cuanta|cuantos|puedo|hay|tienen|aceptan)\b",
     re.I,
 )
+
+
+# Front-desk shorthand and phrasings said for what articles write out. "PT" in capitals is
+# physical therapy; "pt" in lower case is the patient a staff member asks for.
+_SHORTHAND = (
+    (re.compile(r"\bPT\b"), "physical therapy"),
+    (re.compile(r"\bpts?\b"), "patient"),
+    (re.compile(r"\bw/o\b", _I), "without"),
+    (re.compile(r"\b(?:get|be|show up|come in) there\b|\bshow up\b", _I), "arrive"),
+)
+
+
+def expand_shorthand(text: str) -> str:
+    for pattern, words in _SHORTHAND:
+        text = pattern.sub(words, text)
+    return text
 
 
 def split_question(text: str) -> list[str]:
@@ -190,7 +210,9 @@ def split_question(text: str) -> list[str]:
     for piece in re.split(r"(?<=[?])\s+|(?<=[?])(?=\S)", text.strip()):
         if not piece.strip():
             continue
-        asking = "?" in piece or _ASKING.search(fold(piece))
+        # "...? and what's the price": the conjunction does not make it a statement.
+        bare = re.sub(r"^\W*(?:and|also|plus|y|ademas|tambien)\s+", "", fold(piece), flags=_I)
+        asking = "?" in piece or _ASKING.search(bare)
         if pieces and not asking:
             pieces[-1] = f"{pieces[-1]} {piece.strip()}"
         else:

@@ -12,8 +12,8 @@ import numpy as np
 from core.knowledge import ChunkPlan, ChunkRecord
 from core.retrieval_payloads import AnswerPart, Passage, RetrieveOutput
 
-from .answer import AnswerSelector
-from .asks import Ask, analyse, split_question
+from .answer import FILLER, AnswerSelector
+from .asks import CUE_TERMS, DAY_TERMS, Ask, analyse, expand_shorthand, split_question
 from .chunking import Chunk, SpanFn, chunk_article
 from .compress import select
 from .fusion import MODES, Ranked, Scored, fuse
@@ -304,7 +304,7 @@ class RetrievalEngine:
                 index, tenant_id, query, top_k, mode, how, context_tokens, language
             )
         units.build_all()  # normally done by the worker's warm-up; once, if not yet
-        texts = split_question(query)
+        texts = split_question(expand_shorthand(query))
         if len(texts) > self.config.max_parts:
             texts = [
                 *texts[: self.config.max_parts - 1],
@@ -434,11 +434,29 @@ def prefer_language(ranked: Ranked, languages: dict[int, str], language: str) ->
 
 def carry_names(texts: list[str], names: Mapping[str, object]) -> list[Ask]:
     """Each part analysed; a part that names no site gets the names of the part before it,
-    so "..., and where do I park there?" is about the site the first part named."""
+    so "..., and where do I park there?" is about the site the first part named. A part with
+    no subject of its own ("and what's the price?", "how long do I wait after?") gets the
+    subject of the part before it too."""
     asks: list[Ask] = []
     carried = ""
+    subject = ""
     for text in texts:
         own = " ".join(w for w in text.split() if set(tokenize(w)) & names.keys())
-        asks.append(analyse(text, "" if own else carried))
+        context = "" if own else carried
+        if asks and len(subject_words(text)) < 2:
+            context = " ".join(dict.fromkeys(f"{context} {subject}".split()))
+        asks.append(analyse(text, context))
         carried = own or carried
+        subject = " ".join(subject_words(text)) or subject
     return asks
+
+
+def subject_words(text: str) -> list[str]:
+    """The words of a question that say what it is about: not fillers, not the kind of fact
+    asked for, not days or numbers."""
+    return [
+        w
+        for w in text.split()
+        if (terms := tokenize(w))
+        and not any(t in FILLER or t in CUE_TERMS or t in DAY_TERMS or t.isdigit() for t in terms)
+    ]

@@ -46,6 +46,8 @@ _GROUPS = (
     "holiday holidays feriado",
     "physio rehab therapy fisioterapia",
     "walk-in walkin",
+    "arrive arrival arriving llegar llegue",
+    "anaphylaxis anaphylactic allergic allergy alergia alergica alergico",
     # Missing a visit without cancelling is a "no-show" in every clinic's policy.
     "no-show noshow miss missed misses skip skipped forgot forget falte falto perdi",
     # Stimulants and opioids are the controlled substances refill rules speak of.

@@ -166,10 +166,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+# "Non-controlled" is the opposite of "controlled": kept one word, so neither finds the other.
+_NON = re.compile(r"\bnon-(?=[a-z])")
+
+
 def tokenize(text: str) -> list[str]:
     return [
         stem(w)
-        for w in _WORD.findall(fold(text))
+        for w in _WORD.findall(_NON.sub("non", fold(text)))
         if w not in STOP_WORDS and w not in SPANISH_STOP_WORDS
     ]
 
