@@ -26,7 +26,9 @@ _ASKS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "duration": re.compile(
-        r"\b(?:how long|how many (?:days|hours|minutes|weeks)|how soon|how early|how late|"
+        r"\b(?:how long|how many (?:days|hours|minutes|weeks)|how soon|how early|"
+        # "How late is it open" asks for a clock time; "how late can I be", for minutes.
+        r"how late(?! (?:\w+ ){0,3}?(?:open|close|closes|closing|stay|stays|run|runs)\b)|"
         r"how far in advance|minutes? early|ahead of time|turnaround|cuanto tiempo|"
         r"how much (?:notice|time|advance|warning)|cuanto antes|"
         r"cuantos (?:dias|minutos|horas)|con cuanta anticipacion)\b",

@@ -47,6 +47,7 @@ _GROUPS = (
     "physio rehab therapy fisioterapia",
     "walk-in walkin",
     "arrive arrival arriving llegar llegue",
+    "regular standard routine usual normal",
     "anaphylaxis anaphylactic allergic allergy alergia alergica alergico",
     # Missing a visit without cancelling is a "no-show" in every clinic's policy.
     "no-show noshow miss missed misses skip skipped forgot forget falte falto perdi",

@@ -178,6 +178,12 @@ def test_question_analysis() -> None:
     assert days_in("Sábados y domingos") == frozenset({5, 6})
     assert analyse("How long do refills take?").types == frozenset({"duration"})
     assert analyse("open sunday?").days == frozenset({6})
+    assert analyse("how late is Hilltop open on Friday").types == frozenset({"time"})
+    assert analyse("how late can I be for my visit").types == frozenset({"duration"})
+    assert split_question("video visit hours on weekdays and the price if I pay myself") == [
+        "video visit hours on weekdays",
+        "the price if I pay myself",
+    ]
 
 
 def test_a_real_model_gets_the_selected_sentences(engine: RetrievalEngine) -> None:
