@@ -30,7 +30,7 @@ from .vocab import (
 )
 
 # Entity kinds that no misread name gets: a number or a date is never a person.
-_NOT_A_NAMEKIN_WORDSD = frozenset(
+_NOT_A_NAME_KINDS = frozenset(
     {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"}
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "across", "en", "de"})
@@ -282,7 +282,7 @@ class PersonContextRecognizer(LocalRecognizer):
             span = self._take(doc, k, False)
             if span is None or not _person_shaped(span):
                 return None
-            if any(t.ent_type_ in _NOT_A_NAMEKIN_WORDSD for t in span):
+            if any(t.ent_type_ in _NOT_A_NAME_KINDS for t in span):
                 return None
             first = span[0]
             known = first.text in given or first.text in family or span[-1].text in family
@@ -391,7 +391,7 @@ class PersonContextRecognizer(LocalRecognizer):
         rest = [w for w in span[1:] if len(w.text.rstrip(".")) > 1]
         if not 1 <= len(rest) <= 2 or not _person_shaped(span):
             return False
-        if any(w.ent_type_ in _NOT_A_NAMEKIN_WORDSD for w in span):
+        if any(w.ent_type_ in _NOT_A_NAME_KINDS for w in span):
             return False
         if span.start > 0 and doc[span.start - 1].lower_ in _PLACE_PREPOSITIONS:
             return False
