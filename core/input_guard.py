@@ -13,6 +13,17 @@ from dataclasses import dataclass
 _BAD_CHAR = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+# Unicode tag characters (U+E0000-U+E007F) draw nothing, yet each stands for an ASCII one:
+# a whole instruction can hide in them. Their one honest use is a subdivision flag
+# (black flag, tag letters, cancel tag), which is kept.
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
+_FLAG = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,7}\U000e007f")
+# Invisible format characters that split a word for a reader's eye only ("ig<ZWSP>nore"):
+# soft hyphen, zero-width space and non-joiner, word joiner and invisible operators, BOM,
+# interlinear annotations, and a joiner between two letters (between emoji it builds one).
+_INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b\u200c\u2060-\u2064\ufeff\ufff9-\ufffb]|(?<=\\w)\u200d(?=\\w)"
+)
 _SPACES = frozenset(" \t\n\r\f\v\u00a0\u2028\u2029\u3000")
 
 # A single character this dominant is key-mashing or padding, not a message; measured on
@@ -54,7 +65,13 @@ def check_input(
             "Your message contains hidden control characters. Please retype it or paste it "
             "as plain text.",
         )
-    if not text.strip():
+    if _TAGS.search(_FLAG.sub("", text)):
+        return InputProblem(
+            "input_hidden_text",
+            "Your message contains invisible characters that hide text. Please retype it or "
+            "paste it as plain text.",
+        )
+    if not visible(text).strip():
         return InputProblem("input_empty", "Please type a message.")
     lines = text.count("\n") + 1
     if lines > max_lines:
@@ -78,6 +95,25 @@ def check_input(
             "Please write your question in words.",
         )
     return None
+
+
+def visible(text: str) -> str:
+    """The text as a reader sees it and as the engines must read it: invisible format
+    characters removed, and tag characters outside a flag spelled out in ASCII, so hidden
+    words are screened like any others."""
+    if text.isascii():
+        return text
+    flags = _FLAG.findall(text)
+    text = _FLAG.sub("\U000f0000", text)  # a private-use placeholder while tags are decoded
+    text = _TAGS.sub(_spell_tag, text)
+    for flag in flags:
+        text = text.replace("\U000f0000", flag, 1)
+    return _INVISIBLE.sub("", text)
+
+
+def _spell_tag(m: re.Match[str]) -> str:
+    code = ord(m.group()) - 0xE0000
+    return chr(code) if 0x20 <= code < 0x7F else ""
 
 
 def _degenerate(text: str, parts: list[str]) -> bool:

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from activities.language.detector import LanguageDetector
+from core.input_guard import visible
 from core.payloads import CheckOutputOutput, SafetyIssue, ScreenOutput
 from core.pii import find_pii
 from core.safety_policy import SafetyPolicy
@@ -125,6 +126,8 @@ class SafetyEngine:
         """`allow`: the clinic's own names, addresses and numbers, which are not redacted;
         `language_hint`: the conversation's language so far."""
         policy = policy or SafetyPolicy()
+        # Every door normalises already; a text that came another way is read as it reads.
+        text = visible(text)
         lang = self.detect_language(text, language_hint)
         vector = self.embedder.embed([text])[0] if self.embedder is not None else None
         issues: list[SafetyIssue] = []

@@ -13,7 +13,7 @@ from temporalio.client import WorkflowFailureError
 from api.auth import LimitedPrincipalDep, resolve_patient
 from api.deps import StateDep, TemporalDep
 from core.errors import TurnFailed, ValidationFailed
-from core.input_guard import check_input
+from core.input_guard import check_input, visible
 from core.logging import request_id_var
 from core.payloads import Caller, ClassifyRequest, ClassifyResult
 from workflows.classify import ClassifyWorkflow
@@ -54,6 +54,7 @@ async def classify(
     problem = check_input(body.text, max_chars=state.settings.max_prompt_chars)
     if problem:
         raise ValidationFailed(problem.message, code=problem.code)
+    body.text = visible(body.text)
     patient_id = await resolve_patient(state, who, body.patient_id)
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
     workflow_id = f"classify-{who.tenant_id}-{uuid.uuid4().hex}"

@@ -30,7 +30,7 @@ from core.errors import (
     TurnFailed,
     ValidationFailed,
 )
-from core.input_guard import check_input
+from core.input_guard import check_input, visible
 from core.llm_config import OFFLINE
 from core.llm_payloads import (
     CONTENT_POLICY,
@@ -52,11 +52,13 @@ ROUTE_TIMEOUT = timedelta(seconds=30)
 GenerateRun = WorkflowHandle[LlmGenerateWorkflow, LlmGenerateResult]
 
 
-def _checked(prompt: str, state: AppState) -> None:
-    # Oversized or degenerate input stops here, before any engine or workflow sees it.
+def _checked(prompt: str, state: AppState) -> str:
+    """The prompt as the engines should read it; oversized, degenerate or hiding input stops
+    here, before any engine or workflow sees it."""
     problem = check_input(prompt, max_chars=state.settings.max_prompt_chars)
     if problem:
         raise ValidationFailed(problem.message, code=problem.code)
+    return visible(prompt)
 
 
 async def _allowed(state: AppState, who: Principal, deployment: str | None) -> None:
@@ -79,7 +81,7 @@ async def route_llm(
     body: RouteBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> RouteResponse:
     """Where a generate call would go now, and why; no model is called."""
-    _checked(body.prompt, state)
+    body.prompt = _checked(body.prompt, state)
     await _allowed(state, who, body.deployment)
     workflow_id = f"llm-route-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
@@ -103,7 +105,7 @@ async def route_llm(
 async def _start(
     state: AppState, who: Principal, client: Client, body: GenerateBody, *, stream: bool
 ) -> GenerateRun:
-    _checked(body.prompt, state)
+    body.prompt = _checked(body.prompt, state)
     await _allowed(state, who, body.deployment)
     workflow_id = f"llm-generate-{who.tenant_id}-{uuid.uuid4().hex}"
     settings = state.settings

@@ -16,7 +16,7 @@ from api.errors import error_body
 from api.schemas import PipelineRequest, PipelineResponse, RequestEcho
 from api.turns import follow, new_session_id, new_turn_id, run_turn, start_turn
 from core.errors import ValidationFailed
-from core.input_guard import check_input
+from core.input_guard import check_input, visible
 from core.logging import request_id_var
 from core.payloads import Caller, StreamEvent, TurnInput
 
@@ -39,6 +39,8 @@ async def prepare_turn(
     problem = check_input(body.prompt, max_chars=state.settings.max_prompt_chars)
     if problem:
         raise ValidationFailed(problem.message, code=problem.code)
+    # What the engines read, store and echo is what a reader sees: no invisible characters.
+    body.prompt = visible(body.prompt)
     patient_id = await resolve_patient(state, who, body.patient_id)
     session_id = body.session_id or new_session_id(idempotency_key, who.tenant_id, who.user_id)
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())

@@ -13,7 +13,7 @@ from temporalio.client import WorkflowFailureError
 from api.auth import LimitedPrincipalDep
 from api.deps import StateDep, TemporalDep
 from core.errors import TurnFailed, ValidationFailed
-from core.input_guard import check_input
+from core.input_guard import check_input, visible
 from core.payloads import ValidateRequest, ValidateResult
 from workflows.safety import SafetyValidateWorkflow
 
@@ -52,6 +52,7 @@ async def validate(
     problem = check_input(body.text, max_chars=state.settings.max_prompt_chars)
     if problem:
         raise ValidationFailed(problem.message, code=problem.code)
+    body.text = visible(body.text)
     workflow_id = f"safety-validate-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         result: ValidateResult = await client.execute_workflow(
