@@ -120,13 +120,20 @@ async def start_turn(
     client: Client, settings: Settings, turn: TurnInput, session_id: str
 ) -> WorkflowUpdateHandle[PipelineResult]:
     try:
-        return await client.start_update_with_start_workflow(
+        handle = await client.start_update_with_start_workflow(
             ConversationWorkflow.send_message,
             turn,
             start_workflow_operation=_start_op(settings, turn, session_id),
             id=turn.turn_id,
             wait_for_stage=WorkflowUpdateStage.ACCEPTED,
         )
+        # A validator's refusal comes back as the handle's outcome, not as an error: read
+        # it now (no network call), so the caller answers 422 instead of streaming a turn
+        # whose pipeline never starts. The SDK exposes the outcome only through result().
+        outcome = getattr(handle, "_known_outcome", None)
+        if outcome is not None and outcome.HasField("failure"):
+            await handle.result()
+        return handle
     except WorkflowUpdateFailedError as err:
         raise _update_failed(err) from err
 

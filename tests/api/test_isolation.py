@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from sqlmodel import select
 
@@ -226,6 +228,25 @@ async def test_another_patient_replaying_a_session_and_key_gets_nothing_of_it(
     )
     assert replay.status_code != 200 or replay.json()["turn_id"] != first.json()["turn_id"]
     assert first.json()["final_response"] not in replay.text
+
+
+async def test_a_stream_into_another_patients_session_is_refused_at_once(
+    api: httpx.AsyncClient, demo_keys: dict[str, str]
+) -> None:
+    """The plain endpoint refuses the turn with 422; the stream must refuse it the same way,
+    at once, not accept it and wait for a pipeline that never starts."""
+    owner = key_headers(demo_keys["harborview-patient-4"])
+    body = {"prompt": "Where do I park?", "session_id": "stream-owner-session-1"}
+    assert (await api.post(PIPELINES, json=body, headers=owner)).status_code == 200
+    thief = key_headers(demo_keys["harborview-patient-5"])
+    plain = await api.post(PIPELINES, json=body, headers=thief)
+    assert plain.status_code == 422, plain.text
+    started = time.monotonic()
+    streamed = await api.post(f"{PIPELINES}/stream", json=body, headers=thief)
+    assert time.monotonic() - started < 10
+    assert streamed.status_code == 422, streamed.text
+    assert streamed.json()["error"]["code"] == plain.json()["error"]["code"]
+    assert "Where do I park" not in streamed.text
 
 
 async def test_a_keyed_retry_without_a_session_lands_in_the_same_turn(
