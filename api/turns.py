@@ -30,6 +30,7 @@ from core.errors import AurixaError, TurnFailed, TurnStillRunning, ValidationFai
 from core.payloads import ConversationInput, PipelineResult, StreamEvent, TurnInput
 from core.settings import Settings
 from workflows.conversation import (
+    TURN_ANSWERED,
     TURN_REJECTED,
     ConversationWorkflow,
     conversation_workflow_id,
@@ -113,12 +114,30 @@ async def run_turn(
     try:
         return call.result()
     except WorkflowUpdateFailedError as err:
+        if _answered(err):
+            return await stored_result(client, turn, session_id)
         raise _update_failed(err) from err
+
+
+async def stored_result(client: Client, turn: TurnInput, session_id: str) -> PipelineResult:
+    """A turn retried with its key after the conversation continued as new: the answer its
+    pipeline gave the first time (kept for the namespace's retention)."""
+    wf_id = pipeline_workflow_id(turn.caller.tenant_id, session_id, turn.turn_id)
+    stored: PipelineResult = await client.get_workflow_handle(
+        wf_id, result_type=PipelineResult
+    ).result()
+    return stored
+
+
+def _answered(err: WorkflowUpdateFailedError) -> bool:
+    cause = err.cause
+    return isinstance(cause, ApplicationError) and cause.type == TURN_ANSWERED
 
 
 async def start_turn(
     client: Client, settings: Settings, turn: TurnInput, session_id: str
-) -> WorkflowUpdateHandle[PipelineResult]:
+) -> WorkflowUpdateHandle[PipelineResult] | PipelineResult:
+    """The accepted turn's update handle, or the stored result of a turn answered before."""
     try:
         handle = await client.start_update_with_start_workflow(
             ConversationWorkflow.send_message,
@@ -135,6 +154,8 @@ async def start_turn(
             await handle.result()
         return handle
     except WorkflowUpdateFailedError as err:
+        if _answered(err):
+            return await stored_result(client, turn, session_id)
         raise _update_failed(err) from err
 
 

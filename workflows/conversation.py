@@ -11,7 +11,7 @@ from temporalio.common import (
     TypedSearchAttributes,
     WorkflowIDReusePolicy,
 )
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from core import search_attributes as sa
 from core.dialogue import DialogueState
@@ -28,6 +28,9 @@ from .pipeline import PIPELINE_RUN_TIMEOUT, PipelineWorkflow
 
 # The failure type a validator uses to refuse a turn; the API maps it to a client error.
 TURN_REJECTED = "TurnRejected"
+# A turn retried with its key after the conversation continued as new: the update ids the
+# earlier run de-duplicated are gone, but the turn's pipeline (its answer) is still there.
+TURN_ANSWERED = "TurnAlreadyAnswered"
 
 
 def pipeline_workflow_id(tenant_id: int, session_id: str, turn_id: str) -> str:
@@ -121,7 +124,27 @@ class ConversationWorkflow:
         patient = str(turn.caller.patient_id) if turn.caller.patient_id is not None else ""
         # This turn answers the held plan, or drops it: either way it is no longer pending.
         pending, self.pending = self.pending, None
-        result = await workflow.execute_child_workflow(
+        try:
+            result = await self._child(turn, child_id, patient, pending)
+        except WorkflowAlreadyStartedError:
+            self._hold(pending)  # nothing was answered in this run: the plan stays held
+            raise ApplicationError(
+                "this turn was answered before", child_id, type=TURN_ANSWERED, non_retryable=True
+            ) from None
+        self.history += [
+            HistoryEntry("user", result.prompt),
+            HistoryEntry("assistant", result.final_response),
+        ]
+        self.history = self.history[-2 * self.inp.history_turns :]
+        self.language = result.language
+        self.dialogue = result.dialogue
+        self._hold(result.pending)
+        return result
+
+    async def _child(
+        self, turn: TurnInput, child_id: str, patient: str, pending: PendingPlan | None
+    ) -> PipelineResult:
+        return await workflow.execute_child_workflow(
             PipelineWorkflow.run,
             PipelineInput(
                 session_id=self.inp.session_id,
@@ -144,15 +167,6 @@ class ConversationWorkflow:
             ),
             static_summary=f"turn {self.inp.turns_done + self.turns_this_run + 1}",
         )
-        self.history += [
-            HistoryEntry("user", result.prompt),
-            HistoryEntry("assistant", result.final_response),
-        ]
-        self.history = self.history[-2 * self.inp.history_turns :]
-        self.language = result.language
-        self.dialogue = result.dialogue
-        self._hold(result.pending)
-        return result
 
     def _should_continue_as_new(self) -> bool:
         return (

@@ -18,7 +18,7 @@ from api.turns import follow, new_session_id, new_turn_id, run_turn, start_turn
 from core.errors import ValidationFailed
 from core.input_guard import check_input, visible
 from core.logging import request_id_var
-from core.payloads import Caller, StreamEvent, TurnInput
+from core.payloads import Caller, PipelineResult, StreamEvent, TurnInput
 
 router = APIRouter(prefix="/api/v1/pipelines", tags=["pipelines"])
 log = logging.getLogger("aurixa.api.pipelines")
@@ -100,6 +100,7 @@ async def stream_pipeline(
     # Accepted before the response starts, so a rejected turn is still a proper HTTP error.
     handle = await start_turn(client, state.settings, turn, session_id)
     rid = request_id_var.get()
+    workflow_id = handle.workflow_id if not isinstance(handle, PipelineResult) else ""
 
     async def events() -> AsyncIterator[bytes]:
         token = request_id_var.set(rid)
@@ -112,9 +113,13 @@ async def stream_pipeline(
                     "message": "Turn accepted",
                     "session_id": session_id,
                     "turn_id": turn.turn_id,
-                    "workflow_id": handle.workflow_id,
+                    "workflow_id": workflow_id,
                 }
             )
+            if isinstance(handle, PipelineResult):
+                # Answered before (a keyed retry after the conversation continued as new).
+                yield _line(event_payload(StreamEvent("done", result=handle), echo))
+                return
             async for ev in follow(client, state.settings, turn, session_id):
                 yield _line(event_payload(ev, echo))
                 if ev.event == "done":

@@ -38,7 +38,7 @@ from api.routes.pipelines import event_payload, prepare_turn
 from api.schemas import SESSION_PATTERN, PipelineRequest, RequestEcho
 from api.turns import start_turn, wait_until_started
 from core.errors import AurixaError, Unauthenticated, ValidationFailed
-from core.payloads import StreamEvent
+from core.payloads import PipelineResult, StreamEvent
 from core.temporal import payload_key_spec
 from workflows.conversation import pipeline_workflow_id
 
@@ -127,16 +127,22 @@ async def _message(socket: WebSocket, state: AppState, who: Principal, raw: Any)
     )
     client = await state.temporal.get()
     handle = await start_turn(client, state.settings, turn, session_id)
+    stored = handle if isinstance(handle, PipelineResult) else None
+    workflow_id = "" if isinstance(handle, PipelineResult) else handle.workflow_id
     await socket.send_json(
         {
             "event": "accepted",
             "session_id": session_id,
             "turn_id": turn.turn_id,
-            "workflow_id": handle.workflow_id,
+            "workflow_id": workflow_id,
             "resume_token": resume_token(state, who, session_id, turn.turn_id),
             "offset": -1,
         }
     )
+    if stored is not None:
+        # Answered before (a keyed retry after the conversation continued as new).
+        await socket.send_json({**event_payload(StreamEvent("done", result=stored), echo)})
+        return
     wf_id = pipeline_workflow_id(who.tenant_id, session_id, turn.turn_id)
     await _wait_started(client, wf_id, state)
     await _pump(socket, client, state, wf_id, -1, echo)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
+import pytest
 from sqlmodel import select
 
+from core.settings import Settings
 from store.models import (
     Appointment,
     AuditLog,
@@ -259,6 +262,46 @@ async def test_a_keyed_retry_without_a_session_lands_in_the_same_turn(
     assert first.status_code == again.status_code == 200, again.text
     assert first.json()["session_id"] == again.json()["session_id"]
     assert first.json()["turn_id"] == again.json()["turn_id"]
+
+
+async def test_a_keyed_retry_after_the_conversation_continued_as_new_gets_the_stored_reply(
+    api: httpx.AsyncClient,
+    demo_keys: dict[str, str],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The conversation hands its history to a fresh run every few turns; a turn retried
+    with its key after that still gets its own stored reply, not a 502."""
+    monkeypatch.setattr(settings, "conversation_max_turns_per_run", 2)
+    key = key_headers(demo_keys["harborview-patient-9"])
+    session = {"session_id": "continued-session-1"}
+    first = await api.post(
+        PIPELINES,
+        json={"prompt": "Where do I park?", **session},
+        headers=key | {"Idempotency-Key": "kept-1"},
+    )
+    assert first.status_code == 200, first.text
+    for n in range(3):
+        later = await api.post(
+            PIPELINES, json={"prompt": f"What are your hours? ({n})", **session}, headers=key
+        )
+        assert later.status_code == 200, later.text
+    again = await api.post(
+        PIPELINES,
+        json={"prompt": "Where do I park?", **session},
+        headers=key | {"Idempotency-Key": "kept-1"},
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["turn_id"] == first.json()["turn_id"]
+    assert again.json()["final_response"] == first.json()["final_response"]
+    streamed = await api.post(
+        f"{PIPELINES}/stream",
+        json={"prompt": "Where do I park?", **session},
+        headers=key | {"Idempotency-Key": "kept-1"},
+    )
+    events = [json.loads(line) for line in streamed.text.splitlines() if line.strip()]
+    assert events[-1]["event"] == "done", events[-1]
+    assert events[-1]["final_response"] == first.json()["final_response"]
 
 
 async def test_two_patients_same_key_both_emergencies_are_paged_and_stored(
