@@ -40,6 +40,7 @@ from api.routes import (
 )
 from api.routes import help as help_articles
 from api.security import SecurityMiddleware
+from api.text_guard import TextGuardMiddleware
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import payload_codec
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         expose_headers=["X-Request-ID", "X-Workflow-Id", "Retry-After"],
     )
+    # Inside the security middleware, so its refusals carry the security headers too.
+    app.add_middleware(TextGuardMiddleware, max_header_bytes=settings.max_header_bytes)
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     # Outermost: every response, 413s and CORS refusals included, carries a request id.
     app.add_middleware(RequestIdMiddleware)

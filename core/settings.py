@@ -111,6 +111,8 @@ class Settings(BaseSettings):
     # Larger request bodies get a typed 413 before any route reads them (article imports
     # are the largest legitimate bodies: knowledge_max_article_chars of UTF-8 and JSON).
     max_body_bytes: int = 1_048_576
+    # All request headers together; a bearer JWT is a few KB, a browser's cookies rarely more.
+    max_header_bytes: int = 32_768
     turn_timeout_s: float = 180.0
     rate_limit_per_minute: int = 200
     rate_limit_window_s: int = 60

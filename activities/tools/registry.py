@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +33,12 @@ class ArgumentError(ValueError):
     """A proposed call does not fit its tool's declaration."""
 
 
+# The largest integer a tool takes: ids are PostgreSQL INTEGER columns, and no count a tool
+# reads comes near it. Larger values are refused here rather than by the database, where
+# they would fail the action for good.
+INT_MAX = 2**31 - 1
+
+
 @dataclass(frozen=True)
 class Param:
     name: str  # a ToolArgs field
@@ -51,8 +58,8 @@ class Param:
             out["format"] = self.format
         if self.minimum is not None:
             out["minimum"] = self.minimum
-        if self.maximum is not None:
-            out["maximum"] = self.maximum
+        if self.maximum is not None or self.type == "integer":
+            out["maximum"] = self.maximum if self.maximum is not None else INT_MAX
         if self.type == "string" and not self.enum:
             out["maxLength"] = MAX_TEXT
         return out
@@ -259,13 +266,16 @@ def _checked(tool: str, param: Param, value: Any) -> Any:
     where = f"{tool}.{param.name}"
     if param.type == "integer":
         # JSON has one number type: 3.0 is an integer, 3.5 and true are not.
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise ArgumentError(f"{where}: expected an integer")
+        if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+            raise ArgumentError(f"{where}: expected an integer")  # NaN, Infinity, 1e400, 3.5
         number = int(value)
         if param.minimum is not None and number < param.minimum:
             raise ArgumentError(f"{where}: below {param.minimum}")
-        if param.maximum is not None and number > param.maximum:
-            raise ArgumentError(f"{where}: above {param.maximum}")
+        maximum = param.maximum if param.maximum is not None else INT_MAX
+        if number > maximum:
+            raise ArgumentError(f"{where}: above {maximum}")
         return number
     if not isinstance(value, str):
         raise ArgumentError(f"{where}: expected a string")

@@ -60,7 +60,12 @@ async def _own(state: StateDep, who: Principal, cb_id: str) -> Callback:
 
 def _due_utc(due: datetime, tz: str) -> datetime:
     """The requested time as aware UTC; a time without an offset is the clinic's wall clock."""
-    due = due.astimezone(UTC) if due.tzinfo else to_utc_naive(due, tz).replace(tzinfo=UTC)
+    try:
+        due = due.astimezone(UTC) if due.tzinfo else to_utc_naive(due, tz).replace(tzinfo=UTC)
+    except OverflowError:  # 9999-12-31 in a zone west of UTC is past the last datetime
+        raise ValidationFailed(
+            "Callbacks can be scheduled up to a year ahead.", code="too_far"
+        ) from None
     now = datetime.now(UTC)
     if due <= now:
         raise ValidationFailed("The callback time has already passed.", code="in_the_past")
