@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.exceptions import TimeoutError as ActivityTimeout
+from temporalio.exceptions import ActivityError
 
 from core.actions import (
     ACTION_FAILED,
     ACTION_FAILED_REPLY,
-    ACTION_TRANSIENT,
     FAILED,
     ActionInput,
     ActionOutput,
@@ -19,6 +17,7 @@ from core.actions import (
 )
 from core.payloads import ToolResult
 
+from .failures import failure_text
 from .followups import after_tool
 from .policies import ACTION_READ, ACTION_WRITE, DURABLE_WRITE, ActivityOptions
 
@@ -28,18 +27,6 @@ with workflow.unsafe.imports_passed_through():
 
 def action_options(tool: str) -> ActivityOptions:
     return ACTION_WRITE if has_side_effect(tool) else ACTION_READ
-
-
-def failure_text(err: ActivityError) -> str:
-    """What the ledger keeps about a failure: its type, and our own transient message; never
-    another exception's message, which may quote a statement's parameters."""
-    cause = err.cause
-    if isinstance(cause, ApplicationError):
-        kind = cause.type or "ApplicationError"
-        return f"{kind}: {cause.message}" if kind == ACTION_TRANSIENT else kind
-    if isinstance(cause, ActivityTimeout):
-        return f"ActivityTimeout: {cause.type.name if cause.type else 'unknown'}"
-    return type(cause or err).__name__
 
 
 async def record_failed_action(inp: RunActionInput, err: ActivityError) -> RecordFailureOutput:

@@ -23,6 +23,7 @@ from core.knowledge import (
     UpsertInput,
 )
 
+from .failures import failure_text
 from .policies import INGEST_DB, INGEST_EMBED, ActivityOptions
 
 with workflow.unsafe.imports_passed_through():
@@ -106,7 +107,8 @@ class KnowledgeIngestWorkflow:
                 return await self._article(inp, req, req.article_id)
             raise ValueError(f"unknown ingestion request {req.kind!r}")
         except (ActivityError, ValueError) as err:
-            message = str(err.cause or err) if isinstance(err, ActivityError) else str(err)
+            # A failure's type, never its text (it may quote an article or a statement).
+            message = failure_text(err) if isinstance(err, ActivityError) else str(err)
             # Recorded, and the queue moves on: one bad article must not block the tenant.
             await self._act(
                 IngestActivities.finish,

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import WorkflowIDReusePolicy
 from temporalio.contrib.workflow_streams import WorkflowStream
-from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
+from temporalio.exceptions import ActivityError
 
 from core import search_attributes as sa
 from core.actions import RunActionInput
 from core.dialogue import DialogueMove, DialogueState
-from core.escalation import EscalationInput, escalation_id
 from core.llm_payloads import GenerateInput, GenerateOutput
 from core.llm_report import generate_report
 from core.payloads import (
@@ -46,7 +42,8 @@ from core.texts import language_or_default, say
 from .actions import action_options, failed_result, record_failed_action
 from .confirmation import Planned, PlanSteps
 from .dialogue import DialogueSteps
-from .escalation import EscalationWorkflow
+from .escalation_steps import EscalationSteps
+from .failures import failure_text
 from .followups import after_tool
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
 
@@ -75,7 +72,7 @@ STATUS_MESSAGES = {
 
 
 @workflow.defn
-class PipelineWorkflow(PlanSteps, DialogueSteps):
+class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
     @workflow.init
     def __init__(self, inp: PipelineInput) -> None:
         # The stream must be built in __init__ so early subscribers find its handlers.
@@ -131,7 +128,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
                 summary=name,
             )
         except ActivityError as err:
-            record.status, record.error_message = "failed", str(err.cause or err)
+            record.status, record.error_message = "failed", failure_text(err)
             record.end_time = workflow.now().timestamp()
             raise
         record.status, record.end_time = "success", workflow.now().timestamp()
@@ -245,53 +242,6 @@ class PipelineWorkflow(PlanSteps, DialogueSteps):
             screen.tier or "911",
         )
         self._close_dialogue(result, "escalated")
-
-    async def _escalate(
-        self,
-        inp: PipelineInput,
-        result: PipelineResult,
-        category: str,
-        guidance: str,
-        severity: float,
-        reason: str,
-        tier: str,
-    ) -> None:
-        result.intent = "emergency"
-        result.requires_escalation = True
-        result.escalation_category = category
-        result.escalation_tier = tier
-        result.final_response = guidance
-        workflow.upsert_search_attributes([sa.INTENT.value_set("emergency")])
-        # Guidance first: the person in danger must not wait for the paging to start.
-        self.events.publish(StreamEvent("text_delta", step="escalation", delta=guidance))
-        caller = inp.turn.caller
-        escalation = escalation_id(caller.tenant_id, inp.turn.turn_id)
-        # Abandoned, not cancelled, when the turn ends: a person must acknowledge it.
-        # A duplicate means this turn's escalation is already paging staff.
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await workflow.start_child_workflow(
-                EscalationWorkflow.run,
-                EscalationInput(
-                    caller.tenant_id,
-                    inp.session_id,
-                    inp.turn.turn_id,
-                    category,
-                    severity,
-                    reason,
-                    patient_id=caller.patient_id,
-                ),
-                id=escalation,
-                parent_close_policy=ParentClosePolicy.ABANDON,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
-        now = workflow.now().timestamp()
-        output = {
-            "escalation_id": escalation,
-            "category": category,
-            "tier": tier,
-            "severity": severity,
-        }
-        self.steps.append(StepRecord("escalation", "success", None, output, None, now, now))
 
     async def _answer(
         self,

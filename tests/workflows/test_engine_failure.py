@@ -27,7 +27,7 @@ class BrokenRetrieval(RetrievalEngine):
         pass
 
     def search(self, tenant_id: int, query: str, top_k: int = 4, **_: Any) -> RetrieveOutput:
-        raise RuntimeError("index unavailable")
+        raise RuntimeError("index unavailable at /srv/secret/path for pat@example.com")
 
 
 async def test_failed_engine_turn_gets_an_apology_and_is_recorded(
@@ -55,6 +55,9 @@ async def test_failed_engine_turn_gets_an_apology_and_is_recorded(
     assert body["final_response"] == FAILURE_REPLY
     retrieve = next(s for s in body["steps"] if s["name"] == "retrieve")
     assert retrieve["status"] == "failed"
+    # A stable code, never the exception's text (a path, a statement, a patient's words).
+    assert retrieve["error_message"] == "RuntimeError", retrieve
+    assert "secret" not in resp.text
     stored = await rows(engines, ConversationTurn, ConversationTurn.turn_id == body["turn_id"])
     assert len(stored) == 1 and stored[0].response == FAILURE_REPLY
     assert "pat@example.com" not in stored[0].prompt
