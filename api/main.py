@@ -13,6 +13,7 @@ from api.deps import AppState, TemporalLink
 from api.errors import install_error_handlers
 from api.jwt_auth import JwtVerifier
 from api.middleware import RequestIdMiddleware
+from api.openapi_doc import install_openapi
 from api.ratelimit import make_rate_limiter
 from api.routes import (
     action_catalogue,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ws,
     ):
         app.include_router(module.router)
+    install_openapi(app)
     return app
 
 

@@ -117,7 +117,8 @@ async def test_no_5xx_and_every_response_in_its_schema(
         "--header",
         f"X-API-Key: {keys[label]}",
         "--checks",
-        "not_a_server_error,response_schema_conformance",
+        "not_a_server_error,response_schema_conformance,status_code_conformance,"
+        "content_type_conformance",
         "--max-examples",
         EXAMPLES,
         "--seed",
