@@ -268,7 +268,9 @@ def create_worker(
     )
 
 
-async def main() -> None:
+async def main(*, after_commit: AfterCommit | None = None) -> None:
+    """`after_commit`: runs inside a side-effecting activity once its write committed (the
+    fault bench holds the activity there to kill the worker in the worst place)."""
     settings = get_settings()
     setup_logging("worker", settings.log_level, json_output=settings.log_json)
     engines = await build_engines(settings)
@@ -286,7 +288,11 @@ async def main() -> None:
     log.info("models warm", extra={"seconds": round(time.perf_counter() - began, 2)})
     with ThreadPoolExecutor(max_workers=8) as executor:
         worker = create_worker(
-            client, engines, task_queue=settings.temporal_task_queue, executor=executor
+            client,
+            engines,
+            task_queue=settings.temporal_task_queue,
+            executor=executor,
+            after_commit=after_commit,
         )
         async with worker:
             log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
