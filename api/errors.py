@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
@@ -9,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 from temporalio.service import RPCError
 
 from core.errors import AurixaError, RateLimited, ValidationFailed
@@ -39,6 +41,22 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
 
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     return JSONResponse(error_body(code, message, **extra), status_code=status)
+
+
+async def send_error(send: Send, status: int, code: str, message: str) -> None:
+    """The typed error body, sent from raw ASGI middleware (before any route or handler)."""
+    body = json.dumps(error_body(code, message)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def input_blocked(reply: str | None) -> ValidationFailed:

@@ -5,11 +5,9 @@ Pure ASGI (not BaseHTTPMiddleware) so streamed NDJSON responses pass through unt
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.logging import request_id_var
+from api.errors import send_error
 
 # The API serves JSON only; the interactive docs load their own scripts and styles.
 _API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -93,23 +91,5 @@ class SecurityMiddleware:
                 await self._too_large(send_secured_raw)
 
     async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "body_too_large",
-                    "message": f"The request body is over {self.max_body_bytes} bytes.",
-                    "request_id": request_id_var.get(),
-                }
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"The request body is over {self.max_body_bytes} bytes."
+        await send_error(send, 413, "body_too_large", message)

@@ -8,12 +8,11 @@ here covers every route, before any handler, engine or workflow sees the request
 
 from __future__ import annotations
 
-import json
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.logging import request_id_var
+from api.errors import send_error
 
 # "\u0000" in JSON, and a high surrogate escape not followed by a low one, or a low one not
 # preceded by a high one. Case-insensitive: JSON allows "\uD800" and "\ud800".
@@ -37,10 +36,10 @@ class TextGuardMiddleware:
             return
         headers = scope.get("headers", [])
         if sum(len(k) + len(v) for k, v in headers) > self.max_header_bytes:
-            await _refuse(send, 431, "headers_too_large", "The request headers are too large.")
+            await send_error(send, 431, "headers_too_large", "The request headers are too large.")
             return
         if "\x00" in scope.get("path", "") or _QUERY_BAD.search(scope.get("query_string", b"")):
-            await _refuse(send, 422, "invalid_text", _MESSAGE)
+            await send_error(send, 422, "invalid_text", _MESSAGE)
             return
         content_type = dict(headers).get(b"content-type", b"")
         if b"json" not in content_type.lower():
@@ -59,7 +58,7 @@ class TextGuardMiddleware:
                 break
         body = b"".join(chunks)
         if _JSON_BAD.search(body):
-            await _refuse(send, 422, "invalid_text", _MESSAGE)
+            await send_error(send, 422, "invalid_text", _MESSAGE)
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body}], receive), send)
 
@@ -81,20 +80,3 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
         return {"type": "http.disconnect"}
 
     return receive
-
-
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps(
-        {"error": {"code": code, "message": message, "request_id": request_id_var.get()}}
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
