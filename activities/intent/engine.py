@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ from core.payloads import ClassifyOutput
 
 from .catalog import IntentDef, load_default_intents, merge_intents
 from .model import IntentModel
+
+log = logging.getLogger("aurixa.intent")
 
 # Tenants with customised intents whose models stay in memory (each ~2 MB).
 MAX_TENANT_MODELS = 64
@@ -66,7 +69,16 @@ class IntentEngine:
                 self._tenants.move_to_end(tenant_id)
                 return cached[1]
             # Built under the lock: two turns of one tenant must not both pay for the fit.
-            model = self._build(merge_intents(self.defaults, custom))
+            try:
+                model = self._build(merge_intents(self.defaults, custom))
+            except ValueError as err:
+                # The admin API keeps a tenant's intents fittable; should a stored set still
+                # fail, the clinic's turns go on with the built-in intents, not a 502 each.
+                log.warning(
+                    "tenant intents do not fit; using the built-in ones",
+                    extra={"tenant_id": tenant_id, "exc_type": type(err).__name__},
+                )
+                model = self.default_model
             self._tenants[tenant_id] = (key, model)
             while len(self._tenants) > MAX_TENANT_MODELS:
                 self._tenants.popitem(last=False)

@@ -129,6 +129,17 @@ def test_tenant_example_changes_the_result_without_a_new_engine(engine: IntentEn
     assert engine.model_for(99, custom) is engine.model_for(99, custom)
 
 
+def test_a_tenant_set_that_cannot_fit_falls_back_to_the_built_in_intents(
+    engine: IntentEngine,
+) -> None:
+    """Stored before the admin API refused it (or written straight to the database), a
+    custom intent with no examples must not break every turn of the clinic."""
+    broken = [IntentDef("empty_one", "knowledge", "An intent nobody gave examples", ())]
+    assert engine.model_for(97, broken) is engine.default_model
+    result = engine.classify("What time do you open on Saturday?", tenant_id=97, custom=broken)
+    assert result.intent == engine.classify("What time do you open on Saturday?").intent
+
+
 def test_tenant_rule_and_examples_merge_into_a_default_intent() -> None:
     defaults = load_default_intents()
     extra = IntentDef("check_insurance", "", "", ("Is my HSA card accepted?",), (r"\bhsa\b",), 0)
