@@ -103,12 +103,13 @@ def visible(text: str) -> str:
     words are screened like any others."""
     if text.isascii():
         return text
-    flags = _FLAG.findall(text)
-    text = _FLAG.sub("\U000f0000", text)  # a private-use placeholder while tags are decoded
-    text = _TAGS.sub(_spell_tag, text)
-    for flag in flags:
-        text = text.replace("\U000f0000", flag, 1)
-    return _INVISIBLE.sub("", text)
+    # Tags are spelled out between flags; each flag is kept as it is.
+    parts, last = [], 0
+    for flag in _FLAG.finditer(text):
+        parts += [_TAGS.sub(_spell_tag, text[last : flag.start()]), flag.group()]
+        last = flag.end()
+    parts.append(_TAGS.sub(_spell_tag, text[last:]))
+    return _INVISIBLE.sub("", "".join(parts))
 
 
 def _spell_tag(m: re.Match[str]) -> str:
