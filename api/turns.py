@@ -86,37 +86,66 @@ def _start_op(settings: Settings, turn: TurnInput, session_id: str) -> WithStart
     )
 
 
+# A Temporal server restarting (or a frontend failing over) cuts the turn's long poll with
+# a transport error. The turn goes on in the workflow, so the API asks again with the same
+# update id (the server deduplicates it) instead of failing the patient's request, for at
+# most ENGINE_OUTAGE_S; then the outage is real and the answer is 503.
+ENGINE_OUTAGE_S = 30.0
+ENGINE_RETRY_S = 0.25
+
+
+def _blip(err: RPCError) -> bool:
+    return err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.UNKNOWN)
+
+
+async def _settle(start_op: WithStartWorkflowOperation) -> None:
+    # Retrieves the failed start's outcome, quietly: its future would warn if never read.
+    with contextlib.suppress(asyncio.CancelledError, RPCError):
+        await start_op.workflow_handle()
+
+
 async def run_turn(
     client: Client, settings: Settings, turn: TurnInput, session_id: str
 ) -> PipelineResult:
-    start_op = _start_op(settings, turn, session_id)
-    call = asyncio.ensure_future(
-        client.execute_update_with_start_workflow(
-            ConversationWorkflow.send_message,
-            turn,
-            start_workflow_operation=start_op,
-            id=turn.turn_id,
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.turn_timeout_s
+    outage_since: float | None = None
+    while True:
+        start_op = _start_op(settings, turn, session_id)
+        call = asyncio.ensure_future(
+            client.execute_update_with_start_workflow(
+                ConversationWorkflow.send_message,
+                turn,
+                start_workflow_operation=start_op,
+                id=turn.turn_id,
+            )
         )
-    )
-    # Waiting on a separate task: the client turns cancellation into its own error type,
-    # so cancelling this request's task (asyncio.timeout) would not surface as a timeout.
-    done, _ = await asyncio.wait({call}, timeout=settings.turn_timeout_s)
-    if not done:
-        call.cancel()
-        with contextlib.suppress(asyncio.CancelledError, WorkflowUpdateRPCTimeoutOrCancelledError):
-            await call
-        with contextlib.suppress(asyncio.CancelledError, RPCError):
-            await start_op.workflow_handle()  # retrieves its cancelled start, quietly
-        raise TurnStillRunning(
-            f"The turn is still running; its reply will appear in "
-            f"/api/v1/conversations/{session_id}, or retry with the same Idempotency-Key."
-        )
-    try:
-        return call.result()
-    except WorkflowUpdateFailedError as err:
-        if _answered(err):
-            return await stored_result(client, turn, session_id)
-        raise _update_failed(err) from err
+        # Waiting on a separate task: the client turns cancellation into its own error type,
+        # so cancelling this request's task (asyncio.timeout) would not surface as a timeout.
+        done, _ = await asyncio.wait({call}, timeout=max(0.0, deadline - loop.time()))
+        if not done:
+            call.cancel()
+            with contextlib.suppress(
+                asyncio.CancelledError, WorkflowUpdateRPCTimeoutOrCancelledError
+            ):
+                await call
+            await _settle(start_op)
+            raise TurnStillRunning(
+                f"The turn is still running; its reply will appear in "
+                f"/api/v1/conversations/{session_id}, or retry with the same Idempotency-Key."
+            )
+        try:
+            return call.result()
+        except WorkflowUpdateFailedError as err:
+            if _answered(err):
+                return await stored_result(client, turn, session_id)
+            raise _update_failed(err) from err
+        except RPCError as err:
+            await _settle(start_op)
+            outage_since = outage_since or loop.time()
+            if not _blip(err) or loop.time() - outage_since > ENGINE_OUTAGE_S:
+                raise
+        await asyncio.sleep(ENGINE_RETRY_S)
 
 
 async def stored_result(client: Client, turn: TurnInput, session_id: str) -> PipelineResult:
