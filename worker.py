@@ -191,6 +191,7 @@ def create_worker(
     executor: ThreadPoolExecutor,
     after_commit: AfterCommit | None = None,
     before_write: AfterCommit | None = None,
+    before_commit: AfterCommit | None = None,
 ) -> Worker:
     safety = SafetyActivities(engines.safety, engines.sessions)
     intents = IntentActivities(engines.intents, engines.sessions)
@@ -207,6 +208,7 @@ def create_worker(
             engines.sessions,
             after_commit=after_commit,
             before_write=before_write,
+            before_commit=before_commit,
             knowledge=KnowledgeSearch(engines.retrieval, engines.sessions),
         ),
         model_planner=LlmToolPlanner(rules, ToolCalling(engines.gateway)),
@@ -268,9 +270,13 @@ def create_worker(
     )
 
 
-async def main(*, after_commit: AfterCommit | None = None) -> None:
+async def main(
+    *, after_commit: AfterCommit | None = None, before_commit: AfterCommit | None = None
+) -> None:
     """`after_commit`: runs inside a side-effecting activity once its write committed (the
-    fault bench holds the activity there to kill the worker in the worst place)."""
+    fault bench holds the activity there to kill the worker in the worst place);
+    `before_commit`: inside its transaction before the commit (where the bench cuts the
+    database connection)."""
     settings = get_settings()
     setup_logging("worker", settings.log_level, json_output=settings.log_json)
     engines = await build_engines(settings)
@@ -293,6 +299,7 @@ async def main(*, after_commit: AfterCommit | None = None) -> None:
             task_queue=settings.temporal_task_queue,
             executor=executor,
             after_commit=after_commit,
+            before_commit=before_commit,
         )
         async with worker:
             log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})

@@ -61,6 +61,7 @@ class ToolExecutor:
         *,
         after_commit: AfterCommit | None = None,
         before_write: AfterCommit | None = None,
+        before_commit: AfterCommit | None = None,
         knowledge: KnowledgeSearch | None = None,
     ) -> None:
         self.sessions = sessions
@@ -71,6 +72,9 @@ class ToolExecutor:
         # Test seam: runs inside the effect's transaction before it writes; a test makes
         # attempts fail transiently with it, or holds racing attempts at the same point.
         self.before_write = before_write
+        # Test seam: runs inside the effect's transaction after its statements reached the
+        # database and before the commit; the fault bench cuts the connection there.
+        self.before_commit = before_commit
 
     async def execute(self, caller: Caller, call: ToolCall, idempotency_key: str) -> ToolResult:
         # The registry decides what exists, who may run it and whether it writes; the
@@ -166,6 +170,9 @@ class ToolExecutor:
                         )
                     )
                 session.add(_audit(caller, call.name, {"key": key, "ok": result.ok}))
+                if self.before_commit is not None:
+                    await session.flush()
+                    await self.before_commit(call.name, key)
         except (IntegrityError, _LostClaim) as clash:
             # Either a racing attempt recorded this key first (replay its result) or the
             # slot was taken in between (a business refusal).
