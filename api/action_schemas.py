@@ -13,7 +13,7 @@ from core.callbacks import as_utc
 from core.payloads import Caller, ToolArgs, ToolCall
 from store.models import ActionExecution
 
-ActionState = Literal["succeeded", "failed", "abandoned"]
+ActionState = Literal["succeeded", "failed", "rejected", "abandoned"]
 
 
 class RerunHint(BaseModel):

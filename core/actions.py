@@ -14,10 +14,18 @@ ACTION_TRANSIENT = "ActionTransient"
 ACTION_FAILED = "action_failed"
 ACTION_FAILED_REPLY = "I couldn't complete that just now; our staff will retry it."
 
+# The database refused what the attempt carried (a number beyond the column's range, a
+# character it cannot store): the same input fails every time, so Temporal does not retry it,
+# no operator retry can fix it, and the user hears so instead of "staff will retry".
+ACTION_INPUT_REFUSED = "ActionInputRefused"
+ACTION_REJECTED = "action_rejected"
+
 # Ledger states. A row is written `succeeded` by the effect's own transaction, or `failed`
-# after retries ran out; an operator's retry turns `failed` into `succeeded`, never a new row.
+# after retries ran out (`rejected` when no retry can succeed); an operator's retry turns
+# `failed` into `succeeded`, never a new row.
 SUCCEEDED = "succeeded"
 FAILED = "failed"
+REJECTED = "rejected"
 ABANDONED = "abandoned"
 
 
@@ -61,12 +69,14 @@ class RecordFailureInput:
     workflow_id: str
     error: str  # failure type and message, never the patient's data
     retry: int = 0
+    status: str = FAILED  # or REJECTED: the input itself can never be stored
 
 
 @dataclass
 class RecordFailureOutput:
     action_id: int  # the ledger row staff retry or abandon
-    status: str  # failed, or the status a racing run left (then `result` is its result)
+    # failed or rejected, or the status a racing run left (then `result` is its result)
+    status: str
     result: ToolResult | None = None
 
 

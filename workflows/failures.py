@@ -5,7 +5,7 @@ from __future__ import annotations
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.exceptions import TimeoutError as ActivityTimeout
 
-from core.actions import ACTION_TRANSIENT
+from core.actions import ACTION_INPUT_REFUSED, ACTION_TRANSIENT
 
 
 def failure_text(err: ActivityError) -> str:
@@ -14,7 +14,8 @@ def failure_text(err: ActivityError) -> str:
     cause = err.cause
     if isinstance(cause, ApplicationError):
         kind = cause.type or "ApplicationError"
-        return f"{kind}: {cause.message}" if kind == ACTION_TRANSIENT else kind
+        ours = kind in (ACTION_TRANSIENT, ACTION_INPUT_REFUSED)  # messages naming types only
+        return f"{kind}: {cause.message}" if ours else kind
     if isinstance(cause, ActivityTimeout):
         return f"ActivityTimeout: {cause.type.name if cause.type else 'unknown'}"
     return type(cause or err).__name__

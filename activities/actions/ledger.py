@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 from temporalio import activity
 
-from core.actions import FAILED, RecordFailureInput, RecordFailureOutput
+from core.actions import FAILED, REJECTED, RecordFailureInput, RecordFailureOutput
 from core.payloads import Caller, ToolResult
 from store.models import ActionExecution, AuditLog, utcnow
 
@@ -93,7 +93,7 @@ async def record_failure(
                         user_id=caller.user_id,
                         role=caller.role,
                         params=dataclasses.asdict(inp.call.args),
-                        status=FAILED,
+                        status=inp.status,
                         error=inp.error,
                         attempts=max(attempts, 1),
                         workflow_id=inp.workflow_id,
@@ -106,6 +106,7 @@ async def record_failure(
                         update(ActionExecution)
                         .where(col(ActionExecution.id) == row.id)
                         .values(
+                            status=inp.status,
                             error=inp.error,
                             attempts=max(attempts, row.attempts),
                             workflow_id=inp.workflow_id,
@@ -120,7 +121,7 @@ async def record_failure(
                     AuditLog(
                         tenant_id=caller.tenant_id,
                         service="actions",
-                        action="action_failed",
+                        action="action_rejected" if inp.status == REJECTED else "action_failed",
                         actor=f"user:{caller.user_id}",
                         details={
                             "key": key,
@@ -135,7 +136,7 @@ async def record_failure(
                         request_id=caller.request_id or None,
                     )
                 )
-                return RecordFailureOutput(row.id or 0, FAILED, None)
+                return RecordFailureOutput(row.id or 0, inp.status, None)
         except IntegrityError:
             continue
     raise RuntimeError("the failed action could not be recorded")  # retried by Temporal

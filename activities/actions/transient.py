@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from temporalio.exceptions import ApplicationError
 
-from core.actions import ACTION_TRANSIENT
+from core.actions import ACTION_INPUT_REFUSED, ACTION_TRANSIENT
 
 # PostgreSQL SQLSTATEs that say "try again", not "this is wrong": serialization failure,
 # deadlock, lock not available, statement cancelled (a timeout), and the server shutting down
@@ -39,3 +39,27 @@ def transient_failure(err: BaseException) -> ApplicationError:
     state = getattr(getattr(err, "orig", None), "sqlstate", None)
     detail = f"{type(err).__name__}, SQLSTATE {state}" if state else type(err).__name__
     return ApplicationError(f"database unavailable ({detail})", type=ACTION_TRANSIENT)
+
+
+def is_refused_input(err: BaseException) -> bool:
+    """True when the database can never store what the attempt carried: PostgreSQL's data
+    exceptions (class 22: a number out of the column's range, a NUL or an unencodable
+    character), and what SQLite's driver raises before the statement for the same inputs."""
+    if isinstance(err, OverflowError | UnicodeEncodeError):
+        return True
+    if isinstance(err, DBAPIError) and not err.connection_invalidated:
+        state = getattr(err.orig, "sqlstate", None) or getattr(err.orig, "pgcode", None)
+        return isinstance(state, str) and state.startswith("22")
+    return False
+
+
+def refused_input_failure(err: BaseException) -> ApplicationError:
+    """Not retried: the same input fails the same way. Only the failure's type is named; the
+    driver's message quotes the offending value, which is the patient's own text."""
+    state = getattr(getattr(err, "orig", None), "sqlstate", None)
+    detail = f"{type(err).__name__}, SQLSTATE {state}" if state else type(err).__name__
+    return ApplicationError(
+        f"the database refused the request's values ({detail})",
+        type=ACTION_INPUT_REFUSED,
+        non_retryable=True,
+    )

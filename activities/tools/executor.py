@@ -14,8 +14,13 @@ from sqlmodel import col, select
 from temporalio.exceptions import ApplicationError
 
 from activities.actions.ledger import attempt_context
-from activities.actions.transient import is_transient, transient_failure
-from core.actions import ACTION_TRANSIENT, FAILED, SUCCEEDED
+from activities.actions.transient import (
+    is_refused_input,
+    is_transient,
+    refused_input_failure,
+    transient_failure,
+)
+from core.actions import ACTION_REJECTED, ACTION_TRANSIENT, FAILED, REJECTED, SUCCEEDED
 from core.callbacks import callback_id
 from core.payloads import (
     AppointmentInfo,
@@ -116,19 +121,24 @@ class ToolExecutor:
     async def _once(self, caller: Caller, call: ToolCall, key: str) -> ToolResult:
         try:
             return await self._once_unguarded(caller, call, key)
-        except (SQLAlchemyError, OSError) as err:
+        except (SQLAlchemyError, OSError, OverflowError, UnicodeEncodeError) as err:
             # A hiccup rolled the transaction back: Temporal retries the attempt with backoff.
+            # Values the database can never store end the action at once, as `rejected`.
             # Anything else (a bug) propagates as it is and is retried too: the ledger makes
             # retries safe, and the attempts run out into an operator's failed list.
-            if not is_transient(err):
-                raise
-            raise transient_failure(err) from err
+            if is_transient(err):
+                raise transient_failure(err) from err
+            if is_refused_input(err):
+                raise refused_input_failure(err) from None
+            raise
 
     async def _once_unguarded(self, caller: Caller, call: ToolCall, key: str) -> ToolResult:
         async with self.sessions() as session:
             prior = await _find_action(session, caller.tenant_id, key)
         if prior is not None and prior.status == SUCCEEDED:
             return _replayed(prior)
+        if prior is not None and prior.status == REJECTED:
+            raise ToolRefused(ACTION_REJECTED)  # the same key carries the same refused values
         if prior is not None and prior.status != FAILED:
             raise ToolRefused("action_abandoned")
         attempt, workflow_id = attempt_context()

@@ -25,6 +25,7 @@ from core import search_attributes as sa
 from core.actions import (
     ABANDONED,
     FAILED,
+    REJECTED,
     SUCCEEDED,
     ActionInput,
     ActionOutput,
@@ -176,6 +177,11 @@ async def retry_action(
     """Runs the failed action again, as its original caller and with its original key: if
     an earlier attempt did commit after all, the ledger replays it instead of acting twice."""
     row = await _own(state, who, action_id)
+    if row.status == REJECTED:
+        raise Conflict(
+            "The database refused this action's values; a retry with the same input would "
+            "fail the same way. Ask for the request again with corrected details."
+        )
     if row.status != FAILED:
         raise Conflict(f"Only a failed action can be retried; this one {row.status}.")
     inp = rerun_input(row, requested_by=who.user_id)

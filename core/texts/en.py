@@ -255,6 +255,10 @@ TEXTS: dict[str, str] = {
     "tool.callback_in_the_past": "That time has already passed. When should we call?",
     "tool.too_far_ahead": "I can schedule a callback up to a year ahead.",
     "tool.action_failed": "I couldn't complete that just now; our staff will retry it.",
+    "tool.action_rejected": (
+        "I couldn't do that: part of the request can't be stored by the clinic's system, so "
+        "nothing was changed. Please check the details and ask again, or call the clinic."
+    ),
     "tool.kb_none": "No article covers that.",
     "tool.kb_found": "Found in: {titles}.",
     "tool.handoff_done": "I've asked a member of the clinic's staff to contact you.",

@@ -275,6 +275,10 @@ TEXTS: dict[str, str] = {
     "tool.action_failed": (
         "No pude completarlo en este momento; nuestro personal lo volverá a intentar."
     ),
+    "tool.action_rejected": (
+        "No pude hacerlo: el sistema de la clínica no puede guardar parte de la solicitud, así "
+        "que no se cambió nada. Revise los datos y vuelva a pedirlo, o llame a la clínica."
+    ),
     "tool.kb_none": "Ningún artículo cubre eso.",
     "tool.kb_found": "Encontrado en: {titles}.",
     "tool.handoff_done": (
