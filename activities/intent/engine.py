@@ -51,6 +51,9 @@ class IntentEngine:
         self._vectors: dict[str, Matrix] = {}
         self._lock = threading.Lock()
         self._tenants: OrderedDict[int, tuple[str, IntentModel]] = OrderedDict()
+        # Tenant sets that failed to fit since the last take_unfit(): (tenant, fingerprint,
+        # error type). The activity writes each to the clinic's audit log.
+        self._unfit: list[tuple[int, str, str]] = []
         self.default_model = self._build(self.defaults)
 
     def classify(
@@ -78,11 +81,18 @@ class IntentEngine:
                     "tenant intents do not fit; using the built-in ones",
                     extra={"tenant_id": tenant_id, "exc_type": type(err).__name__},
                 )
+                self._unfit.append((tenant_id, key, type(err).__name__))
                 model = self.default_model
             self._tenants[tenant_id] = (key, model)
             while len(self._tenants) > MAX_TENANT_MODELS:
                 self._tenants.popitem(last=False)
             return model
+
+    def take_unfit(self) -> list[tuple[int, str, str]]:
+        """The fallbacks to the built-in intents since the last call, once each."""
+        with self._lock:
+            taken, self._unfit = self._unfit, []
+        return taken
 
     def _build(self, intents: Sequence[IntentDef]) -> IntentModel:
         texts = [e for i in intents for e in i.examples]
