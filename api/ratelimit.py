@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
-
-log = logging.getLogger("aurixa.ratelimit")
 
 
 @dataclass(frozen=True)
@@ -29,7 +23,7 @@ class RateLimiter(Protocol):
     async def close(self) -> None: ...
 
 
-def _window(window_s: int) -> tuple[int, int]:
+def fixed_window(window_s: int) -> tuple[int, int]:
     now = int(time.time())
     return now // window_s, window_s - now % window_s
 
@@ -42,7 +36,7 @@ class MemoryRateLimiter:
         self.max_keys = max_keys
 
     async def hit(self, key: str, limit: int, window_s: int) -> Decision:
-        index, reset_in = _window(window_s)
+        index, reset_in = fixed_window(window_s)
         slot = (key, index)
         count = self.counts.pop(slot, 0) + 1
         self.counts[slot] = count
@@ -57,33 +51,10 @@ class MemoryRateLimiter:
         return None
 
 
-class RedisRateLimiter:
-    """Fixed windows shared by every API replica through one Redis counter per window."""
-
-    def __init__(self, url: str) -> None:
-        self.redis: Redis = Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-    async def hit(self, key: str, limit: int, window_s: int) -> Decision:
-        index, reset_in = _window(window_s)
-        name = f"aurixa:rl:{key}:{index}"
-        try:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.incr(name)
-                pipe.expire(name, window_s + 1)
-                count, _ = await pipe.execute()
-        except (RedisError, OSError) as err:
-            # Fail open: a Redis outage must not turn away a patient reporting an emergency.
-            log.error("rate limiter unavailable; allowing", extra={"exc_type": type(err).__name__})
-            return Decision(True, limit, 0)
-        return Decision(int(count) <= limit, max(limit - int(count), 0), reset_in)
-
-    async def ping(self) -> dict[str, str]:
-        await self.redis.ping()
-        return {"mode": "redis"}
-
-    async def close(self) -> None:
-        await self.redis.aclose()
-
-
 def make_rate_limiter(redis_url: str | None) -> RateLimiter:
-    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()
+    if not redis_url:
+        return MemoryRateLimiter()
+    # Imported only when configured: the client costs a single-replica API ~7 MB for nothing.
+    from api.ratelimit_redis import RedisRateLimiter
+
+    return RedisRateLimiter(redis_url)

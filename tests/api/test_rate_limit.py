@@ -12,7 +12,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from api.main import create_app
-from api.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from api.ratelimit import MemoryRateLimiter
+from api.ratelimit_redis import RedisRateLimiter
 from core.settings import Settings
 from tests.conftest import key_headers, require_service
 
