@@ -51,6 +51,7 @@ from activities.tools.planner import ToolPlanner
 from activities.tools.when import parse_when
 from activities.tools.when_es import to_english_dates
 from activities.understanding.activity import UnderstandingActivities
+from core.knowledge_client import request_reindex, unindexed_tenants
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -61,7 +62,6 @@ from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
 from workflows.escalation import EscalationWorkflow
 from workflows.knowledge import KnowledgeIngestWorkflow
-from workflows.knowledge_client import request_reindex, unindexed_tenants
 from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
 from workflows.pipeline import PipelineWorkflow
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow

@@ -17,12 +17,12 @@ from temporalio.service import RPCError
 from tqdm import tqdm
 
 from api.knowledge_schemas import slugify
+from core.knowledge_client import ingestion_row, request_reindex, signal_ingestion
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from store.db import make_engine, make_session_factory
 from store.models import AuditLog, KnowledgeBaseArticle, KnowledgeIngestion, Tenant, utcnow
 from store.seed_content.articles_loader import load_articles
-from workflows.knowledge_client import ingestion_row, request_reindex, signal_ingestion
 
 DONE = frozenset({"indexed", "removed", "failed"})
 POLL_S = 0.5

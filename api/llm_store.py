@@ -12,8 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
-from activities.llm.factory import settings_routing
-from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, RoutingConfig
+from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, RoutingConfig, settings_routing
 from core.logging import request_id_var
 from core.settings import Settings
 from store.models import AuditLog, LlmCall, PlatformConfig, utcnow

@@ -29,10 +29,11 @@ from core import search_attributes as sa
 from core.errors import AurixaError, TurnFailed, TurnStillRunning, ValidationFailed
 from core.payloads import ConversationInput, PipelineResult, StreamEvent, TurnInput
 from core.settings import Settings
-from workflows.conversation import (
+from core.workflow_refs import (
+    CONVERSATION,
+    SEND_MESSAGE,
     TURN_ANSWERED,
     TURN_REJECTED,
-    ConversationWorkflow,
     conversation_workflow_id,
     pipeline_workflow_id,
 )
@@ -63,7 +64,7 @@ def new_session_id(idempotency_key: str | None, tenant_id: int, user_id: int) ->
 def _start_op(settings: Settings, turn: TurnInput, session_id: str) -> WithStartWorkflowOperation:
     caller = turn.caller
     return WithStartWorkflowOperation(
-        ConversationWorkflow.run,
+        CONVERSATION,
         ConversationInput(
             tenant_id=caller.tenant_id,
             session_id=session_id,
@@ -114,10 +115,11 @@ async def run_turn(
         start_op = _start_op(settings, turn, session_id)
         call = asyncio.ensure_future(
             client.execute_update_with_start_workflow(
-                ConversationWorkflow.send_message,
+                SEND_MESSAGE,
                 turn,
                 start_workflow_operation=start_op,
                 id=turn.turn_id,
+                result_type=PipelineResult,
             )
         )
         # Waiting on a separate task: the client turns cancellation into its own error type,
@@ -169,8 +171,9 @@ async def start_turn(
     """The accepted turn's update handle, or the stored result of a turn answered before."""
     try:
         handle = await client.start_update_with_start_workflow(
-            ConversationWorkflow.send_message,
+            SEND_MESSAGE,
             turn,
+            result_type=PipelineResult,
             start_workflow_operation=_start_op(settings, turn, session_id),
             id=turn.turn_id,
             wait_for_stage=WorkflowUpdateStage.ACCEPTED,

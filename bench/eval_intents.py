@@ -40,9 +40,9 @@ from activities.embedding import Embedder, prepare_model
 from activities.embedding.features import TextFeatures
 from activities.embedding.fit_cache import FitCache
 from activities.embedding.multilingual import MultilingualEmbedder
-from activities.intent.catalog import OUT_OF_SCOPE, IntentDef
 from activities.intent.engine import IntentEngine
 from activities.safety.triage import TriageEngine
+from core.intent_catalog import OUT_OF_SCOPE, IntentDef
 from core.settings import ROOT, get_settings
 
 CLINC = ROOT.parent / "shared" / "datasets" / "intents" / "clinc150" / "data_full.json"

@@ -126,7 +126,7 @@ def build_engine() -> TriageEngine:
     from activities.embedding.features import TextFeatures
     from activities.embedding.fit_cache import FitCache
     from activities.embedding.multilingual import MultilingualEmbedder
-    from activities.intent.catalog import load_default_intents
+    from core.intent_catalog import load_default_intents
 
     prepare_model(MODEL_DIR)
     features = TextFeatures(Embedder(MODEL_DIR), MultilingualEmbedder())

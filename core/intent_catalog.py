@@ -13,8 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-DEFAULT_INTENTS_FILE = Path(__file__).resolve().parent / "default_intents.json"
-EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+# The catalogue's data stays beside the engine that is fitted on it; this module holds only
+# its types and loaders, so the API can list a clinic's intents without loading the engine.
+INTENT_DATA = Path(__file__).resolve().parent.parent / "activities" / "intent"
+DEFAULT_INTENTS_FILE = INTENT_DATA / "default_intents.json"
+EXAMPLES_DIR = INTENT_DATA / "examples"
 OUT_OF_SCOPE = "out_of_scope"
 # Where a turn goes after classification (workflows/pipeline.py). Tenant-defined intents
 # cannot be "agent": an agent intent needs a tool plan, and tools are code.

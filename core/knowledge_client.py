@@ -4,6 +4,7 @@ signal-with-start of the tenant's ingestion workflow."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
@@ -18,9 +19,8 @@ from core.knowledge import (
     ingest_workflow_id,
 )
 from core.settings import Settings
+from core.workflow_refs import KNOWLEDGE_ENQUEUE, KNOWLEDGE_INGEST
 from store.models import KnowledgeBaseArticle, KnowledgeIndexState, KnowledgeIngestion
-
-from .knowledge import KnowledgeIngestWorkflow
 
 
 def ingestion_row(
@@ -41,11 +41,11 @@ def ingestion_row(
 
 async def signal_ingestion(
     client: Client, settings: Settings, row: KnowledgeIngestion
-) -> WorkflowHandle[KnowledgeIngestWorkflow, list[IngestResult]]:
+) -> WorkflowHandle[Any, list[IngestResult]]:
     request = IngestRequest(row.id, row.kind, row.article_id)
     # Starts the tenant's workflow if none is running; otherwise queues behind its work.
     return await client.start_workflow(
-        KnowledgeIngestWorkflow.run,
+        KNOWLEDGE_INGEST,
         IngestWorkflowInput(
             row.tenant_id,
             heartbeat_timeout_s=settings.knowledge_heartbeat_timeout_s,
@@ -53,7 +53,8 @@ async def signal_ingestion(
         ),
         id=row.workflow_id,
         task_queue=settings.temporal_task_queue,
-        start_signal="enqueue",
+        start_signal=KNOWLEDGE_ENQUEUE,
+        result_type=list[IngestResult],
         start_signal_args=[request],
     )
 
@@ -65,7 +66,7 @@ async def request_reindex(
     tenant_id: int,
     requested_by: str,
     action: str = "reindex",
-) -> tuple[KnowledgeIngestion, WorkflowHandle[KnowledgeIngestWorkflow, list[IngestResult]]]:
+) -> tuple[KnowledgeIngestion, WorkflowHandle[Any, list[IngestResult]]]:
     row = ingestion_row(tenant_id, action, requested_by)
     async with sessions() as session:
         session.add(row)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 ProviderKind = Literal["offline", "openai", "anthropic", "gemini", "openai_compatible"]
 # Cheapest to dearest. Routing picks a tier, then a deployment inside it.
@@ -145,3 +149,28 @@ def offline_deployment() -> Deployment:
         input_cost_per_mtok=0.0,
         output_cost_per_mtok=0.0,
     )
+
+
+# The legacy single-deployment settings keep working: LLM_PROVIDER + LLM_MODEL + LLM_API_BASE.
+LEGACY_KEY_ENV = "LLM_API_KEY"
+
+
+def settings_routing(settings: Settings) -> RoutingConfig:
+    if settings.llm_deployments:
+        raw = json.loads(settings.llm_deployments)
+        data = {"deployments": raw} if isinstance(raw, list) else raw
+        return RoutingConfig.model_validate({"cooldown_s": settings.llm_cooldown_s, **data})
+    deployments = []
+    if settings.llm_provider != "offline":
+        deployments.append(
+            Deployment(
+                name="default",
+                provider=settings.llm_provider,
+                model=settings.llm_model,
+                api_base=settings.llm_api_base,
+                api_key_env=LEGACY_KEY_ENV,
+                timeout_s=settings.llm_timeout_s,
+                max_tokens=settings.llm_max_tokens,
+            )
+        )
+    return RoutingConfig(deployments=deployments, cooldown_s=settings.llm_cooldown_s)

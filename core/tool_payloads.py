@@ -7,6 +7,15 @@ while core.payloads carries that state in its pipeline input and result.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
+
+# The clinic's [start, end) wall-clock window for each part of day a message can name; the
+# tool registry offers the names, the date reader applies the windows.
+PART_WINDOWS: dict[str, tuple[time, time]] = {
+    "morning": (time(7, 0), time(12, 0)),
+    "afternoon": (time(12, 0), time(17, 0)),
+    "evening": (time(17, 0), time(20, 0)),
+}
 
 
 @dataclass

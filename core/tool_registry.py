@@ -11,8 +11,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from core.payloads import PATIENT_ROLE, STAFF_ROLES, ToolArgs
-
-from .when import PART_WINDOWS
+from core.tool_payloads import PART_WINDOWS
 
 ParamType = Literal["integer", "string"]
 

@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.intent.activity import IntentActivities
     from activities.llm.grounded import phrase_tool_result
     from activities.tools.activity import ToolActivities
-    from activities.tools.registry import tool_spec
+    from core.tool_registry import tool_spec
 
 ACTION_PATHS = ("agent", "handoff")
 # A request for a person is never held: waiting for a yes would only delay the help.

@@ -23,22 +23,22 @@ from core.payloads import (
     PipelineResult,
     TurnInput,
 )
+from core.workflow_refs import (
+    TURN_ANSWERED,
+    TURN_REJECTED,
+    conversation_workflow_id,
+    pipeline_workflow_id,
+)
 
 from .pipeline import PIPELINE_RUN_TIMEOUT, PipelineWorkflow
 
-# The failure type a validator uses to refuse a turn; the API maps it to a client error.
-TURN_REJECTED = "TurnRejected"
-# A turn retried with its key after the conversation continued as new: the update ids the
-# earlier run de-duplicated are gone, but the turn's pipeline (its answer) is still there.
-TURN_ANSWERED = "TurnAlreadyAnswered"
-
-
-def pipeline_workflow_id(tenant_id: int, session_id: str, turn_id: str) -> str:
-    return f"pipeline-{tenant_id}-{session_id}-{turn_id}"
-
-
-def conversation_workflow_id(tenant_id: int, session_id: str) -> str:
-    return f"conversation-{tenant_id}-{session_id}"
+__all__ = [
+    "TURN_ANSWERED",
+    "TURN_REJECTED",
+    "ConversationWorkflow",
+    "conversation_workflow_id",
+    "pipeline_workflow_id",
+]
 
 
 @workflow.defn

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.tools.registry import tool_spec
 from core.actions import RecordFailureInput, RecordFailureOutput, RunActionInput
 from core.payloads import ToolResult
+from core.tool_registry import tool_spec
 
 from .ledger import audit_attempt, record_failure
 

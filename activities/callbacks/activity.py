@@ -16,9 +16,8 @@ from core.callbacks import (
     SaveCallbackInput,
     naive_utc,
 )
+from store.callback_rows import insert_or_keep
 from store.models import Callback, StaffNotification, StaffTask, utcnow
-
-from .rows import insert_or_keep
 
 TASK_KIND = "callback"
 

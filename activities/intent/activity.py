@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 from temporalio import activity
 
+from core.intent_catalog import IntentDef
 from core.payloads import ClassifyInput, ClassifyOutput
 from store.models import AuditLog, TenantIntent
-
-from .catalog import IntentDef
 
 if TYPE_CHECKING:
     from .engine import IntentEngine

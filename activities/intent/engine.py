@@ -20,9 +20,9 @@ from activities.embedding.features import VERSION as FEATURES_VERSION
 from activities.embedding.features import TextFeatures
 from activities.embedding.fit_cache import FitCache, cache_key
 from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
+from core.intent_catalog import IntentDef, load_default_intents, merge_intents
 from core.payloads import ClassifyOutput
 
-from .catalog import IntentDef, load_default_intents, merge_intents
 from .model import IntentModel
 
 log = logging.getLogger("aurixa.intent")

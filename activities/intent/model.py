@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from activities.embedding.mlp import Matrix, MlpScorer, ScorerConfig
+from core.intent_catalog import OUT_OF_SCOPE, IntentDef
 from core.payloads import ClassifyOutput
 from core.tenant_regex import TenantPattern, compile_rule
 
-from .catalog import OUT_OF_SCOPE, IntentDef
 from .scope import (
     about_something_else,
     asks_medication_advice,

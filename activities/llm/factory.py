@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import threading
 from collections.abc import AsyncIterator, Mapping
@@ -11,38 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.llm_config import Budget, Deployment, RoutingConfig
+from core.llm_config import LEGACY_KEY_ENV, Budget, Deployment, settings_routing
 from core.settings import Settings
+from store.llm_ledger import UsageLedger
 
 from .config_store import LlmConfigStore
 from .gateway import LlmGateway
-from .ledger import UsageLedger
 from .pricing import ModelCatalog
 from .wire import LiteLlmClient, WireUsage
-
-# The legacy single-deployment settings keep working: LLM_PROVIDER + LLM_MODEL + LLM_API_BASE.
-LEGACY_KEY_ENV = "LLM_API_KEY"
-
-
-def settings_routing(settings: Settings) -> RoutingConfig:
-    if settings.llm_deployments:
-        raw = json.loads(settings.llm_deployments)
-        data = {"deployments": raw} if isinstance(raw, list) else raw
-        return RoutingConfig.model_validate({"cooldown_s": settings.llm_cooldown_s, **data})
-    deployments = []
-    if settings.llm_provider != "offline":
-        deployments.append(
-            Deployment(
-                name="default",
-                provider=settings.llm_provider,
-                model=settings.llm_model,
-                api_base=settings.llm_api_base,
-                api_key_env=LEGACY_KEY_ENV,
-                timeout_s=settings.llm_timeout_s,
-                max_tokens=settings.llm_max_tokens,
-            )
-        )
-    return RoutingConfig(deployments=deployments, cooldown_s=settings.llm_cooldown_s)
 
 
 class LiteLlm:

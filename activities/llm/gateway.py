@@ -12,12 +12,12 @@ from typing import Protocol
 from core.llm_config import Budget, Deployment, offline_deployment
 from core.llm_payloads import GenerateInput
 from core.payloads import Citation
+from store.llm_ledger import UsageLedger
 from store.models import LlmCall
 
 from .config_store import LlmConfigStore
 from .errors import NON_RETRYABLE, LlmRejected, LlmUnavailable, ProviderFailure
 from .health import HealthBoard
-from .ledger import UsageLedger
 from .pricing import ModelCatalog, estimate_tokens
 from .prompts import build_messages
 from .providers import OfflineProvider, Usage

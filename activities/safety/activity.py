@@ -17,8 +17,9 @@ from core.payloads import (
     ScreenTextsInput,
     ScreenTextsOutput,
 )
+from store.safety_policy import load_policy
 
-from .policy_store import load_policy, patient_names, public_names
+from .policy_store import patient_names, public_names
 
 if TYPE_CHECKING:
     from .engine import SafetyEngine

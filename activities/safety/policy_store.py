@@ -1,25 +1,13 @@
-"""What the safety screen reads per tenant: its policy, and the clinic's own public names."""
+"""What the safety screen reads per tenant besides its policy: the clinic's own public names
+and its patients' names."""
 
 from __future__ import annotations
-
-import json
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import select
 
 from activities.tools.patients import PatientName
-from core.safety_policy import POLICY_KEY, SafetyPolicy
-from store.models import Patient, PlatformConfig, Site, Staff
-
-
-async def load_policy(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> SafetyPolicy:
-    async with sessions() as session:
-        value = await session.scalar(
-            select(PlatformConfig.value).where(
-                PlatformConfig.tenant_id == tenant_id, PlatformConfig.key == POLICY_KEY
-            )
-        )
-    return SafetyPolicy.from_json(json.loads(value) if value else None)
+from store.models import Patient, Site, Staff
 
 
 async def public_names(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> list[str]:

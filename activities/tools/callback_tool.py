@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.callbacks.rows import callback_row
 from core.callbacks import MAX_AHEAD, CallbackInput, as_utc
 from core.payloads import CallbackInfo, Caller, ToolCall, ToolResult
+from store.callback_rows import callback_row
 from store.timeutil import now_local, to_utc_naive, utc_naive_to_local
 
 from .errors import ToolRefused

@@ -31,6 +31,7 @@ from core.payloads import (
     ToolResult,
 )
 from core.texts import DEFAULT_LANGUAGE, say
+from core.tool_registry import tool_spec
 from store.models import (
     ActionExecution,
     Appointment,
@@ -50,7 +51,6 @@ from .handoff_tool import escalate_to_human, task_ref
 from .knowledge_tool import KnowledgeSearch, search_knowledge_base
 from .queries import upcoming_appointments
 from .refill_tool import request_refill
-from .registry import tool_spec
 from .when import part_window
 
 _RESULT = TypeAdapter(ToolResult)

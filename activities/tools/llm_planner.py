@@ -14,11 +14,11 @@ from activities.llm.tool_calls import ToolCalling, ToolCallRequest
 from core.dialogue import slots_summary
 from core.payloads import Caller, PlanOutput, Slots, ToolCall
 from core.texts import DEFAULT_LANGUAGE
+from core.tool_registry import ArgumentError, bind_arguments, tool_spec, tools_for
 from store.models import Tenant
 from store.timeutil import now_local
 
 from .planner import ToolPlanner
-from .registry import ArgumentError, bind_arguments, tool_spec, tools_for
 
 MAX_CALLS = 3
 SYSTEM = (

@@ -34,11 +34,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateparser.search import search_dates
 
-PART_WINDOWS: dict[str, tuple[time, time]] = {
-    "morning": (time(7, 0), time(12, 0)),
-    "afternoon": (time(12, 0), time(17, 0)),
-    "evening": (time(17, 0), time(20, 0)),
-}
+from core.tool_payloads import PART_WINDOWS
 
 
 def part_window(part: str) -> tuple[time, time]:

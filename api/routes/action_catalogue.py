@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from activities.tools.registry import ToolSpec, tools_for
 from api.auth import PrincipalDep
+from core.tool_registry import ToolSpec, tools_for
 
 router = APIRouter(prefix="/api/v1/actions", tags=["actions"])
 

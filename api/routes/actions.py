@@ -34,8 +34,8 @@ from core.actions import (
 from core.errors import ActionStillRunning, Conflict, NotFound, PermissionDenied, TurnFailed
 from core.logging import request_id_var
 from core.settings import Settings
+from core.workflow_refs import ACTION
 from store.models import ActionExecution, AuditLog, utcnow
-from workflows.actions import ActionWorkflow
 
 router = APIRouter(prefix="/api/v1/actions", tags=["actions"])
 # Re-running a patient's action is front-desk work; clinicians see the list but hand it on.
@@ -110,10 +110,11 @@ async def run_action_workflow(
     """Starts (or joins, for the same id) the action's workflow and waits for its result."""
     try:
         handle = await client.start_workflow(
-            ActionWorkflow.run,
+            ACTION,
             inp,
             id=workflow_id,
             task_queue=settings.temporal_task_queue,
+            result_type=ActionOutput,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             # A later request with the same key runs again and replays the ledger.
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
@@ -121,7 +122,7 @@ async def run_action_workflow(
             static_summary=f"{inp.call.name} {inp.idempotency_key}",
         )
     except WorkflowAlreadyStartedError:
-        handle = client.get_workflow_handle_for(ActionWorkflow.run, workflow_id)
+        handle = client.get_workflow_handle(workflow_id, result_type=ActionOutput)
     try:
         return await asyncio.wait_for(handle.result(), timeout=settings.turn_timeout_s)
     except TimeoutError as err:

@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from activities.intent.catalog import IntentDef, load_default_intents
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.intent_catalog import IntentDef, load_default_intents
 from core.logging import request_id_var
 from core.tenant_regex import check_rule
 from store.models import AuditLog, TenantIntent, utcnow

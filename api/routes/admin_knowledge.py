@@ -39,10 +39,11 @@ from core.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from core.knowledge import IngestProgress
+from core.knowledge_client import ingestion_row, signal_ingestion
 from core.logging import request_id_var
+from core.workflow_refs import KNOWLEDGE_PROGRESS
 from store.models import AuditLog, KnowledgeBaseArticle, KnowledgeIngestion, utcnow
-from workflows.knowledge import KnowledgeIngestWorkflow
-from workflows.knowledge_client import ingestion_row, signal_ingestion
 
 router = APIRouter(prefix="/api/v1/admin/knowledge", tags=["admin"])
 log = logging.getLogger("aurixa.api")
@@ -184,9 +185,10 @@ async def _queue(state: AppState, row: KnowledgeIngestion) -> None:
 async def _live(state: AppState, row: KnowledgeIngestion) -> dict[str, Any] | None:
     try:
         client = await state.temporal.get()
-        handle = client.get_workflow_handle_for(KnowledgeIngestWorkflow.run, row.workflow_id)
+        handle = client.get_workflow_handle(row.workflow_id)
         progress = await asyncio.wait_for(
-            handle.query(KnowledgeIngestWorkflow.get_progress), timeout=TEMPORAL_TIMEOUT_S
+            handle.query(KNOWLEDGE_PROGRESS, result_type=IngestProgress),
+            timeout=TEMPORAL_TIMEOUT_S,
         )
     except (*ENGINE_ERRORS, WorkflowQueryFailedError, WorkflowQueryRejectedError):
         return None

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import select
 
-from activities.safety.policy_store import load_policy
 from api.auth import Principal, PrincipalDep
 from api.deps import StateDep
 from core.errors import PermissionDenied
 from core.logging import request_id_var
 from core.safety_policy import ACTIONS, PII_OPERATORS, POLICY_KEY, SafetyPolicy
 from store.models import AuditLog, PlatformConfig, utcnow
+from store.safety_policy import load_policy
 
 router = APIRouter(prefix="/api/v1/admin/safety", tags=["admin"])
 

@@ -15,7 +15,6 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.callbacks.rows import insert_or_keep
 from api.access_log import record_read
 from api.auth import Principal, PrincipalDep, resolve_patient
 from api.callback_schemas import CallbackCreate, CallbackMove, CallbackPublic, CallbackState
@@ -31,9 +30,10 @@ from core.callbacks import (
 )
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.logging import request_id_var
+from core.workflow_refs import CALLBACK, CALLBACK_CANCEL, CALLBACK_MOVE
+from store.callback_rows import insert_or_keep
 from store.models import AuditLog, Callback, Tenant
 from store.timeutil import to_utc_naive
-from workflows.callbacks import CallbackWorkflow
 
 router = APIRouter(prefix="/api/v1/callbacks", tags=["callbacks"])
 IdempotencyHeader = Annotated[
@@ -178,7 +178,7 @@ async def schedule_callback(
     # records the row itself; both writes keep whichever came first.
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await client.start_workflow(
-            CallbackWorkflow.run,
+            CALLBACK,
             inp,
             id=cb_id,
             task_queue=state.settings.temporal_task_queue,
@@ -199,10 +199,10 @@ async def move_callback(
     _ensure_open(row)
     tz = await _tz(state, who.tenant_id)
     due = _due_utc(body.due_at, tz)
-    handle = client.get_workflow_handle_for(CallbackWorkflow.run, cb_id)
+    handle = client.get_workflow_handle(cb_id)
     with _update_errors():
         # The update returns once the workflow has re-armed its timer and saved the row.
-        await handle.execute_update(CallbackWorkflow.move, MoveCallbackInput(due, who.user_id))
+        await handle.execute_update(CALLBACK_MOVE, MoveCallbackInput(due, who.user_id))
     await _audit(state, who, "move_callback", row)
     return CallbackPublic.from_row(await _own(state, who, cb_id), tz)
 
@@ -213,8 +213,8 @@ async def cancel_callback(
 ) -> CallbackPublic:
     row = await _own(state, who, cb_id)
     _ensure_open(row)
-    handle = client.get_workflow_handle_for(CallbackWorkflow.run, cb_id)
+    handle = client.get_workflow_handle(cb_id)
     with _update_errors():
-        await handle.execute_update(CallbackWorkflow.cancel, CancelCallbackInput(who.user_id))
+        await handle.execute_update(CALLBACK_CANCEL, CancelCallbackInput(who.user_id))
     await _audit(state, who, "cancel_callback", row)
     return CallbackPublic.from_row(await _own(state, who, cb_id), await _tz(state, who.tenant_id))

@@ -16,7 +16,7 @@ from core.errors import TurnFailed, ValidationFailed
 from core.input_guard import check_input, visible
 from core.logging import request_id_var
 from core.payloads import Caller, ClassifyRequest, ClassifyResult
-from workflows.classify import ClassifyWorkflow
+from core.workflow_refs import CLASSIFY
 
 router = APIRouter(prefix="/api/v1", tags=["understanding"])
 
@@ -60,10 +60,11 @@ async def classify(
     workflow_id = f"classify-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         result: ClassifyResult = await client.execute_workflow(
-            ClassifyWorkflow.run,
+            CLASSIFY,
             ClassifyRequest(caller, body.text),
             id=workflow_id,
             task_queue=state.settings.temporal_task_queue,
+            result_type=ClassifyResult,
             execution_timeout=timedelta(seconds=30),
         )
     except WorkflowFailureError as err:

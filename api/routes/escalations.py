@@ -17,8 +17,8 @@ from api.times import UtcDateTime
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.escalation import AckInput, EscalationStatus
 from core.logging import request_id_var
+from core.workflow_refs import ESCALATION_ACKNOWLEDGE
 from store.models import AuditLog, Escalation
-from workflows.escalation import EscalationWorkflow
 
 router = APIRouter(prefix="/api/v1/escalations", tags=["safety"])
 
@@ -90,10 +90,10 @@ async def acknowledge(
     escalation_id: str, body: AckBody, state: StateDep, who: StaffDep, client: TemporalDep
 ) -> EscalationOut:
     await _own(state, who, escalation_id)
-    handle = client.get_workflow_handle_for(EscalationWorkflow.run, escalation_id)
+    handle = client.get_workflow_handle(escalation_id)
     try:
         status: EscalationStatus = await handle.execute_update(
-            EscalationWorkflow.acknowledge, AckInput(who.user_id, body.note)
+            ESCALATION_ACKNOWLEDGE, AckInput(who.user_id, body.note), result_type=EscalationStatus
         )
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:

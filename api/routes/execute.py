@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from sqlmodel import select
 
-from activities.tools.registry import ArgumentError, bind_arguments, tool_spec
 from api.action_schemas import ExecuteRequest, ExecuteResponse
 from api.auth import LimitedPrincipalDep, resolve_patient
 from api.deps import StateDep, TemporalDep
@@ -18,6 +17,7 @@ from core.actions import ActionInput, execute_workflow_id
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.logging import request_id_var
 from core.payloads import Caller, ToolCall
+from core.tool_registry import ArgumentError, bind_arguments, tool_spec
 from store.models import ActionExecution
 
 router = APIRouter(prefix="/api/v1", tags=["actions"])

@@ -43,13 +43,13 @@ from core.llm_payloads import (
 )
 from core.logging import request_id_var
 from core.payloads import StreamEvent
-from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
+from core.workflow_refs import LLM_GENERATE, LLM_ROUTE
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
 log = logging.getLogger("aurixa.api.llm")
 ROUTE_TIMEOUT = timedelta(seconds=30)
 
-GenerateRun = WorkflowHandle[LlmGenerateWorkflow, LlmGenerateResult]
+GenerateRun = WorkflowHandle[Any, LlmGenerateResult]
 
 
 def _checked(prompt: str, state: AppState) -> str:
@@ -86,10 +86,11 @@ async def route_llm(
     workflow_id = f"llm-route-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         decision: RouteOutput = await client.execute_workflow(
-            LlmRouteWorkflow.run,
+            LLM_ROUTE,
             RouteInput(who.tenant_id, body.prompt, body.intent, body.deployment),
             id=workflow_id,
             task_queue=state.settings.temporal_task_queue,
+            result_type=RouteOutput,
             execution_timeout=ROUTE_TIMEOUT,
         )
     except WorkflowFailureError as err:
@@ -110,7 +111,7 @@ async def _start(
     workflow_id = f"llm-generate-{who.tenant_id}-{uuid.uuid4().hex}"
     settings = state.settings
     handle = await client.start_workflow(
-        LlmGenerateWorkflow.run,
+        LLM_GENERATE,
         LlmGenerateRequest(
             who.tenant_id,
             body.prompt,
@@ -123,6 +124,7 @@ async def _start(
         ),
         id=workflow_id,
         task_queue=settings.temporal_task_queue,
+        result_type=LlmGenerateResult,
         # Nobody reads a raw request's answer after its caller gave up: stop the work too.
         execution_timeout=timedelta(seconds=settings.turn_timeout_s),
     )

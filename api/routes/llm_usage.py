@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from activities.llm.ledger import UsageLedger, month_start
 from api.auth import PrincipalDep
 from api.deps import StateDep
 from api.llm_schemas import UsageBudget, UsageResponse, UsageTotals
 from api.llm_store import effective_budget, usage_rows
 from core.errors import PermissionDenied, ValidationFailed
+from store.llm_ledger import UsageLedger, month_start
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
 

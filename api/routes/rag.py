@@ -17,7 +17,7 @@ from api.errors import input_blocked
 from core.errors import TurnFailed, ValidationFailed
 from core.knowledge import EmbedRequest, EmbedResult
 from core.retrieval_payloads import RetrieveInput, RetrieveOutput
-from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
+from core.workflow_refs import RAG_EMBED, RAG_RETRIEVE
 
 router = APIRouter(prefix="/api/v1/rag", tags=["rag"])
 TIMEOUT = timedelta(seconds=30)
@@ -85,10 +85,11 @@ async def retrieve(
     )
     try:
         result: RetrieveOutput = await client.execute_workflow(
-            RagRetrieveWorkflow.run,
+            RAG_RETRIEVE,
             inp,
             id=workflow_id,
             task_queue=state.settings.temporal_task_queue,
+            result_type=RetrieveOutput,
             execution_timeout=TIMEOUT,
         )
     except WorkflowFailureError as err:
@@ -107,10 +108,11 @@ async def embed(
     workflow_id = f"rag-embed-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         result: EmbedResult = await client.execute_workflow(
-            RagEmbedWorkflow.run,
+            RAG_EMBED,
             EmbedRequest(body.texts, tenant_id=who.tenant_id),
             id=workflow_id,
             task_queue=state.settings.temporal_task_queue,
+            result_type=EmbedResult,
             execution_timeout=TIMEOUT,
         )
     except WorkflowFailureError as err:

@@ -15,7 +15,7 @@ from api.deps import StateDep, TemporalDep
 from core.errors import TurnFailed, ValidationFailed
 from core.input_guard import check_input, visible
 from core.payloads import ValidateRequest, ValidateResult
-from workflows.safety import SafetyValidateWorkflow
+from core.workflow_refs import SAFETY_VALIDATE
 
 router = APIRouter(prefix="/api/v1/safety", tags=["safety"])
 
@@ -56,10 +56,11 @@ async def validate(
     workflow_id = f"safety-validate-{who.tenant_id}-{uuid.uuid4().hex}"
     try:
         result: ValidateResult = await client.execute_workflow(
-            SafetyValidateWorkflow.run,
+            SAFETY_VALIDATE,
             ValidateRequest(who.tenant_id, body.text, body.direction),
             id=workflow_id,
             task_queue=state.settings.temporal_task_queue,
+            result_type=ValidateResult,
             execution_timeout=timedelta(seconds=30),
         )
     except WorkflowFailureError as err:

@@ -40,7 +40,7 @@ from api.turns import start_turn, wait_until_started
 from core.errors import AurixaError, Unauthenticated, ValidationFailed
 from core.payloads import PipelineResult, StreamEvent
 from core.temporal import payload_key_spec
-from workflows.conversation import pipeline_workflow_id
+from core.workflow_refs import pipeline_workflow_id
 
 router = APIRouter(tags=["websocket"])
 log = logging.getLogger("aurixa.api.ws")

@@ -7,9 +7,9 @@ import pytest
 
 from activities.embedding.features import TextFeatures
 from activities.embedding.fit_cache import FitCache
-from activities.intent.catalog import IntentDef, load_default_intents, merge_intents
 from activities.intent.engine import IntentEngine
 from activities.intent.model import Scored
+from core.intent_catalog import IntentDef, load_default_intents, merge_intents
 
 
 @pytest.fixture(scope="module")

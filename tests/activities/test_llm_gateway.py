@@ -21,7 +21,6 @@ from activities.llm.gateway import (
     LlmGateway,
     Reset,
 )
-from activities.llm.ledger import UsageLedger
 from activities.llm.pricing import ModelCatalog
 from activities.llm.wire import WireUsage
 from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, Deployment, RoutingConfig
@@ -29,6 +28,7 @@ from core.llm_payloads import GenerateInput
 from core.retrieval_payloads import Passage
 from core.settings import Settings
 from store.db import make_engine, make_session_factory
+from store.llm_ledger import UsageLedger
 from store.models import LlmCall, PlatformConfig
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -7,12 +7,12 @@ import pytest
 from activities.embedding import Embedder
 from activities.embedding.features import TextFeatures
 from activities.embedding.fit_cache import FitCache
-from activities.intent.catalog import load_default_intents
 from activities.language.detector import LanguageDetector
 from activities.safety.engine import SafetyEngine
 from activities.safety.injection.detector import InjectionDetector
 from activities.safety.pii.engine import PiiEngine
 from activities.safety.triage.engine import TriageEngine
+from core.intent_catalog import load_default_intents
 from core.safety_policy import SafetyPolicy
 
 

@@ -14,7 +14,8 @@ from sqlmodel import col
 
 from activities.tools.executor import ToolExecutor
 from activities.tools.knowledge_tool import KnowledgeSearch
-from activities.tools.registry import (
+from core.payloads import PATIENT_ROLE, STAFF_ROLES, Caller, ToolArgs, ToolCall
+from core.tool_registry import (
     IDENTITY_FIELDS,
     TOOLS,
     ArgumentError,
@@ -23,7 +24,6 @@ from activities.tools.registry import (
     tool_spec,
     tools_for,
 )
-from core.payloads import PATIENT_ROLE, STAFF_ROLES, Caller, ToolArgs, ToolCall
 from store.models import (
     ActionExecution,
     Appointment,

@@ -10,9 +10,9 @@ import pytest
 from activities.embedding import Embedder
 from activities.embedding.features import TextFeatures
 from activities.embedding.fit_cache import FitCache
-from activities.intent.catalog import load_default_intents
 from activities.safety.triage import CATEGORIES, TIERS, TriageEngine
 from bench.triage_eval import DEV, evaluate_triage, load
+from core.intent_catalog import load_default_intents
 from core.texts import SUPPORTED_LANGUAGES, say
 
 

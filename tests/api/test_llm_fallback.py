@@ -19,10 +19,10 @@ from sqlmodel import col, select
 from temporalio.client import Client
 
 from activities.llm.gateway import LlmGateway
-from activities.llm.ledger import UsageLedger
 from api.main import create_app
 from core.llm_config import BUDGET_KEY, ROUTING_KEY, Budget, RoutingConfig
 from core.settings import Settings
+from store.llm_ledger import UsageLedger
 from store.models import LlmCall
 from tests.conftest import key_headers
 from tests.fakes.anthropic_server import FakeAnthropic

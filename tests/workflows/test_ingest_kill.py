@@ -20,12 +20,12 @@ from temporalio.client import Client
 from activities.embedding import Embedder
 from activities.retrieval.chunking import chunk_article
 from core.knowledge import IngestRequest, IngestWorkflowInput
+from core.knowledge_client import ingestion_row
 from core.settings import ROOT, Settings
 from core.temporal import payload_key_spec
 from store.models import KnowledgeBaseArticle, KnowledgeIngestion, Tenant
 from worker import Engines, build_engines, create_worker
 from workflows.knowledge import KnowledgeIngestWorkflow
-from workflows.knowledge_client import ingestion_row
 
 SECTIONS = 24
 
