@@ -88,6 +88,35 @@ async def print_trace(client: Client, settings: Settings, caller: Caller) -> Non
             print(f"{event.event_time.ToMilliseconds() - first:>6} ms  {name}")
 
 
+async def _count(client: Client, wf_id: str) -> tuple[int, int]:
+    """History events and workflow tasks of one workflow so far."""
+    history = await client.get_workflow_handle(wf_id).fetch_history()
+    tasks = sum(
+        e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED for e in history.events
+    )
+    return len(history.events), tasks
+
+
+async def events_per_turn(client: Client, settings: Settings, caller: Caller) -> dict[str, int]:
+    """What one turn costs the Temporal server: the pipeline's events and workflow tasks,
+    and what the turn added to its conversation's history (first turn, then a next one)."""
+    session = f"events-{uuid.uuid4().hex[:8]}"
+    conv = conversation_workflow_id(caller.tenant_id, session)
+    counts: dict[str, int] = {}
+    before = (0, 0)
+    for name in ("first", "next"):
+        turn = TurnInput(uuid.uuid4().hex, PROMPT, caller)
+        result = await run_turn(client, settings, turn, session)
+        events, tasks = await _count(client, result.workflow_id)
+        conv_events, conv_tasks = await _count(client, conv)
+        counts[f"{name} pipeline events"] = events
+        counts[f"{name} pipeline workflow tasks"] = tasks
+        counts[f"{name} conversation events"] = conv_events - before[0]
+        counts[f"{name} conversation workflow tasks"] = conv_tasks - before[1]
+        before = (conv_events, conv_tasks)
+    return counts
+
+
 async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="aurixa-bench-"))
     server, port = start_dev_server()
@@ -146,6 +175,7 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
                     await bare("warm-up")
                     if trace:
                         await print_trace(client, settings, caller)
+                    costs = await events_per_turn(client, settings, caller)
                     for level in levels:
                         for name, fn in workloads:
                             lat, tput = await measure(fn, turns, level)
@@ -168,6 +198,18 @@ async def main(turns: int, levels: list[int], *, trace: bool = False) -> None:
         for level in levels
     ]
     print(f"peak RSS of this process (worker + driver): {rss_mb:.0f} MB")
+    print("history per turn (pipeline + its share of the conversation):")
+    for name in ("first", "next"):
+        events = costs[f"{name} pipeline events"] + costs[f"{name} conversation events"]
+        tasks = (
+            costs[f"{name} pipeline workflow tasks"] + costs[f"{name} conversation workflow tasks"]
+        )
+        print(
+            f"  {name} turn: {events} events ({costs[f'{name} pipeline events']} + "
+            f"{costs[f'{name} conversation events']}), {tasks} workflow tasks "
+            f"({costs[f'{name} pipeline workflow tasks']} + "
+            f"{costs[f'{name} conversation workflow tasks']})"
+        )
     print(
         "summary: ours/bare " + ", ".join(ratios) + f" ({turns} turns per level, median of one run)"
     )
