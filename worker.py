@@ -195,7 +195,6 @@ def create_worker(
 ) -> Worker:
     safety = SafetyActivities(engines.safety, engines.sessions)
     intents = IntentActivities(engines.intents, engines.sessions)
-    understanding = UnderstandingActivities(safety, intents)
     retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
     ingest = IngestActivities(engines.retrieval, engines.sessions)
     escalation = EscalationActivities(engines.sessions)
@@ -213,6 +212,7 @@ def create_worker(
         ),
         model_planner=LlmToolPlanner(rules, ToolCalling(engines.gateway)),
     )
+    understanding = UnderstandingActivities(safety, intents, follow=tools.follow_dialogue)
     llm = LlmActivities(engines.gateway, engines.safety)
     persist = PersistActivities(engines.sessions)
     actions = ActionActivities(tools.executor, engines.sessions)

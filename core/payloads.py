@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.dialogue import DialogueState
+from core.dialogue import DialogueMove, DialogueState
 from core.retrieval_payloads import Passage
 
 # Re-exported: planning payloads live in core.tool_payloads, imported from here as before.
@@ -251,6 +251,11 @@ class ClassifyOutput:
 @dataclass
 class UnderstandInput:
     screen: ScreenInput
+    # The conversation's dialogue state, when it has one: what the message means given it
+    # is read in the same activity, right after classification (a next turn then costs no
+    # activity more than a first one).
+    dialogue: DialogueState | None = None
+    caller: Caller | None = None
 
 
 @dataclass
@@ -258,6 +263,8 @@ class UnderstandOutput:
     screen: ScreenOutput
     # None when the screen escalated or blocked the message: then nothing is classified.
     classification: ClassifyOutput | None = None
+    # The dialogue's reading of a classified message, when a state was given.
+    move: DialogueMove | None = None
 
 
 @dataclass

@@ -116,6 +116,7 @@ class DialogueSteps:
     plan_intent: str
     results_seen: list[ToolResult]
     move: DialogueMove | None
+    early_move: DialogueMove | None  # read within the understanding activity
 
     if TYPE_CHECKING:
 
@@ -141,13 +142,20 @@ class DialogueSteps:
         self.dialogue = state
 
     async def _follow(self, caller: Caller, prompt: str, intent: str, path: str) -> DialogueMove:
-        """What the message means given the state (one read-only activity)."""
-        move: DialogueMove = await self._step(
-            "dialogue",
-            ToolActivities.follow_dialogue,
-            DialogueInput(caller, prompt, self.dialogue, intent, path, self.lang),
-            ENGINE,
-        )
+        """What the message means given the state: read within the understanding activity
+        (recorded here as its own step, like classify), else one read-only activity."""
+        if self.early_move is not None:
+            move = self.early_move
+            done = self.steps[-1].end_time
+            self.steps.append(StepRecord("dialogue", "success", None, None, None, done, done))
+            self.events.publish(StreamEvent("step", step="dialogue", status="success"))
+        else:
+            move = await self._step(
+                "dialogue",
+                ToolActivities.follow_dialogue,
+                DialogueInput(caller, prompt, self.dialogue, intent, path, self.lang),
+                ENGINE,
+            )
         self.steps[-1].output = {"move": move.move, "how": move.how, **state_summary(move.state)}
         self.move, self.dialogue = move, move.state
         return move

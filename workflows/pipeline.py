@@ -85,6 +85,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
         # Dialogue: the state in, what this turn's understanding made of it, what it did.
         self.dialogue = DialogueState()
         self.move: DialogueMove | None = None
+        self.early_move: DialogueMove | None = None  # read in the understanding activity
         self.known: Slots | None = None
         self.picked: Planned | None = None
         self.earliest = False  # "the first afternoon one": book the earliest match
@@ -182,7 +183,9 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
 
     async def _screen_and_answer(self, inp: PipelineInput, result: PipelineResult) -> None:
         caller = inp.turn.caller
-        # One activity screens and classifies: both read the same features of the message.
+        # One activity screens and classifies (both read the same features of the message)
+        # and, on a next turn, reads the message against the dialogue state too.
+        folded = not self.dialogue.is_empty() and workflow.patched("dialogue-in-understand")
         understood: UnderstandOutput = await self._step(
             "safety_input",
             UnderstandingActivities.understand,
@@ -192,10 +195,13 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
                     inp.turn.prompt,
                     inp.language_hint,
                     find_patients=caller.role in STAFF_ROLES and caller.patient_id is None,
-                )
+                ),
+                dialogue=self.dialogue if folded else None,
+                caller=caller if folded else None,
             ),
             ENGINE,
         )
+        self.early_move = understood.move
         screen = understood.screen
         self.lang = result.language = screen.language
         self.steps[-1].output = {

@@ -219,3 +219,21 @@ async def test_staff_pick_books_for_the_patient_named_earlier(
     assert move_of(body) == "pick"
     (appt,) = await booked(engines, first)
     assert appt.patient_id == task.acting_patient
+
+
+async def test_a_next_turn_reads_the_dialogue_within_the_understanding_activity(
+    api: httpx.AsyncClient, temporal_client: Client, demo_keys: dict[str, str]
+) -> None:
+    """A turn with dialogue state costs no activity more than a first turn: the dialogue
+    step is still recorded for the UI, but its reading ran inside `understand`."""
+    chat = Chat(api, temporal_client, demo_keys["harborview-patient-9"])
+    await chat.say("Can I book with Dr. Chen next Tuesday?")
+    body = await chat.say("the first one")
+    assert move_of(body) == "pick"
+    history = await temporal_client.get_workflow_handle(body["workflow_id"]).fetch_history()
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    assert "understand" in scheduled and "follow_dialogue" not in scheduled, scheduled
