@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.stack import start_dev_server, stop_dev_server  # noqa: E402
-from devstack.temporal import free_port  # noqa: E402
-from store.db import make_engine, make_session_factory  # noqa: E402
-from store.migrate import upgrade_async  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
+from bench.http_stack import HttpStack, http_stack  # noqa: E402
 
-MODEL_DIR = ROOT / "data" / "models" / "all-minilm-l6-v2-onnx"
 API_TARGET_MB, WORKER_TARGET_MB = 150, 1024
 PROMPTS = (
     "What are your opening hours?",
@@ -52,30 +42,17 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-async def _seed(db_url: str) -> dict[str, str]:
-    await upgrade_async(db_url)
-    engine = make_engine(db_url)
-    try:
-        return await seed_demo(make_session_factory(engine))
-    finally:
-        await engine.dispose()
+async def measure(turns: int) -> tuple[int, dict[str, tuple[float, float]]]:
+    async with http_stack() as stack:
+        sent = await _traffic(stack, turns)
+        return sent, {name: memory_mb(proc.pid) for name, proc in stack.procs.items()}
 
 
-async def _traffic(base: str, keys: dict[str, str], turns: int) -> int:
-    patient = {"X-API-Key": keys["harborview-patient-1"]}
-    admin = {"X-API-Key": keys["harborview-admin"]}
+async def _traffic(stack: HttpStack, turns: int) -> int:
+    patient = {"X-API-Key": stack.keys["harborview-patient-1"]}
+    admin = {"X-API-Key": stack.keys["harborview-admin"]}
     sent = 0
-    async with httpx.AsyncClient(base_url=base, timeout=120) as api:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if (await api.get("/health/services")).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass  # the API is still starting
-            if time.monotonic() > deadline:
-                raise TimeoutError("the stack did not become healthy")
-            await asyncio.sleep(1)
+    async with httpx.AsyncClient(base_url=stack.base_url, timeout=120) as api:
         for n in range(turns):
             prompt = PROMPTS[n % len(PROMPTS)]
             calls = [
@@ -95,48 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=10)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="aurixa-memory-"))
-    db_url = f"sqlite+aiosqlite:///{root / 'aurixa.db'}"
-    keys = asyncio.run(_seed(db_url))
-    server, temporal_port = start_dev_server()
-    api_port = free_port()
-    env = {
-        **os.environ,
-        "DATA_DIR": str(root),
-        "DATABASE_URL": db_url,
-        "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
-        "TEMPORAL_TASK_QUEUE": "memory",
-        "EMBEDDING_MODEL_DIR": str(MODEL_DIR),
-        "PAYLOAD_KEYS": "memory=" + base64.b64encode(os.urandom(32)).decode(),
-        "OPENBLAS_NUM_THREADS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (root / "processes.log").open("ab")
-    procs = {
-        "worker": subprocess.Popen(
-            [sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=log, stderr=log
-        ),
-        "api": subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", "--factory"),
-                "api.main:create_app_with_logging",
-                *("--host", "127.0.0.1", "--port", str(api_port), "--no-access-log"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        ),
-    }
-    try:
-        sent = asyncio.run(_traffic(f"http://127.0.0.1:{api_port}", keys, args.turns))
-        readings = {name: memory_mb(proc.pid) for name, proc in procs.items()}
-    finally:
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            proc.wait(timeout=30)
-        stop_dev_server(server)
+    sent, readings = asyncio.run(measure(args.turns))
     print(f"{sent} requests through HTTP ({args.turns} turns, classify, validate, retrieve each)")
     print(f"{'process':<8} {'RSS MB':>8} {'peak MB':>8} {'target MB':>10}")
     targets = {"api": API_TARGET_MB, "worker": WORKER_TARGET_MB}
