@@ -60,6 +60,7 @@ from workflows.actions import ActionWorkflow
 from workflows.callbacks import CallbackWorkflow
 from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
+from workflows.engine_door import EngineDoorWorkflow
 from workflows.escalation import EscalationWorkflow
 from workflows.knowledge import KnowledgeIngestWorkflow
 from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
@@ -235,6 +236,7 @@ def create_worker(
             ActionWorkflow,
             LlmGenerateWorkflow,
             LlmRouteWorkflow,
+            EngineDoorWorkflow,
         ],
         activities=[
             safety.screen_input,

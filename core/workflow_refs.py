@@ -26,6 +26,16 @@ ESCALATION_ACKNOWLEDGE = "acknowledge"
 KNOWLEDGE_INGEST = "KnowledgeIngestWorkflow"
 KNOWLEDGE_ENQUEUE = "enqueue"
 KNOWLEDGE_PROGRESS = "get_progress"
+ENGINE_DOOR = "EngineDoorWorkflow"
+DOOR_CLASSIFY = "classify"
+DOOR_VALIDATE = "validate"
+DOOR_RETRIEVE = "retrieve"
+DOOR_EMBED = "embed"
+# Each door serves one minute of requests (workflows/engine_door.py); a closing door refuses
+# new ones with this type and the API asks the next.
+DOOR_BUCKET_S = 60
+DOOR_SHARDS = 4
+DOOR_CLOSING = "DoorClosing"
 
 # A turn the conversation's validator refused (another patient's session, a closed one).
 TURN_REJECTED = "TurnRejected"
@@ -40,3 +50,7 @@ def pipeline_workflow_id(tenant_id: int, session_id: str, turn_id: str) -> str:
 
 def conversation_workflow_id(tenant_id: int, session_id: str) -> str:
     return f"conversation-{tenant_id}-{session_id}"
+
+
+def door_workflow_id(shard: int, bucket: int) -> str:
+    return f"engine-door-{shard}-{bucket}"

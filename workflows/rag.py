@@ -9,6 +9,7 @@ from core.retrieval_payloads import RetrieveInput, RetrieveOutput
 
 from .door_screen import door_screen
 from .policies import ENGINE
+from .runners import Runner, as_activity
 
 with workflow.unsafe.imports_passed_through():
     from activities.retrieval.activity import RetrievalActivities
@@ -18,32 +19,30 @@ with workflow.unsafe.imports_passed_through():
 class RagRetrieveWorkflow:
     @workflow.run
     async def run(self, inp: RetrieveInput) -> RetrieveOutput:
-        screen = await door_screen(inp.tenant_id, [inp.query])
-        if screen.blocked_reply is not None:
-            return RetrieveOutput([], False, blocked_reply=screen.blocked_reply)
-        result: RetrieveOutput = await workflow.execute_activity_method(
-            RetrievalActivities.retrieve,
-            inp,
-            start_to_close_timeout=ENGINE.start_to_close,
-            retry_policy=ENGINE.retry,
-            summary="retrieve",
-        )
-        return result
+        return await retrieve_steps(inp, as_activity)
 
 
 @workflow.defn
 class RagEmbedWorkflow:
     @workflow.run
     async def run(self, inp: EmbedRequest) -> EmbedResult:
-        if inp.tenant_id is not None:
-            screen = await door_screen(inp.tenant_id, inp.texts)
-            if screen.blocked_reply is not None:
-                return EmbedResult([], "", 0, blocked_reply=screen.blocked_reply)
-        result: EmbedResult = await workflow.execute_activity_method(
-            RetrievalActivities.embed_texts,
-            inp,
-            start_to_close_timeout=ENGINE.start_to_close,
-            retry_policy=ENGINE.retry,
-            summary="embed",
-        )
-        return result
+        return await embed_steps(inp, as_activity)
+
+
+async def retrieve_steps(inp: RetrieveInput, run: Runner) -> RetrieveOutput:
+    """Screened retrieval; also served by the engine door as local activities."""
+    screen = await door_screen(inp.tenant_id, [inp.query], run)
+    if screen.blocked_reply is not None:
+        return RetrieveOutput([], False, blocked_reply=screen.blocked_reply)
+    result: RetrieveOutput = await run(RetrievalActivities.retrieve, inp, ENGINE, "retrieve")
+    return result
+
+
+async def embed_steps(inp: EmbedRequest, run: Runner) -> EmbedResult:
+    """Screened embedding; also served by the engine door as local activities."""
+    if inp.tenant_id is not None:
+        screen = await door_screen(inp.tenant_id, inp.texts, run)
+        if screen.blocked_reply is not None:
+            return EmbedResult([], "", 0, blocked_reply=screen.blocked_reply)
+    result: EmbedResult = await run(RetrievalActivities.embed_texts, inp, ENGINE, "embed")
+    return result

@@ -14,6 +14,7 @@ from core.payloads import (
 )
 
 from .policies import ENGINE
+from .runners import Runner, as_activity
 
 with workflow.unsafe.imports_passed_through():
     from activities.safety.activity import SafetyActivities
@@ -23,29 +24,29 @@ with workflow.unsafe.imports_passed_through():
 class SafetyValidateWorkflow:
     @workflow.run
     async def run(self, inp: ValidateRequest) -> ValidateResult:
-        if inp.direction == "output":
-            checked: CheckOutputOutput = await workflow.execute_activity_method(
-                SafetyActivities.check_output,
-                CheckOutputInput(inp.tenant_id, inp.text),
-                start_to_close_timeout=ENGINE.start_to_close,
-                retry_policy=ENGINE.retry,
-                summary="check output",
-            )
-            return ValidateResult(checked.is_valid, False, checked.text, checked.issues)
-        screen: ScreenOutput = await workflow.execute_activity_method(
-            SafetyActivities.screen_input,
-            ScreenInput(inp.tenant_id, inp.text),
-            start_to_close_timeout=ENGINE.start_to_close,
-            retry_policy=ENGINE.retry,
-            summary="screen input",
+        return await validate_steps(inp, as_activity)
+
+
+async def validate_steps(inp: ValidateRequest, run: Runner) -> ValidateResult:
+    """The safety engine on one text; also served by the engine door as local activities."""
+    if inp.direction == "output":
+        checked: CheckOutputOutput = await run(
+            SafetyActivities.check_output,
+            CheckOutputInput(inp.tenant_id, inp.text),
+            ENGINE,
+            "check output",
         )
-        return ValidateResult(
-            not screen.blocked,
-            screen.requires_escalation,
-            screen.redacted_text,
-            screen.issues,
-            screen.category,
-            screen.guidance,
-            screen.tier,
-            screen.language,
-        )
+        return ValidateResult(checked.is_valid, False, checked.text, checked.issues)
+    screen: ScreenOutput = await run(
+        SafetyActivities.screen_input, ScreenInput(inp.tenant_id, inp.text), ENGINE, "screen input"
+    )
+    return ValidateResult(
+        not screen.blocked,
+        screen.requires_escalation,
+        screen.redacted_text,
+        screen.issues,
+        screen.category,
+        screen.guidance,
+        screen.tier,
+        screen.language,
+    )

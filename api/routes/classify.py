@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from temporalio.client import WorkflowFailureError
 
 from api.auth import LimitedPrincipalDep, resolve_patient
 from api.deps import StateDep, TemporalDep
-from core.errors import TurnFailed, ValidationFailed
+from api.doors import call_door
+from core.errors import ValidationFailed
 from core.input_guard import check_input, visible
 from core.logging import request_id_var
 from core.payloads import Caller, ClassifyRequest, ClassifyResult
-from core.workflow_refs import CLASSIFY
+from core.workflow_refs import DOOR_CLASSIFY
 
 router = APIRouter(prefix="/api/v1", tags=["understanding"])
 
@@ -44,7 +42,8 @@ class ClassifyResponse(BaseModel):
     slots: dict[str, Any]
     clarification: str | None
     text: str  # as classified: PII already redacted
-    workflow_id: str
+    workflow_id: str  # the engine door that served it (workflows/engine_door.py)
+    update_id: str  # this request in that door's history
 
 
 @router.post("/classify", response_model=ClassifyResponse)
@@ -57,18 +56,16 @@ async def classify(
     body.text = visible(body.text)
     patient_id = await resolve_patient(state, who, body.patient_id)
     caller = Caller(who.tenant_id, who.user_id, who.role, patient_id, request_id_var.get())
-    workflow_id = f"classify-{who.tenant_id}-{uuid.uuid4().hex}"
-    try:
-        result: ClassifyResult = await client.execute_workflow(
-            CLASSIFY,
-            ClassifyRequest(caller, body.text),
-            id=workflow_id,
-            task_queue=state.settings.temporal_task_queue,
-            result_type=ClassifyResult,
-            execution_timeout=timedelta(seconds=30),
-        )
-    except WorkflowFailureError as err:
-        raise TurnFailed("Classification failed; please retry.") from err
+    result, door = await call_door(
+        client,
+        state.settings,
+        DOOR_CLASSIFY,
+        ClassifyRequest(caller, body.text),
+        ClassifyResult,
+        tenant_id=who.tenant_id,
+        timeout_s=30,
+        failed="Classification failed; please retry.",
+    )
     cls, slots = result.classification, result.slots
     slot_values = {k: v for k, v in vars(slots).items() if k != "clarification"}
     return ClassifyResponse(
@@ -87,5 +84,6 @@ async def classify(
         slots=slot_values,
         clarification=slots.clarification,
         text=result.redacted_text,
-        workflow_id=workflow_id,
+        workflow_id=door.workflow_id,
+        update_id=door.update_id,
     )

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from temporalio.client import WorkflowFailureError
 
 from api.access_log import record_engine_call
 from api.auth import EngineAdminDep
 from api.deps import StateDep, TemporalDep
+from api.doors import call_door
 from api.errors import input_blocked
-from core.errors import TurnFailed, ValidationFailed
+from core.errors import ValidationFailed
 from core.knowledge import EmbedRequest, EmbedResult
 from core.retrieval_payloads import RetrieveInput, RetrieveOutput
-from core.workflow_refs import RAG_EMBED, RAG_RETRIEVE
+from core.workflow_refs import DOOR_EMBED, DOOR_RETRIEVE
 
 router = APIRouter(prefix="/api/v1/rag", tags=["rag"])
-TIMEOUT = timedelta(seconds=30)
+TIMEOUT_S = 30.0
 EmbedText = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
@@ -50,7 +48,8 @@ class PassageOut(BaseModel):
 class RetrieveResponse(BaseModel):
     covered: bool
     passages: list[PassageOut]
-    workflow_id: str
+    workflow_id: str  # the engine door that served it (workflows/engine_door.py)
+    update_id: str  # this request in that door's history
 
 
 class EmbedBody(BaseModel):
@@ -72,7 +71,6 @@ async def retrieve(
         raise ValidationFailed(f"The query is longer than {limit} characters.")
     if not body.query.strip():
         raise ValidationFailed("The query is empty.")
-    workflow_id = f"rag-retrieve-{who.tenant_id}-{uuid.uuid4().hex}"
     # The tenant comes from the key, never the body: the engine searches only its collection.
     inp = RetrieveInput(
         who.tenant_id,
@@ -83,41 +81,47 @@ async def retrieve(
         body.context_tokens,
         body.language,
     )
-    try:
-        result: RetrieveOutput = await client.execute_workflow(
-            RAG_RETRIEVE,
-            inp,
-            id=workflow_id,
-            task_queue=state.settings.temporal_task_queue,
-            result_type=RetrieveOutput,
-            execution_timeout=TIMEOUT,
-        )
-    except WorkflowFailureError as err:
-        raise TurnFailed("Retrieval failed; please retry.") from err
-    await record_engine_call(state, who, "rag_retrieve", workflow_id, mode=body.mode)
+    result, door = await call_door(
+        client,
+        state.settings,
+        DOOR_RETRIEVE,
+        inp,
+        RetrieveOutput,
+        tenant_id=who.tenant_id,
+        timeout_s=TIMEOUT_S,
+        failed="Retrieval failed; please retry.",
+    )
+    await record_engine_call(
+        state, who, "rag_retrieve", door.workflow_id, update_id=door.update_id, mode=body.mode
+    )
     if result.blocked_reply is not None:
         raise input_blocked(result.blocked_reply)
     passages = [PassageOut.model_validate(p, from_attributes=True) for p in result.passages]
-    return RetrieveResponse(covered=result.covered, passages=passages, workflow_id=workflow_id)
+    return RetrieveResponse(
+        covered=result.covered,
+        passages=passages,
+        workflow_id=door.workflow_id,
+        update_id=door.update_id,
+    )
 
 
 @router.post("/embed", response_model=EmbedResponse)
 async def embed(
     body: EmbedBody, state: StateDep, who: EngineAdminDep, client: TemporalDep
 ) -> EmbedResponse:
-    workflow_id = f"rag-embed-{who.tenant_id}-{uuid.uuid4().hex}"
-    try:
-        result: EmbedResult = await client.execute_workflow(
-            RAG_EMBED,
-            EmbedRequest(body.texts, tenant_id=who.tenant_id),
-            id=workflow_id,
-            task_queue=state.settings.temporal_task_queue,
-            result_type=EmbedResult,
-            execution_timeout=TIMEOUT,
-        )
-    except WorkflowFailureError as err:
-        raise TurnFailed("Embedding failed; please retry.") from err
-    await record_engine_call(state, who, "rag_embed", workflow_id, texts=len(body.texts))
+    result, door = await call_door(
+        client,
+        state.settings,
+        DOOR_EMBED,
+        EmbedRequest(body.texts, tenant_id=who.tenant_id),
+        EmbedResult,
+        tenant_id=who.tenant_id,
+        timeout_s=TIMEOUT_S,
+        failed="Embedding failed; please retry.",
+    )
+    await record_engine_call(
+        state, who, "rag_embed", door.workflow_id, update_id=door.update_id, texts=len(body.texts)
+    )
     if result.blocked_reply is not None:
         raise input_blocked(result.blocked_reply)
     return EmbedResponse(model=result.model, dim=result.dim, embeddings=result.vectors)

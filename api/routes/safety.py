@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
-from temporalio.client import WorkflowFailureError
 
 from api.auth import LimitedPrincipalDep
 from api.deps import StateDep, TemporalDep
-from core.errors import TurnFailed, ValidationFailed
+from api.doors import call_door
+from core.errors import ValidationFailed
 from core.input_guard import check_input, visible
 from core.payloads import ValidateRequest, ValidateResult
-from core.workflow_refs import SAFETY_VALIDATE
+from core.workflow_refs import DOOR_VALIDATE
 
 router = APIRouter(prefix="/api/v1/safety", tags=["safety"])
 
@@ -42,7 +40,8 @@ class ValidateResponse(BaseModel):
     tier: str | None = None
     guidance: str
     language: str = "en"
-    workflow_id: str
+    workflow_id: str  # the engine door that served it (workflows/engine_door.py)
+    update_id: str  # this request in that door's history
 
 
 @router.post("/validate", response_model=ValidateResponse)
@@ -53,18 +52,16 @@ async def validate(
     if problem:
         raise ValidationFailed(problem.message, code=problem.code)
     body.text = visible(body.text)
-    workflow_id = f"safety-validate-{who.tenant_id}-{uuid.uuid4().hex}"
-    try:
-        result: ValidateResult = await client.execute_workflow(
-            SAFETY_VALIDATE,
-            ValidateRequest(who.tenant_id, body.text, body.direction),
-            id=workflow_id,
-            task_queue=state.settings.temporal_task_queue,
-            result_type=ValidateResult,
-            execution_timeout=timedelta(seconds=30),
-        )
-    except WorkflowFailureError as err:
-        raise TurnFailed("Validation failed; please retry.") from err
+    result, door = await call_door(
+        client,
+        state.settings,
+        DOOR_VALIDATE,
+        ValidateRequest(who.tenant_id, body.text, body.direction),
+        ValidateResult,
+        tenant_id=who.tenant_id,
+        timeout_s=30,
+        failed="Validation failed; please retry.",
+    )
     return ValidateResponse(
         is_valid=result.is_valid,
         requires_escalation=result.requires_escalation,
@@ -77,5 +74,6 @@ async def validate(
         tier=result.tier,
         guidance=result.guidance,
         language=result.language,
-        workflow_id=workflow_id,
+        workflow_id=door.workflow_id,
+        update_id=door.update_id,
     )

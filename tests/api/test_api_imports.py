@@ -16,6 +16,7 @@ from workflows.actions import ActionWorkflow
 from workflows.callbacks import CallbackWorkflow
 from workflows.classify import ClassifyWorkflow
 from workflows.conversation import ConversationWorkflow
+from workflows.engine_door import EngineDoorWorkflow
 from workflows.escalation import EscalationWorkflow
 from workflows.knowledge import KnowledgeIngestWorkflow
 from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
@@ -81,6 +82,7 @@ def test_workflow_names_match_their_definitions() -> None:
         refs.CALLBACK: CallbackWorkflow,
         refs.ESCALATION: EscalationWorkflow,
         refs.KNOWLEDGE_INGEST: KnowledgeIngestWorkflow,
+        refs.ENGINE_DOOR: EngineDoorWorkflow,
     }
     for name, cls in named.items():
         assert defn(cls).name == name
@@ -89,3 +91,5 @@ def test_workflow_names_match_their_definitions() -> None:
     assert refs.ESCALATION_ACKNOWLEDGE in defn(EscalationWorkflow).updates
     assert refs.KNOWLEDGE_ENQUEUE in defn(KnowledgeIngestWorkflow).signals
     assert refs.KNOWLEDGE_PROGRESS in defn(KnowledgeIngestWorkflow).queries
+    doors = {refs.DOOR_CLASSIFY, refs.DOOR_VALIDATE, refs.DOOR_RETRIEVE, refs.DOOR_EMBED}
+    assert doors <= set(defn(EngineDoorWorkflow).updates)

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import httpx
 from sqlmodel import select
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
 
 from store.models import Staff, Tenant
 from store.timeutil import now_local
@@ -41,7 +43,8 @@ async def test_booking_request_with_slots_in_the_tenants_time_zone(
     assert slots["date"] == tomorrow and slots["time"] == "15:00"
     assert slots["provider_names"] == ["Dr. Maya Chen"]
     assert body["clarification"] is None
-    assert body["workflow_id"].startswith("classify-1-")
+    assert body["workflow_id"].startswith("engine-door-")
+    assert body["update_id"].startswith("classify-1-")
 
 
 async def test_unrelated_text_is_out_of_scope(
@@ -118,3 +121,27 @@ async def test_bad_input_gets_typed_errors(
     assert other.status_code == 403
     anon = await api.post(CLASSIFY, json={"text": "hi"})
     assert anon.status_code == 401
+
+
+async def test_side_door_requests_are_updates_with_local_steps_not_workflows(
+    api: httpx.AsyncClient, demo_keys: dict[str, str], temporal_client: Client
+) -> None:
+    """Three requests cost no workflow each: they are updates to a door workflow whose steps
+    ran as local activities (markers in its history, no activity tasks)."""
+    headers = key_headers(demo_keys["harborview-patient-2"])
+    served = []
+    for text in ("Do you take Aetna?", "I need to reschedule", "What are your hours?"):
+        resp = await api.post(CLASSIFY, json={"text": text}, headers=headers)
+        assert resp.status_code == 200, resp.text
+        served.append((resp.json()["workflow_id"], resp.json()["update_id"]))
+    for door in {wf for wf, _ in served}:
+        history = await temporal_client.get_workflow_handle(door).fetch_history()
+        kinds = {EventType.Name(e.event_type) for e in history.events}
+        assert "EVENT_TYPE_MARKER_RECORDED" in kinds
+        assert "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED" not in kinds
+        accepted = {
+            e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+            for e in history.events
+            if e.HasField("workflow_execution_update_accepted_event_attributes")
+        }
+        assert {u for wf, u in served if wf == door} <= accepted

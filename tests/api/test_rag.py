@@ -30,7 +30,8 @@ async def test_passages_carry_their_sources(
             api, demo_keys["harborview-admin"], f"When does the {term} ferry shuttle run?"
         )
         assert result["covered"] is True
-        assert result["workflow_id"].startswith("rag-retrieve-1-")
+        assert result["workflow_id"].startswith("engine-door-")
+        assert result["update_id"].startswith("retrieve-1-")
         top = result["passages"][0]
         assert top["article_id"] == article["id"] and top["title"] == title
         assert top["heading"] == "Ferry shuttle" and top["chunk_index"] == 0
