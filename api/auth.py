@@ -93,14 +93,17 @@ async def get_limited_principal(
 
 async def charge(state: AppState, who: Principal) -> None:
     """Counts one request against the tenant's per-minute budget; 429 when it is spent."""
-    decision = await state.limiter.hit(
-        f"tenant:{who.tenant_id}",
-        state.settings.rate_limit_per_minute,
-        state.settings.rate_limit_window_s,
-    )
+    limit, window = state.settings.rate_limit_per_minute, state.settings.rate_limit_window_s
+    decision = await state.limiter.hit(f"tenant:{who.tenant_id}", limit, window)
     if not decision.allowed:
+        # Says what was spent and when to come back; the clinic's admin can raise
+        # RATE_LIMIT_PER_MINUTE. Emergencies are not the patient's problem: they were
+        # counted like any request, so the message tells them where else to turn.
         raise RateLimited(
-            "Too many requests for this clinic; retry shortly.", decision.retry_after_s
+            f"This clinic has used its {limit} requests for this {window}-second window; "
+            f"retry in {decision.retry_after_s} s. In an emergency call 911.",
+            decision.retry_after_s,
+            limit,
         )
 
 

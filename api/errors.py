@@ -73,6 +73,10 @@ def install_error_handlers(app: FastAPI) -> None:
         response = error_response(exc.status, exc.code, exc.message)
         if isinstance(exc, RateLimited):
             response.headers["Retry-After"] = str(exc.retry_after_s)
+            # The IETF RateLimit fields, so clients can pace themselves without parsing.
+            response.headers["RateLimit-Limit"] = str(exc.limit)
+            response.headers["RateLimit-Remaining"] = "0"
+            response.headers["RateLimit-Reset"] = str(exc.retry_after_s)
         return response
 
     @app.exception_handler(RequestValidationError)

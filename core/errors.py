@@ -45,9 +45,10 @@ class RateLimited(AurixaError):
     code = "rate_limited"
     status = 429
 
-    def __init__(self, message: str, retry_after_s: int) -> None:
+    def __init__(self, message: str, retry_after_s: int, limit: int = 0) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+        self.limit = limit
 
 
 class ServiceUnavailable(AurixaError):

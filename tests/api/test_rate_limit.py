@@ -79,4 +79,9 @@ async def test_api_returns_typed_429(
     assert [r.status_code for r in statuses] == [200, 200, 429]
     err = statuses[-1].json()["error"]
     assert err["code"] == "rate_limited" and err["request_id"]
-    assert int(statuses[-1].headers["retry-after"]) > 0
+    retry = int(statuses[-1].headers["retry-after"])
+    assert retry > 0
+    assert "2 requests" in err["message"] and f"retry in {retry} s" in err["message"]
+    assert statuses[-1].headers["ratelimit-limit"] == "2"
+    assert statuses[-1].headers["ratelimit-remaining"] == "0"
+    assert statuses[-1].headers["ratelimit-reset"] == str(retry)
