@@ -62,7 +62,8 @@ async def call_door(
     update_id = f"{update}-{tenant_id}-{uuid.uuid4().hex}"
     for attempt in range(ATTEMPTS):
         bucket = int(time.time() // DOOR_BUCKET_S) + (1 if attempt else 0)
-        wf_id = door_workflow_id(random.randrange(DOOR_SHARDS), bucket)
+        queue = settings.temporal_task_queue
+        wf_id = door_workflow_id(queue, random.randrange(DOOR_SHARDS), bucket)
         start: WithStartWorkflowOperation[Any, Any] = WithStartWorkflowOperation(
             ENGINE_DOOR,
             id=wf_id,

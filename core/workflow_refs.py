@@ -52,5 +52,7 @@ def conversation_workflow_id(tenant_id: int, session_id: str) -> str:
     return f"conversation-{tenant_id}-{session_id}"
 
 
-def door_workflow_id(shard: int, bucket: int) -> str:
-    return f"engine-door-{shard}-{bucket}"
+def door_workflow_id(task_queue: str, shard: int, bucket: int) -> str:
+    # Named by its task queue: deployments (or test stacks) sharing a namespace must never
+    # send their requests to a door whose workers poll another queue.
+    return f"engine-door-{task_queue}-{shard}-{bucket}"

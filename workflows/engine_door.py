@@ -1,7 +1,7 @@
 """EngineDoorWorkflow: the engines' side doors (/classify, /safety/validate, /rag/retrieve,
 /rag/embed) without a workflow per request.
 
-A door is a short-lived shard: `engine-door-{shard}-{minute}`. The API reaches it with
+A door is a short-lived shard: `engine-door-{task queue}-{shard}-{minute}`. The API reaches it with
 update-with-start (the first request of the minute starts it), and each request is an
 update whose steps run as local activities on the worker holding the workflow task: one
 task round trip instead of a workflow start, two activity tasks and a completion. The door

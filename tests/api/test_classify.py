@@ -9,6 +9,7 @@ from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
+from core.settings import Settings
 from store.models import Staff, Tenant
 from store.timeutil import now_local
 from tests.conftest import key_headers
@@ -124,10 +125,14 @@ async def test_bad_input_gets_typed_errors(
 
 
 async def test_side_door_requests_are_updates_with_local_steps_not_workflows(
-    api: httpx.AsyncClient, demo_keys: dict[str, str], temporal_client: Client
+    api: httpx.AsyncClient,
+    demo_keys: dict[str, str],
+    temporal_client: Client,
+    settings: Settings,
 ) -> None:
     """Three requests cost no workflow each: they are updates to a door workflow whose steps
-    ran as local activities (markers in its history, no activity tasks)."""
+    ran as local activities (markers in its history, no activity tasks). The door is named
+    by the deployment's task queue, so another deployment's door is never asked."""
     headers = key_headers(demo_keys["harborview-patient-2"])
     served = []
     for text in ("Do you take Aetna?", "I need to reschedule", "What are your hours?"):
@@ -135,6 +140,7 @@ async def test_side_door_requests_are_updates_with_local_steps_not_workflows(
         assert resp.status_code == 200, resp.text
         served.append((resp.json()["workflow_id"], resp.json()["update_id"]))
     for door in {wf for wf, _ in served}:
+        assert door.startswith(f"engine-door-{settings.temporal_task_queue}-")
         history = await temporal_client.get_workflow_handle(door).fetch_history()
         kinds = {EventType.Name(e.event_type) for e in history.events}
         assert "EVENT_TYPE_MARKER_RECORDED" in kinds
