@@ -15,7 +15,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -111,7 +111,6 @@ class Stack:
     proxy: CuttableProxy | None = None
     primary: FakeOpenAI | None = None
     fallback: FakeAnthropic | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 @contextlib.asynccontextmanager

@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 from sqlmodel import col, func, select  # noqa: E402
 
 from api.main import create_app  # noqa: E402
@@ -173,7 +174,7 @@ async def run_kind(kind: str, turns: int, db: str) -> list[Row]:
 async def _drive(
     stack: Stack,
     keys: dict[str, str],
-    sessions: object,
+    sessions: async_sessionmaker[AsyncSession],
     names: list[str],
     turns: int,
     rows: dict[str, Row],
@@ -227,12 +228,12 @@ async def _drive(
 
 async def _check(
     stack: Stack,
-    sessions: object,
+    sessions: async_sessionmaker[AsyncSession],
     checks: list[tuple[Turn, datetime, int]],
     rows: dict[str, Row],
     seeded: set[int],
 ) -> None:
-    async with sessions() as session:  # type: ignore[operator]
+    async with sessions() as session:
         for turn, start, patient in checks:
             booked = await session.scalars(
                 select(Appointment).where(
