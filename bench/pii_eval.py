@@ -223,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--limit", type=int, default=None, help="first N rows of each set")
     parser.add_argument("--errors", type=Path, default=None, help="write misses and FPs here")
+    parser.add_argument(
+        "--fresh", type=Path, default=None, help="a new writer's rows, scored before tuning"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.path.insert(0, str(ROOT))
@@ -234,7 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine.find("warm up: my name is Ann Lee, call 617-555-0100")
     errors: list[dict[str, Any]] = []
     results: dict[str, dict[str, Any]] = {}
-    for title, rows, is_test in sets(args.limit):
+    chosen = sets(args.limit)
+    if args.fresh:
+        chosen.append(("Fresh writer (before tuning)", load_rows(args.fresh, args.limit), False))
+    for title, rows, is_test in chosen:
         results[title] = evaluate_pii(engine, rows, errors=None if is_test else errors)
         print(format_table(title, results[title]))
         print()

@@ -40,11 +40,22 @@ _PAYER = (
     r"medicare|medicaid|masshealth|medi-cal|tufts|harvard\s+pilgrim|kaiser|anthem|tricare|"
     r"ambetter|molina|oscar|insurance|plan|health\s+plan|seguro|aseguranza)"
 )
+# A payer's own name written right before an id ("Cigna U7782013402", "Medicare 5TF2-JK8-RW41"):
+# the generic words of _PAYER ("plan", "insurance") are left out, and the id must be long.
+_PAYER_NAME = r"(?:aetna|cigna|bcbs|blue\s+cross(?:\s+blue\s+shield)?|united(?:healthcare)?|uhc|"
+_PAYER_NAME += r"humana|medicare|medicaid|masshealth|medi-cal|tufts|kaiser|anthem|tricare|molina)"
+# An id opening: letters (a plan prefix, any case) with a space or dash, then a digit.
+_ID_AHEAD = r"[A-Z]{0,4}[\s-]?\d"
 MEMBER_LABEL = (
     rf"\b(?:(?:member|subscriber|policy|insurance|beneficiary|medicaid|medicare|insured)(?:'s)?"
     rf"\s*(?:id(?:entification)?\s*)?{_NO}|(?:insurance|id|member)\s+card\s*{_NO}?"
-    rf"|{_PAYER}\s+(?:member\s+)?(?:id|number|#|no\.?)"
-    rf"|(?:member|subscriber|afiliad[oa])(?=\s*:?\s*[A-Z]*\d)|{_PAYER}(?=\s+(?:es|is|:)\s+[A-Z]*\d)"
+    rf"|{_PAYER},?\s+(?:member\s+)?(?:id|number|#|no\.?)|ins\.?\s+id|\bid\s*#"
+    rf"|(?:member|subscriber|policy|afiliad[oa])(?=\s*:?\s*{_ID_AHEAD})"
+    rf"|{_PAYER}(?=\s+(?:es|is|:)\s+[A-Z]*\d)"
+    rf"|{_PAYER_NAME}(?=[\s:-]+(?!MRN|MR\b)(?-i:[A-Z]{{0,4}}-?\d[A-Z0-9]{{5,}}|[A-Z0-9]{{2,5}}(?:-[A-Z0-9]{{2,5}}){{2}}"
+    rf"|[A-Z]{{2,4}}\s\d{{4,}})(?![\w-]))"
+    rf"|card\s+(?:says|reads|shows)|(?:nueva\s+)?credencial(?:\s+dice)?"
+    rf"|identificaci[oó]n\s+del\s+seguro"
     # Spanish: "número de afiliado", "póliza", "ID de miembro".
     rf"|{_NUM_ES}\s+de\s+(?:afiliad[oa]|miembro|socio|asegurad[oa]|p[oó]liza|seguro|"
     rf"beneficiari[oa]|credencial)|p[oó]liza(?:\s+de\s+(?:mi|su)\s+\w+)?(?:\s*{_NUM_ES})?"

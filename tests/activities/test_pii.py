@@ -304,3 +304,42 @@ def test_initials_name_lists_and_dialogue_objects(
 def test_a_vitamin_with_a_letter_is_not_a_person(engine: PiiEngine) -> None:
     text = "Should I keep taking Vitamin D Supplements with my Hepatitis B Vaccine?"
     assert not [f for f in engine.find(text) if f.entity == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        # A payer's name right before the id, a plan prefix with spaces, a dashed Medicare id.
+        ("my primary is Aetna W2281907733 and that's it", "INSURANCE_MEMBER_ID", "W2281907733"),
+        ("Medicare 4KT7-QP2-ZD90 is my secondary", "INSURANCE_MEMBER_ID", "4KT7-QP2-ZD90"),
+        ("Member HLX 55102 8841, is therapy covered?", "INSURANCE_MEMBER_ID", "HLX 55102 8841"),
+        ("ID# 220 9911 4402, please check my claim", "INSURANCE_MEMBER_ID", "220 9911 4402"),
+        ("el afiliado MXS-88120443 tiene cita", "INSURANCE_MEMBER_ID", "MXS-88120443"),
+        # A title typed in lower case before a surname, in text that has capitals elsewhere.
+        ("Hi, can dr oyelaran look at my rash? Thanks", "PERSON", "oyelaran"),
+        ("Hello, this is naveen calling about Friday", "PERSON", "naveen"),
+        ("Is Dr. Seo-yeon Park in on Monday?", "PERSON", "Seo-yeon Park"),
+        # A phone after a ZIP is its own finding; an extension is left out.
+        ("Home: 8 Oak Ct, Dover, DE 19901, 302-555-0128", "PHONE_NUMBER", "302-555-0128"),
+        ("Reach me at +1 415-555-0176 ext. 40 today", "PHONE_NUMBER", "+1 415-555-0176"),
+    ],
+)
+def test_member_ids_lower_case_names_and_phones_next_to_addresses(
+    engine: PiiEngine, text: str, entity: str, value: str
+) -> None:
+    found = [(f.entity, text[f.start : f.end]) for f in engine.find(text)]
+    assert (entity, value) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does my Aetna 2024 plan cover physical therapy?",
+        "Medicare Part B pays 80 percent after 240 dollars",
+        "The dr office is closed today, I'll come tomorrow.",
+        "Kaiser MRN 5501234 is from my old clinic",
+    ],
+)
+def test_payer_names_and_titles_without_an_id_or_name(engine: PiiEngine, text: str) -> None:
+    found = [(f.entity, text[f.start : f.end]) for f in engine.find(text)]
+    assert not [f for f in found if f[0] in ("INSURANCE_MEMBER_ID", "PERSON")], found

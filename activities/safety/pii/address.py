@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from core.pii import PHONE
+
 from .recognizers import RegexRecognizer
 from .streets import StreetCores, Tok, is_name_word, not_measure, tokens
 from .vocab import (
@@ -18,6 +20,9 @@ from .vocab import (
     PO_BOX,
     UNIT_WORDS,
 )
+
+
+_PHONE_AT = re.compile(rf"(?:\+\d{{1,3}}[ .-]?)?(?:{PHONE.pattern})")
 
 
 class StreetAddressRecognizer(RegexRecognizer):
@@ -58,6 +63,9 @@ class StreetAddressRecognizer(RegexRecognizer):
             corner_end = self._corner(toks, i, lower)
             if corner_end is not None:
                 found.append((m.start(), toks[corner_end].end, 0.85))
+        # An address never starts inside a phone number ("+1 202-555-0187 ext. 12").
+        phones = [m.span() for m in _PHONE_AT.finditer(text)]
+        found = [f for f in found if not any(a < f[0] < b for a, b in phones)]
         return _merge(found)
 
     def _context_before(self, text: str, toks: list[Tok], i: int) -> bool:
@@ -88,6 +96,10 @@ class StreetAddressRecognizer(RegexRecognizer):
         last, lines, j = hi, 0, hi + 1
         while j < len(toks) and j - hi < 30:
             tok = toks[j]
+            if tok.kind == "num" or tok.text in "+(":
+                # A phone number after the ZIP ("NJ 08820, 732-555-0147") is not the address's.
+                if _PHONE_AT.match(text, tok.start):
+                    break
             if tok.kind == "num":
                 if len(tok.text.replace("-", "")) > 6 or not not_measure(toks, j):
                     break
@@ -106,6 +118,8 @@ class StreetAddressRecognizer(RegexRecognizer):
                 lines += 1
             elif tok.text == "." and toks[j - 1].kind == "word" and len(toks[j - 1].text) > 4:
                 break  # a sentence ends; abbreviations ("St.") and house numbers ("19.") don't
+            elif tok.text == "." and re.fullmatch(r"\d{5}(?:-\d{4})?", toks[j - 1].text):
+                break  # so does one after a ZIP code
             elif tok.text not in ",.()#/-'":
                 break
             elif tok.text == ")":

@@ -130,6 +130,7 @@ def _words(value: str) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_EXTENSION = re.compile(r"(?i)[\s,]*(?:ext(?:ension)?\.?|x)\s*:?\s*\d{1,5}$")
 # A run of digits with the separators phone numbers are written with.
 _NUMBER_RUN = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
@@ -229,6 +230,10 @@ class PiiEngine:
                 if digit is not None and _listed_name(text[start : start + digit.start()]):
                     end = start + digit.start()
                 start, end = trim_person(text, start, end)
+            elif r.entity_type == "PHONE_NUMBER":
+                # The number is the PII; an extension is the office's ("ext. 12").
+                ext = _EXTENSION.search(text, start, end)
+                end = ext.start() if ext is not None else end
             if end > start and plausible(
                 r.entity_type,
                 text[start:end],

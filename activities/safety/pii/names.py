@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -17,6 +17,7 @@ from .recognizers import results
 from .vocab import (
     KIN_WORDS,
     KNOWN_ORGS,
+    LISTED_INTRO,
     NAME_INTRO,
     NAME_INTRO_CAPITALISED,
     NAME_INTRO_WEAK,
@@ -27,6 +28,7 @@ from .vocab import (
     SPANISH_NAME_WORDS,
     SPEECH_VERBS,
     STREET_WORDS,
+    TITLE_LOWER,
 )
 
 # Entity kinds that no misread name gets: a number or a date is never a person.
@@ -98,6 +100,7 @@ class PersonContextRecognizer(LocalRecognizer):
             "lists",
             "repeats",
             "pairs",
+            "lower",
         }
     )
 
@@ -155,6 +158,8 @@ class PersonContextRecognizer(LocalRecognizer):
             take(m.end(), lower_text, False, 0.75)
         for m in NAME_INTRO_WEAK.finditer(text) if "weak" in rules else ():
             take(m.end(), False, True, 0.6)
+        if "lower" in rules:
+            found.extend(self._lower_after_cue(text, doc))
         for ent in doc.ents if "org" in rules else ():
             # The small model calls many unfamiliar full names an organisation; company names
             # are mostly made of English words ("Harbor Bank"), full names mostly not.
@@ -185,10 +190,52 @@ class PersonContextRecognizer(LocalRecognizer):
         ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
         seeds = found + [(start, end, 0.85) for start, end in ner]
         if "lists" in rules:
-            seeds += self._siblings(doc, seeds, lower_text)
+            seeds += self._siblings(doc, seeds, lower_text, self._unknown)
         if "repeats" in rules:
             seeds += repeats(text, seeds, lower_text)
         return [s for s in seeds if (s[0], s[1]) not in ner]
+
+    def _name_word(self, t: Token, after_title: bool) -> bool:
+        """A lower-case word that may be a name here: on the name lists and not an English word
+        ("will", "grace"), or after a title any word no dictionary has ("okafor")."""
+        low = t.lower_
+        if not t.is_alpha or low in STOP_WORDS or low in NOT_NAMES or low in SPANISH_NAME_WORDS:
+            return False
+        given, family = names()
+        listed = t.text.title() in given or t.text.title() in family
+        return (listed or after_title) and self._unknown(t)
+
+    def _lower_after_cue(self, text: str, doc: Doc) -> list[tuple[int, int, float]]:
+        """Lower-case names after a title or an introduction, in text that has capitals
+        elsewhere (all-lower-case text is read by the rules above already)."""
+        out: list[tuple[int, int, float]] = []
+        starts = [t.idx for t in doc]
+        cues = [(m, True) for m in TITLE_LOWER.finditer(text)]
+        cues += [(m, False) for m in LISTED_INTRO.finditer(text)]
+        for m, after_title in cues:
+            k = bisect.bisect_left(starts, m.end())
+            if k >= len(doc) or doc[k].text[:1].isupper():
+                continue  # a capitalised name is the other rules' to take
+            j = k
+            while j < len(doc) and j - k < 4:
+                t = doc[j]
+                if t.text == "-" and j > k and not doc[j - 1].whitespace_ and j + 1 < len(doc):
+                    j += 2  # "jun-seo": the half after the hyphen goes with the first
+                    continue
+                if not self._name_word(t, after_title or j > k):
+                    break
+                j += 1
+            j = min(j, len(doc))
+            while j > k and doc[j - 1].text == "-":
+                j -= 1
+            if j > k:
+                out.append((doc[k].idx, doc[j - 1].idx + len(doc[j - 1]), 0.6))
+                # "minh and bao": the list after an introduction to several people.
+                if j + 1 < len(doc) and doc[j].lower_ in ("and", "y") and self._name_word(
+                    doc[j + 1], False
+                ):
+                    out.append((doc[j + 1].idx, doc[j + 1].idx + len(doc[j + 1]), 0.6))
+        return out
 
     @staticmethod
     def _take(doc: Doc, k: int, lowercase_ok: bool) -> Span | None:
@@ -196,8 +243,11 @@ class PersonContextRecognizer(LocalRecognizer):
         j, last = k, -1
         while j < len(doc) and j - k < 6:
             t = doc[j]
+            glued = j > k and doc[j - 1].text in "-'\u2019" and not doc[j - 1].whitespace_
             if _is_name_token(t, lowercase_ok, continuation=j > k):
                 last = j
+            elif glued and last == j - 2 and t.is_alpha and t.lower_ not in STOP_WORDS:
+                last = j  # the lower-case half of "Mi-rae", "Min-jun"
             elif t.text in "-'\u2019" and last == j - 1 and not doc[j - 1].whitespace_:
                 pass  # "Anne-Lotte" comes as three tokens
             elif not (t.lower_ in NAME_PARTICLES and last == j - 1 and j + 1 < len(doc)):
@@ -412,12 +462,16 @@ class PersonContextRecognizer(LocalRecognizer):
 
     @staticmethod
     def _siblings(
-        doc: Doc, seeds: list[tuple[int, int, float]], lower_text: bool
+        doc: Doc,
+        seeds: list[tuple[int, int, float]],
+        lower_text: bool,
+        unknown: Callable[[Token], bool],
     ) -> list[tuple[int, int, float]]:
         """The other members of a list one name is in: "founders: Kónya, Becker and Vasquez"."""
         out: list[tuple[int, int, float]] = []
         starts = [t.idx for t in doc]
         for start, end, _ in seeds:
+            seed_end = bisect.bisect_left(starts, end)
             for step in (-1, 1):
                 i = (
                     bisect.bisect_left(starts, start)
@@ -428,9 +482,13 @@ class PersonContextRecognizer(LocalRecognizer):
                     sep = doc[i - 1] if step < 0 else doc[i]
                     if sep.text not in (",", "and", "or", "&"):
                         break
-                    j = i - 1 if step < 0 else i + 1
+                    # The neighbour's last token going back (the separator is doc[i - 1]),
+                    # its first going forward (the separator is doc[i]).
+                    j = i - 2 if step < 0 else i + 1
                     if step > 0 and j < len(doc) and doc[j].text == "and":
                         j += 1  # "A, B, and C"
+                    if step < 0 and j >= 0 and doc[j].text == "," and sep.text == "and":
+                        j -= 1  # "A, B, and C", read from C
                     k = j
                     while 0 <= k < len(doc) and _is_name_token(doc[k], lower_text):
                         k += step
@@ -439,6 +497,16 @@ class PersonContextRecognizer(LocalRecognizer):
                         break
                     if hi < len(doc) and doc[hi].lower_ in ORG_WORDS:
                         break  # "Reyes, Tran and Holt Quartet" is a band
+                    # Going back is the weaker reading (a seed that is really a street or a
+                    # word the model took for a name drags its neighbour in): only a word
+                    # no dictionary has, not the tail of a hyphenated name, and not before a
+                    # seed followed by a house number.
+                    if step < 0 and (
+                        not all(unknown(t) for t in doc[lo:hi] if len(t.text) > 1)
+                        or (lo > 0 and doc[lo - 1].text == "-")
+                        or (seed_end < len(doc) and doc[seed_end].like_num)
+                    ):
+                        break
                     out.append((doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]), 0.6))
                     i = lo if step < 0 else hi
         return out

@@ -109,6 +109,19 @@ NAME_INTRO_CAPITALISED = re.compile(
     r"|\bmi\s+(?:hijo|hija|esposo|esposa|mam[aá]|pap[aá]|madre|padre|hermano|hermana|abuelo|"
     r"abuela|nieto|nieta|t[ií]o|t[ií]a|sobrino|sobrina|novio|novia|beb[eé]|pareja)\s+"
 )
+# A clinician's or a person's title typed in a hurry, in lower case ("can dr patel see him",
+# "la dra ibañez me dijo"): the word after it is a name unless it is a dictionary word.
+TITLE_LOWER = re.compile(
+    r"(?i)\b(?:dr|dra|doctor|doctora|mr|mrs|ms|sr|sra|srta)\.?\s+(?=[a-zà-ÿ])"
+)
+# Where a lower-case word on the name lists is a person: "this is priya calling", "its marek",
+# "soy yesenia", "my kids are minh and bao".
+LISTED_INTRO = re.compile(
+    r"(?i)\b(?:this\s+is|it'?s|i\s+am|i'?m|soy|habla|le\s+habla|me\s+llamo"
+    r"|my\s+(?:son|daughter|kids?|children|wife|husband|partner|mom|mother|dad|father|sister"
+    r"|brother|baby|grandma|grandpa)(?:'s\s+name)?\s+(?:is|are)"
+    r"|mis?\s+(?:hij[oa]s?|espos[oa]|mam[aá]|pap[aá]|herman[oa]s?)\s+(?:es|son|se\s+llaman?))\s+"
+)
 # Words after which a proper noun is usually a person, but could be a place or a company: the
 # candidate must be tagged a proper noun and not look like an organisation.
 NAME_INTRO_WEAK = re.compile(
@@ -145,6 +158,7 @@ NOT_NAMES = words(
     "doctor nurse patient sir madam team everyone all there here thanks thank please hello hi "
     "dear regards best yes no okay ok sorry fine good great well morning afternoon evening "
     "street road avenue apt suite unit box name phone email address mobile fax desk website "
+    "telefono teléfono tel cel celular correo direccion dirección "
     # Labels written in capitals right after a name: "Mateo Silva DOB 01/09/2015".
     "dob mrn ssn "
     # Card brands ("with Mastercard 5105...") and the people a message mentions by relation
