@@ -21,7 +21,6 @@ from .vocab import (
     UNIT_WORDS,
 )
 
-
 _PHONE_AT = re.compile(rf"(?:\+\d{{1,3}}[ .-]?)?(?:{PHONE.pattern})")
 
 
@@ -96,10 +95,9 @@ class StreetAddressRecognizer(RegexRecognizer):
         last, lines, j = hi, 0, hi + 1
         while j < len(toks) and j - hi < 30:
             tok = toks[j]
-            if tok.kind == "num" or tok.text in "+(":
-                # A phone number after the ZIP ("NJ 08820, 732-555-0147") is not the address's.
-                if _PHONE_AT.match(text, tok.start):
-                    break
+            # A phone number after the ZIP ("NJ 08820, 732-555-0147") is not the address's.
+            if (tok.kind == "num" or tok.text in "+(") and _PHONE_AT.match(text, tok.start):
+                break
             if tok.kind == "num":
                 if len(tok.text.replace("-", "")) > 6 or not not_measure(toks, j):
                     break
