@@ -137,13 +137,17 @@ def build_engine() -> TriageEngine:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list the dev set's errors")
+    parser.add_argument(
+        "--fresh", type=Path, help="a new writer's rows, scored before any tuning on them"
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
     engines: dict[str, Assessor] = {"model": build_engine(), "patterns": TriageEngine(None)}
     print(f"engines built in {time.perf_counter() - started:.1f} s")
     reports: dict[str, dict[str, Any]] = {}
-    for split, path in (("test", TEST), ("dev", DEV)):
+    splits = [("test", TEST), ("dev", DEV)] + ([("fresh", args.fresh)] if args.fresh else [])
+    for split, path in splits:
         items = load(path)
         for mode, engine in engines.items():
             reports[f"{split}/{mode}"] = evaluate_triage(engine, items)
@@ -167,6 +171,8 @@ def main() -> None:
         for key in ("misses", "false_positives", "wrong_tier"):
             for line in reports["dev/model"][key]:
                 print(f"  dev {key}: {line}")
+            for line in reports.get("fresh/model", {}).get(key, []):
+                print(f"  fresh {key}: {line}")
     test, dev = reports["test/model"], reports["dev/model"]
     print(
         f"SUMMARY test recall={test['recall']:.3f} fpr={test['fpr']:.3f} "

@@ -603,3 +603,41 @@ def test_intent_and_danger_signs_decide_the_overdose_tier(
     assert result.requires_escalation and result.tier in (
         (tier, "check_in") if tier == "988" else (tier,)
     ), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quick one for a buddy, how much ibuprofen counts as too much, enough so it's all over?",
+        "Could you move my Thursday slot? Eh forget it, I don't think I'll be around Thursday.",
+        "Please put my brother as my contact, he will have to sort out my affairs after I'm gone.",
+        "is it true a morphine overdose wouldn't be detected later? i have a drawer full of it",
+    ],
+)
+def test_indirect_self_harm_inside_an_errand_gets_988(
+    patterns_only: TriageEngine, text: str
+) -> None:
+    # The phrases alone must carry these: a farewell or a plan said in passing.
+    result = patterns_only.assess(text)
+    assert result.requires_escalation and result.category == "self_harm"
+    assert result.tier == "988"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when I'm gone on my trip next week who covers my refills?",
+        "I don't think I'll be here Friday, I'm visiting my daughter in Ohio",
+        "how much tylenol is too much in one day? my back hurts",
+    ],
+)
+def test_trips_and_dose_questions_are_not_farewells(engine: TriageEngine, text: str) -> None:
+    assert not engine.assess(text).requires_escalation
+
+
+def test_a_half_awake_poisoning_is_911(engine: TriageEngine) -> None:
+    result = engine.assess(
+        "my roommate took way too many of his sleeping pills and i can't get him to wake up "
+        "all the way, he just mumbles"
+    )
+    assert result.requires_escalation and result.tier == "911"

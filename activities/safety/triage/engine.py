@@ -151,7 +151,11 @@ _PASSED_OUT = re.compile(
     r"no despierta|no se despierta|no responde|"
     r"inconsciente|muy dormid[oa]|muy somnolient[oa]|dificil de despertar|flojit[oa]|"
     r"no (?:me|nos|te) reconoce|respiro (?:muy )?(?:despacio|lento)|gasping|on the floor|"
-    r"(?:no puedo|no puede) (?:tener|mantener) los ojos abiertos)\b"
+    r"(?:no puedo|no puede) (?:tener|mantener) los ojos abiertos|"
+    # Half awake: roused but not fully, only mumbling.
+    r"can'?t get (?:him|her|them|my \w+) (?:to )?(?:wake|awake)|won'?t (?:fully )?wake|"
+    r"(?:just |only |keeps? )?mumbl\w*|barely (?:awake|respond\w*|conscious)|out of it|"
+    r"no (?:se )?despierta (?:bien|del todo)|balbuce\w*|medio dormid[oa] y no)\b"
 )
 # Said of a poisoning, these say the person is awake: Poison Control first.
 _AWAKE = re.compile(

@@ -135,4 +135,21 @@ SELF_HARM: tuple[str, ...] = (
     r"\blast (?:message|text)\b.{0,40}\bthank|\bthank\w*\b.{0,40}\blast (?:message|text)\b",
     r"sorry (?:for|about) everything\b.{0,60}\blove (?:you|u|ya)\b|\blove (?:you|u|ya)\b.{0,40}"
     r"\bsorry (?:for|about) everything",
+    # Arrangements for after the writer's death, made inside an errand: "so she can deal with
+    # it all once I'm gone". Not "when I'm gone on my trip".
+    r"(?:after|once|when) i'?m gone\b(?!\s+(?:on|for|to|next|this|until|till|over|from|a\s|two|"
+    r"three|\d))|(?:after|once|when) i'?m no longer (?:here|around|alive)",
+    # An amount asked about in terms of it all being over.
+    r"(?:too much|enough|how (?:many|much))\b.{0,40}\b(?:that|so|until|till|for) (?:it'?s|its|"
+    r"it is|everything'?s|everything is|it would be|it'?d be) (?:all )?over\b",
+    # Whether an overdose would be found afterwards: planning, not curiosity about a test.
+    r"\b(?:overdose|od|too much \w+)\b.{0,40}\b(?:can'?t|cannot|couldn'?t|won'?t|wouldn'?t|"
+    r"doesn'?t) (?:be |get |show up )?(?:detected|traced|found|show (?:up )?(?:on|in))|"
+    # Not "my viral load is undetectable".
+    r"\bundetectable (?:overdose|dose|amount|way|poison)",
+    # Doubting being alive at the next date, with no trip or move said to explain it.
+    r"(?:don'?t|do not|not sure i|doubt i) (?:think )?(?:i'?ll|i will|i'?d) (?:still )?be (?:here|"
+    r"around|alive) (?:on |by |for |next |this |tomorrow|tonight|\w+day)"
+    r"(?!.{0,80}\b(?:moving|move|travel\w*|trip|vacation|out of town|away|work|business|visit"
+    r"\w*|because|since|cuz|bc)\b)",
 )
