@@ -41,6 +41,7 @@ from activities.safety.activity import SafetyActivities
 from activities.safety.engine import SafetyEngine
 from activities.safety.escalation import EscalationActivities
 from activities.safety.injection.detector import InjectionDetector
+from activities.safety.injection.model import InjectionModel
 from activities.safety.pii.engine import PiiEngine
 from activities.safety.triage.engine import TriageEngine
 from activities.tools.activity import ToolActivities
@@ -130,7 +131,7 @@ def build_safety(
     return SafetyEngine(
         PiiEngine(hash_secret=secret),
         TriageEngine(features, negatives=routine, cache=cache),
-        InjectionDetector(embedder),
+        InjectionDetector(embedder, model=InjectionModel(features, benign=routine, cache=cache)),
         embedder,
         LanguageDetector(settings.language_codes),
     )

@@ -35,7 +35,7 @@ from activities.embedding.multilingual import MultilingualEmbedder
 from activities.intent.engine import IntentEngine
 from activities.language.detector import LanguageDetector
 from activities.safety.engine import SafetyEngine
-from activities.safety.injection import InjectionDetector
+from activities.safety.injection import InjectionDetector, InjectionModel
 from activities.safety.pii.engine import PiiEngine
 from activities.safety.triage import TriageEngine
 from bench.injection_eval import evaluate_blind_test, evaluate_injection, evaluate_overrefusal
@@ -105,7 +105,9 @@ def main() -> int:
     routine = [t for i in intents.defaults for t in i.examples]
     pii = PiiEngine(hash_secret="bench")
     triage = TriageEngine(features, negatives=routine, cache=cache)
-    injection = InjectionDetector(embedder)
+    injection = InjectionDetector(
+        embedder, model=InjectionModel(features, benign=routine, cache=cache)
+    )
     safety = SafetyEngine(pii, triage, injection, embedder, LanguageDetector())
 
     print("## PII (micro over the 9 types; per-entity tables: bench/pii_eval.py)")

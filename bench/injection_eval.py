@@ -35,8 +35,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from activities.safety.injection import InjectionDetector
+from activities.embedding.features import TextFeatures
+from activities.embedding.fit_cache import FitCache
+from activities.embedding.multilingual import MultilingualEmbedder
+from activities.safety.injection import InjectionDetector, InjectionModel
+from core.intent_catalog import load_default_intents
 from core.settings import ROOT
+
+FULL = "patterns+embedding+model"
 
 DATASETS = ROOT.parent / "shared" / "datasets" / "safety"
 DEEPSET = DATASETS / "prompt_injection"
@@ -316,12 +322,13 @@ def evaluate_clinic(screen: Callable[[str], bool]) -> dict[str, Any]:
 
 
 BLIND_TEST = ROOT / "bench" / "data" / "injection_test.json"
+BLIND_DEV = ROOT / "bench" / "data" / "injection_dev.json"
 
 
-def evaluate_blind_test(screen: Callable[[str], bool]) -> dict[str, Any]:
-    """Recall and false-positive rate on the clinic injection test set written blind (English,
-    Spanish and a few other languages); its misses are never printed."""
-    rows = json.loads(BLIND_TEST.read_text(encoding="utf-8"))
+def evaluate_blind_test(screen: Callable[[str], bool], path: Path = BLIND_TEST) -> dict[str, Any]:
+    """Recall and false-positive rate on a clinic injection set written blind (English,
+    Spanish and a few other languages); the test set's misses are never printed."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
     flags = [screen(r["text"]) for r in rows]
     out = _rates(flags, [bool(r["injection"]) for r in rows])
     out["by_language"] = {
@@ -332,6 +339,18 @@ def evaluate_blind_test(screen: Callable[[str], bool]) -> dict[str, Any]:
         for lang in ("en", "es")
     }
     return out
+
+
+def sweep(model: InjectionModel, features: TextFeatures) -> None:
+    """The classifier alone on the clinic dev set at several bars, for choosing MODEL_AT
+    (detector.py); the test set is never swept."""
+    rows = json.loads(BLIND_DEV.read_text(encoding="utf-8"))
+    truth = np.array([bool(r["injection"]) for r in rows])
+    probs = model.attack_probabilities(features.encode([r["text"][:1000] for r in rows]))
+    print("\nclassifier alone on the clinic dev set: bar, recall, FPR")
+    for bar in (0.5, 0.6, 0.7, 0.8, 0.9):
+        flags = probs >= bar
+        print(f"    {bar:.1f}  {flags[truth].mean():.3f}  {flags[~truth].mean():.3f}")
 
 
 def _row(name: str, r: dict[str, Any]) -> str:
@@ -352,9 +371,16 @@ def main() -> None:
     if args.write_exemplars:
         write_exemplars(embedder)
     started = time.perf_counter()
-    full = InjectionDetector(embedder)
+    features = TextFeatures(embedder, MultilingualEmbedder())
+    routine = [t for i in load_default_intents() for t in i.examples]
+    model = InjectionModel(features, benign=routine, cache=FitCache(MODEL_DIR.parent / "fitted"))
+    full = InjectionDetector(embedder, model=model)
     build_s = time.perf_counter() - started
-    runs = {"patterns+embedding": full, "patterns only": InjectionDetector(None)}
+    runs = {
+        FULL: full,
+        "patterns+embedding": InjectionDetector(embedder),
+        "patterns only": InjectionDetector(None),
+    }
     results = {name: evaluate_injection(d) for name, d in runs.items()}
     print(
         f"\ndeepset prompt-injections ({len(full.attack_texts)} attack and "
@@ -370,7 +396,7 @@ def main() -> None:
     for name, res in results.items():
         for lang, r in res["report"]["by_language"].items():
             print(_row(f"{lang}: {name}", r))
-    rep = results["patterns+embedding"]["report"]
+    rep = results[FULL]["report"]
     print(f"\nreport half, flagged kinds: {rep['kinds']}")
     print(f"report half, missed attacks: {', '.join(rep['missed'])}")
     print(f"report half, false positives: {', '.join(rep['false_positives']) or 'none'}")
@@ -391,11 +417,14 @@ def main() -> None:
         for text in safe["examples"] + clinic["examples"]:
             print(f"    flagged: {text}")
 
-    for name, d in runs.items():
-        blind = evaluate_blind_test(_flagged(d))
-        print(f"\nclinic injection test (written blind), {name}: {_row('all', blind)}")
-        for lang, r in blind["by_language"].items():
-            print(f"    {_row(lang, r)}")
+    blind: dict[tuple[str, str], dict[str, Any]] = {}
+    for split, path in (("test", BLIND_TEST), ("dev", BLIND_DEV)):
+        for name, d in runs.items():
+            blind[(split, name)] = r = evaluate_blind_test(_flagged(d), path)
+            print(f"\nclinic injection {split} (written blind), {name}: {_row('all', r)}")
+            for lang, by in r["by_language"].items():
+                print(f"    {_row(lang, by)}")
+    sweep(model, features)
     dev_texts = json.loads((ROOT / "bench/data/intents_dev.json").read_text())["examples"]
     dev = [d["text"] for d in dev_texts]
     deepset = [it.text for it in load_deepset()]
@@ -409,20 +438,28 @@ def main() -> None:
             print(f"{name + ' / ' + label:<44} {p50:>6.2f} {p95:>6.2f}")
     vectors = embedder.embed([full.embedding_text(t) for t in dev])
     times = []
-    for text, vector in zip(dev, vectors, strict=True):
+    rows = features.encode([t[:1000] for t in dev])
+    for text, vector, row in zip(dev, vectors, rows, strict=True):
         started = time.perf_counter()
-        full.detect(text, embedding=vector)
+        full.detect(text, embedding=vector, row=row)
         times.append((time.perf_counter() - started) * 1000)
     p50, p95 = float(np.percentile(times, 50)), float(np.percentile(times, 95))
     print(f"{'patterns+embedding, vector passed in / clinic':<44} {p50:>6.2f} {p95:>6.2f}")
 
     only = results["patterns only"]["report"]
+    on_test, on_dev = blind[("test", FULL)], blind[("dev", FULL)]
+    print(
+        f"SUMMARY clinic test recall {on_test['recall']:.3f} FPR {on_test['fpr']:.3f} (Spanish "
+        f"recall {on_test['by_language']['es']['recall']:.3f}) | clinic dev recall "
+        f"{on_dev['recall']:.3f} FPR {on_dev['fpr']:.3f} | deepset report recall "
+        f"{rep['recall']:.3f} FPR {rep['fpr']:.3f}"
+    )
     print(
         f"\nsummary: deepset report half recall {rep['recall']:.3f} at FPR {rep['fpr']:.3f} "
         f"(patterns only {only['recall']:.3f} at {only['fpr']:.3f}); XSTest safe flagged "
-        f"{over['patterns+embedding']['safe']['rate']:.3f}, unsafe "
-        f"{over['patterns+embedding']['unsafe']['rate']:.3f}; detect() p95 "
-        f"{lat[('patterns+embedding', 'clinic dev')][1]:.1f} ms on clinic messages, "
+        f"{over[FULL]['safe']['rate']:.3f}, unsafe "
+        f"{over[FULL]['unsafe']['rate']:.3f}; detect() p95 "
+        f"{lat[(FULL, 'clinic dev')][1]:.1f} ms on clinic messages, "
         f"{p95:.2f} ms with the turn's vector passed in"
     )
 

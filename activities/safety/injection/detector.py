@@ -14,10 +14,15 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from .model import InjectionModel
 from .patterns import KINDS, PATTERNS, QUOTE_LEAD, QUOTED
 
 EXEMPLARS_FILE = Path(__file__).resolve().parent / "exemplars.json"
 FLAG_AT = 0.5
+# The classifier's probability that scores 0.5 alone, and how sharply the score rises past it:
+# chosen on the clinic dev set (bench/data/injection_dev.json) by bench/injection_eval.py.
+MODEL_AT = 0.8
+MODEL_SCALE = 0.05
 # Invisible characters used to split trigger words ("ig\u200bnore") past a pattern.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # A patient revising their own words or role-playing themselves; such a turn must not be
@@ -110,8 +115,10 @@ class InjectionDetector:
         *,
         exemplars_file: Path = EXEMPLARS_FILE,
         calibration: Calibration | None = None,
+        model: InjectionModel | None = None,
     ) -> None:
         self.embedder = embedder
+        self.model = model
         raw = json.loads(Path(exemplars_file).read_text(encoding="utf-8"))
         self.calibration = calibration or Calibration.from_json(raw.get("calibration", {}))
         self.attack_texts = [e["text"] for e in raw["attack"]]
@@ -127,7 +134,8 @@ class InjectionDetector:
 
     @property
     def mode(self) -> str:
-        return "patterns" if self._attack is None else "patterns+embedding"
+        parts = ["patterns"] + ["embedding"] * (self._attack is not None)
+        return "+".join(parts + ["model"] * (self.model is not None))
 
     def embedding_text(self, text: str) -> str:
         """What detect() embeds, for a caller that embeds the turn itself and passes it in."""
@@ -142,12 +150,18 @@ class InjectionDetector:
         return margin, self.attack_kinds[int(np.argmax(sims))]
 
     def detect(
-        self, text: str, *, embedding: NDArray[np.float32] | None = None
+        self,
+        text: str,
+        *,
+        embedding: NDArray[np.float32] | None = None,
+        row: NDArray[np.float32] | None = None,
     ) -> InjectionFinding:
         """embedding: the turn's unit vector if the caller already has one, to save the ~3 ms
         of embedding it here. Exemplars and threshold were fitted on embedding_text(text), the
         head and tail of a long text; a vector of the whole text scored the same on the
-        deepset report half, so either will do."""
+        deepset report half, so either will do. row: the text's shared feature row for the
+        classifier, when the caller has it (else it is read from the features' recent cache,
+        filled by triage a moment before)."""
         text = normalise(text)
         spans = _quoted_spans(text)
         # (score, kind, signal) per signal; combined as independent evidence below.
@@ -164,6 +178,7 @@ class InjectionDetector:
                 hits.append((0.6 if lead else 0.3, "hidden", "cue:quoted_command"))
                 break
         self_revision = _SELF_REVISION.search(text) is not None
+        near_kind = "override"  # what the classifier's finding is called without exemplars
         if self_revision:
             hits.append((0.0, "", "cue:self_revision"))
         if self._attack is not None:
@@ -179,6 +194,13 @@ class InjectionDetector:
             # pattern, not closeness alone, to flag it.
             emb = min(emb, 0.45) if self_revision else emb
             hits.append((emb, near_kind, f"embedding:{margin:+.3f}"))
+        if self.model is not None:
+            p = self.model.attack_probability(self.model.row(text) if row is None else row)
+            # The classifier's probability, recentred so that MODEL_AT scores 0.5 on its own.
+            z = (p - MODEL_AT) / MODEL_SCALE
+            score = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            score = min(score, 0.45) if self_revision else score
+            hits.append((score, near_kind, f"model:{p:.2f}"))
         return _combine(hits)
 
 
