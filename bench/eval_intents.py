@@ -154,6 +154,11 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list the dev set's errors")
     parser.add_argument("--skip-clinc", action="store_true")
     parser.add_argument("--val-in-scope", type=float, default=0.93)
+    parser.add_argument(
+        "--fresh",
+        type=Path,
+        help="a new writer's rows (a JSON list), scored before any tuning on them",
+    )
     args = parser.parse_args()
     settings = get_settings()
     embedder = Embedder(prepare_model(settings.model_dir))
@@ -168,6 +173,8 @@ def main() -> None:
         "test": evaluate(triage, engine, json.loads(TEST.read_text())["examples"]),
         "dev": evaluate(triage, engine, json.loads(DEV.read_text())["examples"]),
     }
+    if args.fresh:
+        reports["fresh"] = evaluate(triage, engine, json.loads(args.fresh.read_text()))
     print(
         f"\n{'set':<6} {'n':>5} {'accuracy':>9} {'macroF1':>8} {'es/staff':>9} "
         f"{'p50 ms':>7} {'p95 ms':>7}"
@@ -181,6 +188,8 @@ def main() -> None:
     for name, r in reports.items():
         print(f"{name:<6} " + "  ".join(f"{k} {v:.3f}" for k, v in r["groups"].items()))
     if args.verbose:
+        for (g, p), n in reports.get("fresh", {}).get("confusions", Counter()).most_common(15):
+            print(f"  fresh {n:>3}  {g} -> {p}")
         print("\ndev confusions (gold -> predicted):")
         for (g, p), n in reports["dev"]["confusions"].most_common(15):
             print(f"  {n:>3}  {g} -> {p}")
