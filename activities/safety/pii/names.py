@@ -231,8 +231,10 @@ class PersonContextRecognizer(LocalRecognizer):
             if j > k:
                 out.append((doc[k].idx, doc[j - 1].idx + len(doc[j - 1]), 0.6))
                 # "minh and bao": the list after an introduction to several people.
-                if j + 1 < len(doc) and doc[j].lower_ in ("and", "y") and self._name_word(
-                    doc[j + 1], False
+                if (
+                    j + 1 < len(doc)
+                    and doc[j].lower_ in ("and", "y")
+                    and self._name_word(doc[j + 1], False)
                 ):
                     out.append((doc[j + 1].idx, doc[j + 1].idx + len(doc[j + 1]), 0.6))
         return out

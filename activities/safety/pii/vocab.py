@@ -111,9 +111,7 @@ NAME_INTRO_CAPITALISED = re.compile(
 )
 # A clinician's or a person's title typed in a hurry, in lower case ("can dr patel see him",
 # "la dra ibañez me dijo"): the word after it is a name unless it is a dictionary word.
-TITLE_LOWER = re.compile(
-    r"(?i)\b(?:dr|dra|doctor|doctora|mr|mrs|ms|sr|sra|srta)\.?\s+(?=[a-zà-ÿ])"
-)
+TITLE_LOWER = re.compile(r"(?i)\b(?:dr|dra|doctor|doctora|mr|mrs|ms|sr|sra|srta)\.?\s+(?=[a-zà-ÿ])")
 # Where a lower-case word on the name lists is a person: "this is priya calling", "its marek",
 # "soy yesenia", "my kids are minh and bao".
 LISTED_INTRO = re.compile(
