@@ -303,6 +303,7 @@ def test_concurrent_calls_match_sequential_ones(engine: TriageEngine) -> None:
     assert concurrent == sequential
 
 
+@pytest.mark.engine_only
 def test_dev_set_gate(engine: TriageEngine) -> None:
     """The CI regression gate, on dev (the set tuned on; test figures are in the README):
     recall >= 0.97, FPR <= 0.05, self-harm and overdose recall 1.0 with the right tier."""
@@ -641,3 +642,31 @@ def test_a_half_awake_poisoning_is_911(engine: TriageEngine) -> None:
         "all the way, he just mumbles"
     )
     assert result.requires_escalation and result.tier == "911"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "tier"),
+    [
+        # "sin saber" is without knowing, not without the symptom.
+        ("comí camarones sin saber que traían, se me está cerrando la garganta", "allergic", "911"),
+        # Something said to have happened days ago does not make today's bleeding history.
+        ("tuve a mi bebé hace una semana y estoy llenando toallas cada hora", "bleeding", "911"),
+        # Two patches on at once, and two products that both hold acetaminophen, while awake.
+        (
+            "forgot to take the old one off when I put on my new fentanyl patch, I feel ok",
+            "overdose_poisoning",
+            "poison_control",
+        ),
+        (
+            "tomé tylenol y después un jarabe para la gripa que también tiene paracetamol",
+            "overdose_poisoning",
+            "poison_control",
+        ),
+    ],
+)
+def test_exposures_said_with_reassurance_or_a_past_date_still_escalate(
+    engine: TriageEngine, text: str, category: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation, result
+    assert (result.category, result.tier) == (category, tier), result

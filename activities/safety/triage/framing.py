@@ -98,7 +98,12 @@ _REASSURED_ANYWHERE = _rx(
 )
 _INGESTED = _rx(
     r"\b(?:took|taken|swallowed|ate|eaten|drank|got into|chewed|gave (?:him|her|them)|"
-    r"double[- ]?dos\w*|twice|tome|tomo|trago|trague|se comio|bebio|le di|dos veces|doble)\b"
+    r"double[- ]?dos\w*|twice|tome|tomo|trago|trague|se comio|bebio|le di|dos veces|doble|"
+    # A patch left on, a taste, a lick, something on the lips: exposures all the same.
+    r"had (?:two|2|both) on|(?:two|2|both) (?:\w+ )?patch(?:es)? on|forgot to (?:take|peel) "
+    r"(?:the )?old (?:one|patch)|had (?:a )?(?:little |small )?(?:drink|sip|taste|bite|lick)|"
+    r"licked|on (?:his|her|their) (?:lips|mouth|tongue)|se puso (?:dos|otro) parche|mordio|"
+    r"chupo)\b"
 )
 _DRUG_WORD = _rx(r"\b" + DRUG + r"\b")
 # What was swallowed was a medicine or a household chemical, not food or a toy.
@@ -106,6 +111,9 @@ _MEDICINE = _rx(
     r"\b(?:pills?|meds?|medicines?|medications?|tablets?|tabs|capsules?|doses?|mg|units|syrup|"
     r"bleach|antifreeze|cleaner|detergent|pods?|gasoline|kerosene|lamp oil|pesticide|poison|"
     r"pastillas?|dosis|medicinas?|jarabe|cloro|veneno|aceite de lampara|"
+    # Not medicines, but poisons a child finds: they make "fine" mean awake, not over.
+    r"patch(?:es)?|parches?|flea|tick chews?|mushrooms?|hongos?|setas?|torch fuel|tiki|"
+    r"lighter fluid|windshield|washer fluid|methanol|rat poison|weed killer|"
     r"\w+(?:pam|lam|pine|done|zole|pril|sartan|olol|statin|mycin|cillin|formin|profen|phen|"
     r"amol|quil|flu|codone|adol|azodone|propion|erall|alin[ae]?|arin[ae]?|ulin[ae]?))\b"
 )

@@ -225,6 +225,19 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:\bco\b|carbon monoxide)\b.{0,100}\b(?:headaches?|dizzy|queasy|nause\w*|vomit\w*)|"
         r"(?:headaches?|dizzy|queasy|nause\w*)\b.{0,60}\b(?:\bco (?:alarm|detector)|carbon "
         r"monoxide)",
+        # Two products taken that both hold acetaminophen: the liver counts the total.
+        r"(?:both|los dos|las dos|ambos|ambas)\b.{0,30}\b(?:have|has|had|contain\w*|traen?|"
+        r"tienen?|llevan?)\b.{0,20}\b(?:acetaminophen|paracetamol|tylenol)|(?:also|tambien|ya) "
+        r"(?:has|had|have|contains?|contained|trae|tiene|traia|tenia|lleva) (?:\w+ )?"
+        r"(?:acetaminophen|paracetamol|tylenol)\b.{0,60}\b(?:took|taken|tome|tomo|tomado)\b|"
+        r"(?:took|taken|tome|tomo|tomado)\b.{0,80}\b(?:also|tambien|ya) (?:has|had|have|"
+        r"contains?|contained|trae|tiene|traia|tenia|lleva) (?:\w+ )?(?:acetaminophen|"
+        r"paracetamol|tylenol)",
+        # A new patch put on over the old one: two doses going in at once.
+        r"(?:two|2|both|double) (?:\w+ )?patch(?:es)? (?:on|at once|at the same time)|"
+        r"forgot to (?:take|peel|remove) (?:the )?old (?:one|patch)(?: off)?|had (?:two|2|both) "
+        r"on (?:since|for|all)|(?:dos|2) parches (?:puestos|a la vez|al mismo tiempo)|"
+        r"(?:no )?(?:me|le|se) (?:quite|quito|quitaron) el parche (?:viejo|anterior)",
         # The pharmacy filled the wrong strength and it was taken.
         r"(?:pharmacy|pharmacist)\b.{0,80}\b(?:instead of|wrong (?:dose|strength|pills?|"
         r"medication|medicine))\b.{0,80}\b(?:took|taken|taking|been taking)\b",

@@ -346,6 +346,8 @@ PSEUDO_NEGATION_ES = (
     r"no se|no estoy segur\w*|no se si|ni idea|no para|no deja|"
     # "sin querer" is "by accident", not a denial.
     r"sin querer|sin darme cuenta|sin darse cuenta|sin fijarme|sin fijarse|"
+    # "comí sin saber": without knowing what was in it, not without the symptom.
+    r"sin saber(?:lo)?|sin pensar|sin leer|sin ver|sin revisar|"
     r"no (?:puede|puedo|pudo|podia|logra|le sale|le salen|le entra|me entra)"
 )
 PAST_TIME_ES = (
@@ -363,7 +365,7 @@ PRESENT_ES = (
     r"sigue|acaba de|de repente|de pronto|hace (?:\d+|unos|un par de|un) (?:minutos?|min|rato)|"
     r"desde hace (?:una|\d+|unas|un par de|media) (?:hora|horas|minutos|rato)|"
     r"desde (?:hoy|anoche|esta manana|ayer)|sin parar|no para de|me falta|le falta|no puedo|"
-    r"no puede|se esta|me esta|le esta|esta \w+ndo"
+    r"no puede|se esta|me esta|le esta|esta \w+ndo|estoy \w+ndo|estamos \w+ndo|cada (?:hora|rato)"
 )
 RESOLVED_ES = (
     r"ya (?:estoy|esta|estamos) bien|ya (?:se le )?(?:paso|quito|se me quito)|ya paro|"
