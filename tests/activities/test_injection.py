@@ -198,6 +198,7 @@ def test_the_classifier_leaves_clinic_lookalikes_alone(
     assert not with_model.detect(text).flagged
 
 
+@pytest.mark.engine_only
 def test_the_classifier_lifts_recall_on_the_blind_dev_set(
     with_model: InjectionDetector, detector: InjectionDetector
 ) -> None:

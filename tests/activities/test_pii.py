@@ -177,6 +177,7 @@ def test_log_regexes_cover_the_clinic_identifiers() -> None:
     assert find_pii("MRN pending; appointment 03/14/2025") == []
 
 
+@pytest.mark.engine_only
 def test_recall_on_the_presidio_set(engine: PiiEngine) -> None:
     """Regression gate: every Presidio row with an SSN, card, email or phone (246 rows)."""
     if not PRESIDIO_SET.exists():
@@ -192,6 +193,7 @@ def test_recall_on_the_presidio_set(engine: PiiEngine) -> None:
     assert recall["PERSON"] >= 0.85 and recall["STREET_ADDRESS"] >= 0.85, recall
 
 
+@pytest.mark.engine_only
 def test_recall_on_the_clinic_set(engine: PiiEngine) -> None:
     """Regression gate that needs nothing outside the repository: the hand-written clinic set
     (MRN, DOB, member ids and the rest), precision included."""
