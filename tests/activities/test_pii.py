@@ -324,6 +324,7 @@ def test_a_vitamin_with_a_letter_is_not_a_person(engine: PiiEngine) -> None:
         # A phone after a ZIP is its own finding; an extension is left out.
         ("Home: 8 Oak Ct, Dover, DE 19901, 302-555-0128", "PHONE_NUMBER", "302-555-0128"),
         ("Reach me at +1 415-555-0176 ext. 40 today", "PHONE_NUMBER", "+1 415-555-0176"),
+        ("new card is fine and my cell is 508 555 0139 ext. 2", "PHONE_NUMBER", "508 555 0139"),
     ],
 )
 def test_member_ids_lower_case_names_and_phones_next_to_addresses(

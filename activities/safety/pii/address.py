@@ -64,7 +64,7 @@ class StreetAddressRecognizer(RegexRecognizer):
                 found.append((m.start(), toks[corner_end].end, 0.85))
         # An address never starts inside a phone number ("+1 202-555-0187 ext. 12").
         phones = [m.span() for m in _PHONE_AT.finditer(text)]
-        found = [f for f in found if not any(a < f[0] < b for a, b in phones)]
+        found = [f for f in found if not any(a <= f[0] < b for a, b in phones)]
         return _merge(found)
 
     def _context_before(self, text: str, toks: list[Tok], i: int) -> bool:
