@@ -11,7 +11,7 @@ from activities.embedding import Embedder
 from activities.embedding.features import TextFeatures
 from activities.embedding.fit_cache import FitCache
 from activities.safety.triage import CATEGORIES, TIERS, TriageEngine
-from bench.triage_eval import DEV, evaluate_triage, load
+from bench.triage_eval import DEV, Batched, evaluate_triage, load
 from core.intent_catalog import load_default_intents
 from core.texts import SUPPORTED_LANGUAGES, say
 
@@ -308,7 +308,7 @@ def test_dev_set_gate(engine: TriageEngine) -> None:
     """The CI regression gate, on dev (the set tuned on; test figures are in the README):
     recall >= 0.97, FPR <= 0.05, self-harm and overdose recall 1.0 with the right tier."""
     items = load(DEV)
-    report = evaluate_triage(engine, items)
+    report = evaluate_triage(Batched(engine, [i["text"] for i in items]), items)
     assert report["recall"] >= 0.97, report["misses"]
     assert report["fpr"] <= 0.05, report["false_positives"]
     assert report["per_category"]["self_harm"] == 1.0, report["misses"]
