@@ -63,6 +63,12 @@ TEXTS: dict[str, str] = {
         "right away if the person collapses, has a seizure, has trouble breathing or cannot be "
         f"woken. Do not make them vomit, and keep the container or pill bottle at hand. {_ALERT}"
     ),
+    "guidance.swallowed_battery": (
+        "A swallowed button battery or magnet can burn or tear the gut within hours, even when "
+        "the child seems fine: go to the nearest emergency room now. Call Poison Control at "
+        "1-800-222-1222 on the way for advice, and call 911 if there is trouble breathing, "
+        f"drooling, vomiting or pain. Do not make them vomit. {_ALERT}"
+    ),
     "guidance.self_harm": (
         "Thank you for telling me; you deserve support right now. "
         f"{_988} If you are in immediate danger or have already taken something, call 911 now. "

@@ -85,6 +85,13 @@ TEXTS: dict[str, str] = {
         "tiene dificultad para respirar o no despierta. No la haga vomitar y tenga a mano el "
         f"envase o frasco de pastillas. {_ALERT}"
     ),
+    "guidance.swallowed_battery": (
+        "Una pila de botón o un imán tragados pueden quemar o perforar el intestino en pocas "
+        "horas, aunque el niño se vea bien: vaya ahora mismo a la sala de emergencias más "
+        "cercana. Llame en el camino al Centro de Toxicología (Poison Control) al "
+        "1-800-222-1222, y al 911 si hay dificultad para respirar, babeo, vómito o dolor. No "
+        f"le provoque el vómito. {_ALERT}"
+    ),
     "guidance.self_harm": (
         "Gracias por decírmelo; usted merece apoyo ahora mismo. "
         f"{_988} Si está en peligro inmediato o ya tomó algo, llame al 911 ahora. ¿Está a salvo "

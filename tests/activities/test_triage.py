@@ -263,7 +263,8 @@ def test_spanish_idioms_and_history_do_not_escalate(engine: TriageEngine) -> Non
 
 def test_every_tier_and_presentation_has_guidance_in_every_language() -> None:
     keys = [c for c in CATEGORIES if c != "overdose_poisoning"]
-    keys += ["unconscious", "overdose", "poison_control", "check_in", "default"]
+    keys += ["unconscious", "overdose", "poison_control", "swallowed_battery", "check_in"]
+    keys += ["default"]
     for lang in SUPPORTED_LANGUAGES:
         for key in keys:
             text = say(lang, f"guidance.{key}")
@@ -670,3 +671,20 @@ def test_exposures_said_with_reassurance_or_a_past_date_still_escalate(
     result = engine.assess(text)
     assert result.requires_escalation, result
     assert (result.category, result.tier) == (category, tier), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 2 year old swallowed a button battery from the remote, he seems totally fine",
+        "mi niña se tragó dos imanes de un juguete, está jugando",
+    ],
+)
+def test_a_swallowed_battery_or_magnet_sends_them_to_the_er(
+    engine: TriageEngine, text: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.category == "overdose_poisoning"
+    # The label set's tier (awake: Poison Control), with guidance that says go now.
+    assert result.tier == "poison_control" and result.presentation == "swallowed_battery"
+    assert "1-800-222-1222" in result.guidance

@@ -157,6 +157,12 @@ _PASSED_OUT = re.compile(
     r"(?:just |only |keeps? )?mumbl\w*|barely (?:awake|respond\w*|conscious)|out of it|"
     r"no (?:se )?despierta (?:bien|del todo)|balbuce\w*|medio dormid[oa] y no)\b"
 )
+# Swallowed button batteries and magnets: the tier stays the label set's (Poison Control
+# while the child is awake), but the guidance sends them to an emergency room at once.
+_SWALLOWED_OBJECT = re.compile(
+    r"\b(?:(?:button|coin|watch|lithium|remote|hearing[- ]aid) (?:cell )?batter(?:y|ies)|coin "
+    r"cells?|magnets?|(?:pila|bateria)s? (?:de )?(?:boton|reloj|moneda)|imanes|iman)\b"
+)
 # Said of a poisoning, these say the person is awake: Poison Control first.
 _AWAKE = re.compile(
     r"\b(?:awake|alert|talking|acting (?:normal|fine|ok)|seems (?:fine|ok|okay|normal)|"
@@ -445,6 +451,8 @@ class TriageEngine:
             )
             if severe and not (_AWAKE.search(text) and not _PASSED_OUT.search(text)):
                 return "911", "overdose"
+            if _SWALLOWED_OBJECT.search(text):
+                return "poison_control", "swallowed_battery"
             return "poison_control", "poison_control"
         return "911", category
 

@@ -225,6 +225,10 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:\bco\b|carbon monoxide)\b.{0,100}\b(?:headaches?|dizzy|queasy|nause\w*|vomit\w*)|"
         r"(?:headaches?|dizzy|queasy|nause\w*)\b.{0,60}\b(?:\bco (?:alarm|detector)|carbon "
         r"monoxide)",
+        # Magnets swallowed (two attract through the gut wall): a Poison Control call at least.
+        r"(?:swallowed|swallow|ate|gulped)\b.{0,30}\bmagnets?\b|\bmagnets?\b.{0,30}"
+        r"\b(?:swallowed|in (?:his|her|their) (?:belly|tummy|stomach))|(?:se trag[oó]|trago|"
+        r"se comio)\b.{0,30}\b(?:imanes|iman)\b",
         # Two products taken that both hold acetaminophen: the liver counts the total.
         r"(?:both|los dos|las dos|ambos|ambas)\b.{0,30}\b(?:have|has|had|contain\w*|traen?|"
         r"tienen?|llevan?)\b.{0,20}\b(?:acetaminophen|paracetamol|tylenol)|(?:also|tambien|ya) "
