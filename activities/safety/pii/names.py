@@ -12,12 +12,12 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import names
+from .lower_names import lower_case_names
 from .name_layout import repeats, speakers
 from .recognizers import results
 from .vocab import (
     KIN_WORDS,
     KNOWN_ORGS,
-    LISTED_INTRO,
     NAME_INTRO,
     NAME_INTRO_CAPITALISED,
     NAME_INTRO_WEAK,
@@ -28,7 +28,6 @@ from .vocab import (
     SPANISH_NAME_WORDS,
     SPEECH_VERBS,
     STREET_WORDS,
-    TITLE_LOWER,
 )
 
 # Entity kinds that no misread name gets: a number or a date is never a person.
@@ -159,7 +158,7 @@ class PersonContextRecognizer(LocalRecognizer):
         for m in NAME_INTRO_WEAK.finditer(text) if "weak" in rules else ():
             take(m.end(), False, True, 0.6)
         if "lower" in rules:
-            found.extend(self._lower_after_cue(text, doc))
+            found.extend(lower_case_names(text, doc, self._unknown))
         for ent in doc.ents if "org" in rules else ():
             # The small model calls many unfamiliar full names an organisation; company names
             # are mostly made of English words ("Harbor Bank"), full names mostly not.
@@ -194,50 +193,6 @@ class PersonContextRecognizer(LocalRecognizer):
         if "repeats" in rules:
             seeds += repeats(text, seeds, lower_text)
         return [s for s in seeds if (s[0], s[1]) not in ner]
-
-    def _name_word(self, t: Token, after_title: bool) -> bool:
-        """A lower-case word that may be a name here: on the name lists and not an English word
-        ("will", "grace"), or after a title any word no dictionary has ("okafor")."""
-        low = t.lower_
-        if not t.is_alpha or low in STOP_WORDS or low in NOT_NAMES or low in SPANISH_NAME_WORDS:
-            return False
-        given, family = names()
-        listed = t.text.title() in given or t.text.title() in family
-        return (listed or after_title) and self._unknown(t)
-
-    def _lower_after_cue(self, text: str, doc: Doc) -> list[tuple[int, int, float]]:
-        """Lower-case names after a title or an introduction, in text that has capitals
-        elsewhere (all-lower-case text is read by the rules above already)."""
-        out: list[tuple[int, int, float]] = []
-        starts = [t.idx for t in doc]
-        cues = [(m, True) for m in TITLE_LOWER.finditer(text)]
-        cues += [(m, False) for m in LISTED_INTRO.finditer(text)]
-        for m, after_title in cues:
-            k = bisect.bisect_left(starts, m.end())
-            if k >= len(doc) or doc[k].text[:1].isupper():
-                continue  # a capitalised name is the other rules' to take
-            j = k
-            while j < len(doc) and j - k < 4:
-                t = doc[j]
-                if t.text == "-" and j > k and not doc[j - 1].whitespace_ and j + 1 < len(doc):
-                    j += 2  # "jun-seo": the half after the hyphen goes with the first
-                    continue
-                if not self._name_word(t, after_title or j > k):
-                    break
-                j += 1
-            j = min(j, len(doc))
-            while j > k and doc[j - 1].text == "-":
-                j -= 1
-            if j > k:
-                out.append((doc[k].idx, doc[j - 1].idx + len(doc[j - 1]), 0.6))
-                # "minh and bao": the list after an introduction to several people.
-                if (
-                    j + 1 < len(doc)
-                    and doc[j].lower_ in ("and", "y")
-                    and self._name_word(doc[j + 1], False)
-                ):
-                    out.append((doc[j + 1].idx, doc[j + 1].idx + len(doc[j + 1]), 0.6))
-        return out
 
     @staticmethod
     def _take(doc: Doc, k: int, lowercase_ok: bool) -> Span | None:
