@@ -189,7 +189,7 @@ class InjectionDetector:
             margin, near_kind = self.margin(embedding)
             cal = self.calibration
             z = (margin - cal.threshold) / cal.temperature
-            emb = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            emb = _logistic(z)
             # Self-revision pulls the turn towards "ignore previous..." exemplars; it takes a
             # pattern, not closeness alone, to flag it.
             emb = min(emb, 0.45) if self_revision else emb
@@ -198,10 +198,14 @@ class InjectionDetector:
             p = self.model.attack_probability(self.model.row(text) if row is None else row)
             # The classifier's probability, recentred so that MODEL_AT scores 0.5 on its own.
             z = (p - MODEL_AT) / MODEL_SCALE
-            score = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            score = _logistic(z)
             score = min(score, 0.45) if self_revision else score
             hits.append((score, near_kind, f"model:{p:.2f}"))
         return _combine(hits)
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def _combine(hits: list[tuple[float, str, str]]) -> InjectionFinding:
