@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -13,7 +12,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import names
 from .lower_names import lower_case_names
-from .name_layout import repeats, speakers
+from .name_layout import card_name, repeats, siblings, speakers
+from .name_tokens import is_name_token
 from .recognizers import results
 from .vocab import (
     KIN_WORDS,
@@ -40,27 +40,6 @@ _PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "to", "into", "acro
 def _before_street(doc: Doc, span: Span) -> bool:
     """The span is followed by a street word, so it names a street ("Madison Ave")."""
     return span.end < len(doc) and doc[span.end].lower_.rstrip(".") in STREET_WORDS
-
-
-def _is_name_token(t: Token, lowercase_ok: bool, continuation: bool = False) -> bool:
-    text = t.text
-    if not text[:1].isalpha() or not all(c.isalpha() or c in "'\u2019.-" for c in text):
-        return False
-    if len(text.rstrip(".")) == 1:
-        return text[0].isupper() and text != "I"  # an initial: "J", "M."
-    low = t.lower_
-    if low in STOP_WORDS or low in NOT_NAMES or "." in text:
-        return False
-    if text[0].isupper():
-        return True
-    if not lowercase_ok:
-        return False
-    if t.pos_ in ("PROPN", "NOUN", "X"):
-        return True
-    # In lower-case text the tagger guesses: "jerković" after "borna" comes back an adjective.
-    # After a first name, a word on the name lists is a name part all the same.
-    given, family = names()
-    return continuation and (text.title() in family or text.title() in given)
 
 
 def _person_shaped(tokens: Iterable[Token]) -> bool:
@@ -171,7 +150,7 @@ class PersonContextRecognizer(LocalRecognizer):
             ):
                 found.append((ent.start_char, ent.end_char, 0.5))
         if "card" in rules:
-            found.extend(self._card_name(text, doc))
+            found.extend(card_name(text, doc))
         if "speakers" in rules:
             found.extend(speakers(text))
         if "verbs" in rules:
@@ -189,7 +168,7 @@ class PersonContextRecognizer(LocalRecognizer):
         ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
         seeds = found + [(start, end, 0.85) for start, end in ner]
         if "lists" in rules:
-            seeds += self._siblings(doc, seeds, lower_text, self._unknown)
+            seeds += siblings(doc, seeds, lower_text, self._unknown)
         if "repeats" in rules:
             seeds += repeats(text, seeds, lower_text)
         return [s for s in seeds if (s[0], s[1]) not in ner]
@@ -201,7 +180,7 @@ class PersonContextRecognizer(LocalRecognizer):
         while j < len(doc) and j - k < 6:
             t = doc[j]
             glued = j > k and doc[j - 1].text in "-'\u2019" and not doc[j - 1].whitespace_
-            if _is_name_token(t, lowercase_ok, continuation=j > k):
+            if is_name_token(t, lowercase_ok, continuation=j > k):
                 last = j
             elif glued and last == j - 2 and t.is_alpha and t.lower_ not in STOP_WORDS:
                 last = j  # the lower-case half of "Mi-rae", "Min-jun"
@@ -223,7 +202,7 @@ class PersonContextRecognizer(LocalRecognizer):
             while j > 0 and k - j < 5:
                 prev = doc[j - 1]
                 particle = prev.lower_ in NAME_PARTICLES and j - 1 > 0
-                if not (_is_name_token(prev, lower_text) or particle):
+                if not (is_name_token(prev, lower_text) or particle):
                     break
                 j -= 1
             while j < k and doc[j].lower_ in NAME_PARTICLES:
@@ -309,7 +288,7 @@ class PersonContextRecognizer(LocalRecognizer):
                 if doc[t.i + 1].lower_ not in KIN_WORDS:
                     continue
                 j = t.i
-                while j > 0 and t.i - j < 4 and _is_name_token(doc[j - 1], False):
+                while j > 0 and t.i - j < 4 and is_name_token(doc[j - 1], False):
                     j -= 1
                 span = person_at(j) if j < t.i else None
                 if span is not None and span.end == t.i:
@@ -417,57 +396,6 @@ class PersonContextRecognizer(LocalRecognizer):
             return doc[t.i : j + 1]
         return None
 
-    @staticmethod
-    def _siblings(
-        doc: Doc,
-        seeds: list[tuple[int, int, float]],
-        lower_text: bool,
-        unknown: Callable[[Token], bool],
-    ) -> list[tuple[int, int, float]]:
-        """The other members of a list one name is in: "founders: Kónya, Becker and Vasquez"."""
-        out: list[tuple[int, int, float]] = []
-        starts = [t.idx for t in doc]
-        for start, end, _ in seeds:
-            seed_end = bisect.bisect_left(starts, end)
-            for step in (-1, 1):
-                i = (
-                    bisect.bisect_left(starts, start)
-                    if step < 0
-                    else bisect.bisect_left(starts, end)
-                )
-                while 0 < i < len(doc) and len(out) < 12:
-                    sep = doc[i - 1] if step < 0 else doc[i]
-                    if sep.text not in (",", "and", "or", "&"):
-                        break
-                    # The neighbour's last token going back (the separator is doc[i - 1]),
-                    # its first going forward (the separator is doc[i]).
-                    j = i - 2 if step < 0 else i + 1
-                    if step > 0 and j < len(doc) and doc[j].text == "and":
-                        j += 1  # "A, B, and C"
-                    if step < 0 and j >= 0 and doc[j].text == "," and sep.text == "and":
-                        j -= 1  # "A, B, and C", read from C
-                    k = j
-                    while 0 <= k < len(doc) and _is_name_token(doc[k], lower_text):
-                        k += step
-                    lo, hi = (k + 1, j + 1) if step < 0 else (j, k)
-                    if hi - lo not in (1, 2, 3) or doc[lo].pos_ != "PROPN":
-                        break
-                    if hi < len(doc) and doc[hi].lower_ in ORG_WORDS:
-                        break  # "Reyes, Tran and Holt Quartet" is a band
-                    # Going back is the weaker reading (a seed that is really a street or a
-                    # word the model took for a name drags its neighbour in): only a word
-                    # no dictionary has, not the tail of a hyphenated name, and not before a
-                    # seed followed by a house number.
-                    if step < 0 and (
-                        not all(unknown(t) for t in doc[lo:hi] if len(t.text) > 1)
-                        or (lo > 0 and doc[lo - 1].text == "-")
-                        or (seed_end < len(doc) and doc[seed_end].like_num)
-                    ):
-                        break
-                    out.append((doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]), 0.6))
-                    i = lo if step < 0 else hi
-        return out
-
     def _given_called_place(self, doc: Doc, span: Span) -> bool:
         """A lone given name no dictionary has ("Celina", "Franciska") that the small model
         calls a place, with no place preposition before it ("in Celina")."""
@@ -499,17 +427,3 @@ class PersonContextRecognizer(LocalRecognizer):
         # The small model calls unfamiliar names organisations, but a place is a place.
         kinds = {t.ent_type_ for t in span if t.lower_ not in NAME_PARTICLES}
         return not kinds - {"", "PERSON", "ORG"} and _person_shaped(span)
-
-    @staticmethod
-    def _card_name(text: str, doc: Doc) -> Iterable[tuple[int, int, float]]:
-        """The first line of a contact card or signature block with an address, phone or email
-        below it ("Ella H. Snider\\nOtc Markets\\n228 Ringvej 144 ...")."""
-        m = re.match(r"[\s>?]*([^\n]{3,60})\n", text)
-        if not m or not re.search(r"\d{3}|@", text[m.end() :]):
-            return []
-        span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-        line = [t for t in span or [] if not t.is_space]
-        lowercase_ok = not any(c.isupper() for c in text)
-        if not 2 <= len(line) <= 4 or not all(_is_name_token(t, lowercase_ok) for t in line):
-            return []
-        return [(line[0].idx, line[-1].idx + len(line[-1].text), 0.7)]
