@@ -51,6 +51,8 @@ _NEGATION = _rx(
 _PSEUDO_NEGATION = _rx(
     r"\b(?:no one|nobody|no idea|no way|no matter|not sure|not certain|not only|not just|"
     r"don'?t know|doesn'?t know|didn'?t know|isn'?t sure|not able to stop|no sign of stopping|"
+    # Not noticing the label is how the dose was taken, not a denial of taking it.
+    r"(?:didn'?t|did not|never) (?:notice|realize|realise|see|check|read|catch|look)|"
     + es.PSEUDO_NEGATION_ES
     + r")\b"
 )
@@ -173,6 +175,8 @@ _IN_CARE = _rx(
     r"in the hospital|in (?:a|the) (?:psych\w*|psychiatric|mental health) (?:hospital|unit|ward|"
     r"facility)|(?:we|they|ems|paramedics) (?:transferred|transported|took) (?:him|her|them)|"
     r"(?:the )?ambulance took|ya (?:lo|la|le|los) (?:atendieron|atendio|llevaron|trasladaron)|"
+    r"ya (?:fue|fueron) atendid[oa]s?|(?:toxicologia|poison control|control de envenenamientos) "
+    r"(?:dijo|said) (?:que )?(?:no pasaba nada|estaba bien|(?:it|she|he)(?:'?s| was| is) fine)|"
     r"(?:esta|estan|sigue) (?:internad[oa] )?en (?:el|la) (?:hospital|clinica|uci|emergencia)|"
     r"hospitali[sz]ed|being treated|i'?m stable|"
     r"in (?:the )?icu|intensive care|terapia intensiva|cuidados intensivos|en (?:la )?uci|"
@@ -219,8 +223,9 @@ _ANIMAL = _rx(
 # A person who took the pet's medicine, not a pet that is ill.
 _PET_MEDICINE = _rx(
     r"(?<!dog )(?<!cat )(?<!pet )(?<!puppy )(?<!kitten )\b(?:took|taken|swallowed|ate|chewed|"
-    r"got into)\b.{0,40}\b(?:the |my |our )?(?:dog|cat|pet|puppy|kitten)(?:'s|s|'|s')\b|"
-    r"(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?|"
+    r"got into)\b.{0,40}\b(?:the |my |our )?(?:dog|cat|pet|puppy|kitten)(?:(?:'s|s|'|s')\b| "
+    r"(?:pills?|meds?|medicines?|tablets?)\b)|"
+    r"(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s)? (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?|"
     r"\w+(?:pentin|profen|adol|olol|pril|pam|zole))\b.{0,60}"
     r"\b(?:instead of (?:mine|my own)|by mistake|by accident)|"
     r"(?:tome|se tomo|se comio|se trago|le di)\b.{0,40}\b(?:del|de mi|de su|de la) (?:perr\w*|"

@@ -79,6 +79,8 @@ _INTENDED = re.compile(
     r"(?:don'?t|dont) want to talk about why|(?:se|me|te) quiere morir|quiere morirse|"
     r"quiero morirme|wants? to die|(?:texted|sent|said|told) (?:me |us )?(?:a )?goodbye|"
     r"despidiendo\w*|not sure why (?:i'?m|im|i am) telling you|"
+    r"(?:tired|sick) of (?:everything|it all|living|life|being alive)|cansad[oa] de (?:todo|vivir)|"
+    r"not dying yet|(?:no me he|todavia no me) muero|"
     # Taken after a fight, or hidden from family: the writer is not reporting an accident.
     r"after (?:the|a|our|my|that) (?:big |huge )?(?:fight|argument|breakup|break up)|"
     r"(?:don'?t|dont|do not) (?:call|tell) (?:my )?(?:mom|mum|mother|dad|father|parents|family|"
@@ -91,6 +93,8 @@ _INTENDED = re.compile(
 # Said of an overdose, these deny intent: "no fue a proposito", "I'm not suicidal".
 _NOT_INTENDED = re.compile(
     r"\b(?:no fue a proposito|not on purpose|wasn'?t on purpose|didn'?t mean to|"
+    r"not trying to (?:hurt|harm|kill) (?:himself|herself|themselves|myself)|(?:trying|wanted) to "
+    r"get high|"
     r"no (?:me )?quer(?:ia|"
     r"ía) (?:hacerlo|tomarlas)|no me quiero matar|(?:i'?m|im|i am) not suicidal|no soy suicida)\b"
 )
@@ -103,6 +107,8 @@ def _intended(text: str) -> bool:
 # "I took all my pills": an adult's own whole supply, with no accident said, is self-harm.
 _SELF_TOOK = re.compile(
     r"\b(?:i|i'?ve|i have|i just) (?:just )?(?:took|taken|swallowed|downed|ate)\b|"
+    # The subject dropped, as in a hurried text: "just took all my ...".
+    r"^\W*(?:just )?(?:took|swallowed|downed) all (?:my|of my)\b|"
     r"\b(?:he|she|they) (?:just )?(?:took|swallowed|downed) all (?:his|her|their)\b|"
     r"\bme (?:tome|trague|bebi)\b"
 )
@@ -111,7 +117,7 @@ _MASSIVE = re.compile(
     r"\b(?:(?:a|the|an) (?:whole|entire|full) (?:bottle|box|pack|packet|jar|container|strip)|"
     r"(?:all|the rest|every (?:single |last )?one) of (?:the|my|his|her|their) (?:\w+ )?(?:pills|"
     r"meds|tablets|bottle)|(?:took|swallowed|taken) all (?:my|his|her|their) (?:\w+ )?(?:pills|"
-    r"meds|tablets|\w+(?:ine|pam|lam|done|zole|pril|olol|ate|ol))\b|"
+    r"meds|tablets|\w+(?:ine|pam|lam|done|zole|pril|olol|ate|ol|quel))\b|"
     r"(?:un|el|una|la) (?:frasco|bote|pote|envase|caja) (?:entero|entera|complet[oa])|tod[oa] "
     r"(?:el|la) (?:frasco|bote|pote|envase|caja)|todas (?:las|mis|sus) pastillas|"
     # Said of pills, a whole container is the same as "the whole bottle".
@@ -144,13 +150,20 @@ _PASSED_OUT = re.compile(
     r"(?:vomit\w*|throwing up|threw up) blood|vomitando sangre|no (?:tiene|"
     r"hace) sentido lo que dice|"
     r"super sleepy|very sleepy|really sleepy|lethargic|limp|"
+    r"seeing things|hearing things|talking nonsense|slurr\w*|(?:words|speech) (?:are |is )?"
+    r"(?:coming out )?(?:weird|funny|jumbled|slurred)|barely (?:opens?|open) (?:his|her|their|my) "
+    r"eyes|chest (?:pain|hurts|feels (?:funny|tight|heavy|weird))|can'?t see straight|"
+    r"walking like (?:he'?s|she'?s|i'?m|they'?re) drunk|burning (?:up|hot)|"
+    r"ve cosas|habla (?:puras )?incoherencias|arrastra las palabras|"
     r"floppy|barely breathing|breathing (?:very |really |super )?slow(?:ly)?|(?:respira|"
     r"respirando) (?:muy )?(?:despacio|lento)|apenas respira|se desmayo|"
     r"me desmaye|se desmaya|desmayad[oa]|"
     r"perdio el conocimiento|"
     r"no despierta|no se despierta|no responde|"
     r"inconsciente|muy dormid[oa]|muy somnolient[oa]|dificil de despertar|flojit[oa]|"
-    r"no (?:me|nos|te) reconoce|respiro (?:muy )?(?:despacio|lento)|gasping|on the floor|"
+    r"no (?:me|nos|te) reconoce|respiro (?:muy )?(?:despacio|lento)|gasping|"
+    # Lying on the floor, not a package found there.
+    r"(?:is|was|lying|laying|found (?:him|her|them)|he'?s|she'?s|still) on the floor|"
     r"(?:no puedo|no puede) (?:tener|mantener) los ojos abiertos|"
     # Half awake: roused but not fully, only mumbling.
     r"can'?t get (?:him|her|them|my \w+) (?:to )?(?:wake|awake)|won'?t (?:fully )?wake|"
@@ -162,6 +175,12 @@ _PASSED_OUT = re.compile(
 _SWALLOWED_OBJECT = re.compile(
     r"\b(?:(?:button|coin|watch|lithium|remote|hearing[- ]aid) (?:cell )?batter(?:y|ies)|coin "
     r"cells?|magnets?|(?:pila|bateria)s? (?:de )?(?:boton|reloj|moneda)|imanes|iman)\b"
+)
+_OBJECT_DANGER = re.compile(
+    r"(?<!\bno )(?<!\bnot )(?<!\bwithout )(?<!\bsin )(?<!\bni )"
+    r"\b(?:drool\w*|vomit\w*|throwing up|threw up|won'?t (?:eat|drink|swallow)|refus\w+ to (?:eat|"
+    r"drink)|can'?t swallow|gagging|chest pain|belly pain|stomach pain|tummy hurts|coughing|"
+    r"blood|fever|babea\w*|no quiere (?:comer|tomar)|no puede tragar|sangre)\b"
 )
 # Said of a poisoning, these say the person is awake: Poison Control first.
 _AWAKE = re.compile(
@@ -442,17 +461,22 @@ class TriageEngine:
     ) -> tuple[str, str]:
         """(tier, guidance presentation) for a physical category."""
         if category == "overdose_poisoning":
-            if _MASSIVE.search(text):
+            awake = bool(_AWAKE.search(text)) and not _PASSED_OUT.search(text)
+            # A whole bottle is a 911 call unless the writer says the person is awake and well
+            # (the label set's line: awake and breathing is Poison Control).
+            if _MASSIVE.search(text) and not awake:
                 return "911", "overdose"
             severe = (
                 any(acute[c] for c in _SEVERE)
                 or _PASSED_OUT.search(text) is not None
                 or any(probs.get(c, 0.0) >= self.config.severe for c in _SEVERE)
             )
-            if severe and not (_AWAKE.search(text) and not _PASSED_OUT.search(text)):
+            if severe and not awake:
                 return "911", "overdose"
             if _SWALLOWED_OBJECT.search(text):
-                return "poison_control", "swallowed_battery"
+                # Drooling, vomiting or refusing food after a battery: it may be burning already.
+                tier = "911" if _OBJECT_DANGER.search(text) else "poison_control"
+                return tier, "swallowed_battery"
             return "poison_control", "poison_control"
         return "911", category
 

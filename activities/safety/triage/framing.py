@@ -26,7 +26,12 @@ def framing(text: str) -> str | None:
     """Why a whole message reads as not happening now: "informational", "hypothetical",
     "past" or "resolved"; None when it may be. For a classifier's call that no pattern
     supports, where the per-clause guards have nothing to hang on."""
-    if _IDIOM.search(text):
+    # Said of a medicine swallowed twice, "fine" means awake, not over.
+    ingested = _INGESTED.search(text) is not None and (
+        _MEDICINE.search(text) is not None or _DRUG_WORD.search(text) is not None
+    )
+    # "My tooth is killing me, so I took 8": the figure of speech is the reason, not the frame.
+    if _IDIOM.search(text) and not (ingested and _AMOUNT.search(text)):
         return "idiom"
     if (_ANIMAL.search(text) and not _PET_MEDICINE.search(text)) or _NOT_NOW_TOPIC.search(text):
         return "animal"
@@ -37,10 +42,6 @@ def framing(text: str) -> str | None:
         return "never" if _NEVER_HAD.search(text) else "hypothetical"
     if _INFORMATIONAL.search(text) and not _PRESENT.search(text):
         return "informational"
-    # Said of a medicine swallowed twice, "fine" means awake, not over.
-    ingested = _INGESTED.search(text) is not None and (
-        _MEDICINE.search(text) is not None or _DRUG_WORD.search(text) is not None
-    )
     if not ingested and _FOOD.search(text) and not _SWALLOWED_CHEMICAL.search(text):
         return "food"
     if _TIMING_ONLY.search(text) and not _AMOUNT.search(text):
@@ -81,7 +82,8 @@ _TIMING_ONLY = _rx(
 )
 _AMOUNT = _rx(
     r"\b(?:\d+ (?:pills|tablets|doses|of them)|double|twice|two doses|extra|too many|too much|"
-    r"whole bottle|all of|dos veces|doble|de mas)\b"
+    r"whole bottle|all of|dos veces|doble|de mas|(?:\d+|two|three|four|five|six) more|"
+    r"another (?:one|dose|pill|tablet))\b"
 )
 _MILD_ANYWHERE = _rx(
     r"\b(?:mild|mildly|slight|slightly|a bit|a little|minor|not urgent|no rush|nothing serious|"
@@ -132,7 +134,11 @@ _ERRAND = _rx(
     # Getting rid of or locking up medicines is a chore, not a plan.
     r"dispos\w+|get rid of|throw (?:out|away)|leftover|take-?back|store|storage|lock(?:ing)? "
     r"(?:up|away)|lockbox|child-?proof|tirar|las tiro|desechar|guardar bajo llave|"
-    r"para estar preparad[oa])\b"
+    r"para estar preparad[oa]|out of (?:\w+ )?reach|so (?:he|she|they|the kids?|my \w+) can'?t "
+    r"(?:get|reach)|(?:pa|para) que (?:\w+ ){0,3}?no (?:las|los|lo|la) alcancen|"
+    r"donde (?:las |los )?guardo|(?:cut|split|break) (?:\w+ ){0,3}?in half|"
+    r"(?:partir|cortar)(?:la|las)? (?:a|por) la "
+    r"mitad)\b"
 )
 
 

@@ -246,6 +246,15 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:pharmacy|pharmacist)\b.{0,80}\b(?:instead of|wrong (?:dose|strength|pills?|"
         r"medication|medicine))\b.{0,80}\b(?:took|taken|taking|been taking)\b",
         r"\d+ ?(?:x|times) (?:a|per) day instead of (?:once|one|1|twice|two|2)\b",
+        r"(?:since|after) (?:the )?(?:pharmacy|pharmacist) (?:gave|filled|switched|sent)\b.{0,60}"
+        r"\binstead of\b",
+        # Another dose at one hour and another at the next: doses stacked by the clock.
+        r"\b(?:another|otra|otro)(?: one| dose)? (?:at|a las?) \d{1,2}\b.{0,40}\b(?:another|otra|"
+        r"otro)(?: one| dose)? (?:at|a las?) \d{1,2}\b",
+        # A caustic or a farm chemical on the skin: an exposure Poison Control handles.
+        r"(?:squirt\w*|splash\w*|spill\w*|spray\w*|got)\b.{0,40}\b(?:pesticide|insecticide|"
+        r"herbicide|oven cleaner|drain cleaner|lye|acid|caustic)\b.{0,40}\bon (?:my|his|her|their) "
+        r"(?:skin|arms?|forearms?|hands?|legs?|face|neck)\b",
         # Another person's medicines given by staff or a relative.
         r"(?:given|gave|got|received) (?:\w+ )?(?:another|someone else'?s|the wrong) (?:\w+'?s? )?"
         r"(?:\w+ )?(?:meds|medications?|pills|medicine)",
@@ -253,7 +262,7 @@ ACUTE: dict[str, tuple[str, ...]] = {
         # Edibles and baits, chews and household liquids swallowed.
         r"(?:ate|eaten|had|swallowed|chewed)\b.{0,40}\b(?:brownie|gumm(?:y|ies)|cookie|candy|"
         r"chocolate)\b.{0,40}\b(?:weed|thc|cannabis|marijuana|pot)\b",
-        r"(?:ate|eaten|swallowed|chewed|got into|licked|drank|had) (?:\w+ ){0,5}?(?:(?:rat|mouse|"
+        r"(?:ate|eaten|swallowed|chewed|got into|licked|drank|had) (?:\S+ ){0,5}?(?:(?:rat|mouse|"
         r"roach|ant) (?:bait|poison|pellets|traps?)|bait pellets|flea (?:and tick )?(?:chews?|"
         r"pills?|"
         r"collar|treatment)|contact (?:lens )?solution|hydrogen peroxide|rubbing alcohol|"
@@ -275,6 +284,12 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"(?:\w+ ){0,2}?(?:plant|bush|tree|shrub)",
         r"(?:bleach|cleaner|detergent|chemicals?|antifreeze|pesticide|gasoline|ammonia)\b.{0,30}"
         r"\bgot in(?:to)? (?:my|his|her|their|the baby'?s?) (?:mouth|eyes?)",
+        # Traces of a chemical on a child's lips or tongue: it was in the mouth.
+        r"(?:on|around) (?:his|her|their|the baby'?s?) (?:lips|mouth|tongue)\b.{0,60}\b"
+        r"(?:bleach|cleaner|detergent|antifreeze|pesticide|gasoline|lighter fluid|rat poison|"
+        r"lamp oil|kerosene)\b|\b(?:bleach|cleaner|detergent|antifreeze|pesticide|gasoline|"
+        r"lighter fluid|rat poison|lamp oil|kerosene)\b.{0,60}\bon (?:his|her|their) (?:lips|"
+        r"mouth|tongue)\b",
         r"(?:chlorine|bleach|ammonia|pool shock|cleaner|chemicals?|pesticide|fumes)\b.{0,60}"
         r"\b(?:breathed|inhaled) (?:some |it |them )?in\b|(?:breathed|inhaled) (?:in )?(?:the |"
         r"some |too much )?(?:chlorine|bleach|ammonia|chemical|cleaner|pesticide) ?(?:fumes|gas|"
@@ -329,13 +344,14 @@ ACUTE: dict[str, tuple[str, ...]] = {
         r"cleaner|antifreeze|pesticide|rat poison|weed ?killer|lighter fluid|gasoline|"
         r"batter(?:y|ies)|chemicals?|drain|windshield|washer fluid|paint thinner|kerosene|ammonia|"
         r"lamp oil|torch fuel|citronella|nail polish remover|hand sanitizer|essential oils?|cloro|"
-        r"(?:dish|laundry|liquid|hand) soap|dishwasher (?:detergent|soap|pods?)|pool (?:shock|"
+        r"(?:dish|laundry|liquid|hand) soap|dishwasher (?:detergent|soap|pods?)|glow ?sticks?|"
+        r"pool (?:shock|"
         r"chlorine)|oven cleaner|windex|"
         r"lejia|blanqueador|"
         r"mouthwash)",
         r"(?:was|been|got|is|am|i'?m|he'?s|she'?s) poisoned",
         # A pet's medicine taken by a person: from the bottle, in place of their own.
-        r"(?:took|taken|swallowed|popped|had)\b.{0,50}\b(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) "
+        r"(?:took|taken|swallowed|popped|had)\b.{0,50}\b(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s)? "
         r"(?:\w+ ){0,2}?(?:meds?|medicines?|pills?|tablets?|" + MEDICINE + r")\b|"
         r"(?:dog|cat|pet|puppy|kitten)(?:'s|s'|s) (?:\w+ ){0,2}?(?:bottle|meds?|medicine|pills?|"
         r"\w+(?:pentin|profen|adol|olol|pril|pam|zole))\b"

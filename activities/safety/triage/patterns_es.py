@@ -131,11 +131,22 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
         r"(?:\w+ ){0,3}?aceite (?:esencial )?de (?:eucalipto|menta|arbol de te|alcanfor)",
         r"\bgenerador\b.{0,100}\b(?:dolor(?:es)? de cabeza|mareado\w*|se desmayo|vomit\w*)|"
         r"(?:dolor(?:es)? de cabeza|mareados?|se desmayo)\b.{0,100}\bgenerador\b",
-        r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi) (?:todo el|toda la|un|una) "
+        r"(?:se|me) (?:tomo|tome|trago|trague|comio|comi|bebio|bebi) (?:todo el|toda la|un|una|"
+        r"medio|media) "
         r"(?:frasco|caja|bote|pote|potecito|envase|tarro|botella|tira|blister|puno)",
         r"(?:(?:se|me) (?:tomo|trago|comio|tomaron)|(?:me )?(?:tome|trague|comi)) "
         r"(?:\d+|varias|muchas|todas|unas|unos|algunas|un monton de|un punado de|doble|dos veces) "
         r"(?:de )?(?:las |mis |sus )?" + _PASTILLAS,
+        # The medicine named first, then "se tomo dos": two of it, not two of anything.
+        r"\b" + _PASTILLAS + r"\b.{0,60}\b(?:se tomo|me tome|se trago|me trague) "
+        r"(?:dos|tres|cuatro|doble|otra|las dos)\b"
+        r"(?! (?:veces )?(?:al|por|cada) (?:dia|semana|noche))",
+        # Swallowed believing it was something else: an accident by definition.
+        r"(?:tomo|tome|bebio|bebi|trago|trague|se comio|se tomo)\b.{0,60}\b(?:creyo|crei|creia|"
+        r"creyendo|pensando|penso|pense) que (?:era|eran)\b",
+        # The pharmacy filled the wrong strength, and it was taken.
+        r"farmacia\b.{0,80}\ben (?:vez|lugar) de\b.{0,80}\b(?:tome|tomo|tomand\w*|tomado|se tomo|"
+        r"le di|le he dado)\b",
         # Several taken in place of the one prescribed: more than the dose, by mistake.
         r"(?:tome|tomo|se tomo|me tome|le di) (?:\w+ ){0,3}?(?:\d+|dos|tres|cuatro|cinco|varias) "
         r"(?:\w+ )?en (?:vez|lugar) de (?:una|uno|1|la dosis)",
@@ -227,6 +238,9 @@ ACUTE_ES: dict[str, tuple[str, ...]] = {
 }
 
 SELF_HARM_ES: tuple[str, ...] = (
+    # A plan made, or a last request: said inside an errand.
+    r"ya (?:lo )?tengo todo (?:planeado|decidido|pensado)\b",
+    r"(?:es )?lo ultimo que (?:les |te |le )?(?:voy a|vaya a|van a) (?:pedir|molestar)",
     r"(?:quiero|ganas de|pienso en|me dan ganas de) (?:\w+ ){0,2}(?:estrellar|chocar|aventar) "
     r"(?:el|mi) (?:carro|coche|auto|camioneta)",
     r"suicid",

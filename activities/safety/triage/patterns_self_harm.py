@@ -53,6 +53,25 @@ SELF_HARM: tuple[str, ...] = (
     r"a person|you|i) (?:takes?|took|swallows?|swallowed|ate|had) (?:like |about )?"
     r"(?:\d\d+|all|the whole|a whole|an entire)",
     r"to (?:go to )?sleep and (?:not|never) wake(?: up)?",
+    # "so I could sleep and not wake up"; not "never wake up rested".
+    r"\bsleep and (?:just )?(?:not|never) wake(?: up)?\b(?! (?:rested|refreshed|on time|early|"
+    r"until|till|at|before|during|in the|feeling))",
+    # A decision announced while calling off care: a plan made.
+    r"made (?:my|the|a|this) (?:decision|choice)\b.{0,60}\bat peace\b|\bat peace with (?:my|the|"
+    r"this) (?:decision|choice)\b|(?:don'?t|do not|no need to) (?:schedule|book|bother with) "
+    r"(?:my |the |any |a )?(?:follow[- ]?ups?|next (?:visit|appointment)|appointments?)\b.{0,60}"
+    r"\b(?:made (?:my|the) (?:decision|choice)|at peace|(?:won'?t|wont) (?:be )?need)",
+    # Nothing will matter after a date: said of oneself, a farewell.
+    r"(?:doesn'?t|won'?t|wont|does not|will not) matter (?:any ?more )?after (?:(?:this|next) "
+    r"\w+|today|tonight|tomorrow|the weekend|\w+day)\b",
+    # Whether a count of a medicine is "enough", asked with no purpose: a lethal-amount question.
+    r"\bis (?:\d\d+|a (?:whole |full )?(?:bottle|box|pack)) (?:of )?(?:the |my |these |those )?"
+    r"(?:\w+ )?(?:pills |tablets |meds )?enough\b(?!.{0,40}\b(?:for|to last|until|till|refill\w*|"
+    r"trip|month|week|days?|vacation|travel\w*)\b)",
+    r"(?:saved|saving|save|stored|storing|put away)(?: up)? (?:\w+ ){0,3}?for when (?:i'?m|i am) "
+    r"ready|enough (?:\w+ ){0,3}?(?:saved|stored|put away)(?: up)?\b",
+    r"(?:fill|filled|filling) (?:the same|my|a|one) (?:script|prescription|rx) at (?:two|2|"
+    r"different|multiple|several|diff) (?:places|pharmacies|stores|drugstores)",
     r"how (?:many|much) .{0,40}?(?:is|are|would be) (?:fatal|lethal|deadly)",
     r"this is (?:my )?goodbye\b|(?:sat|sitting|sit) in (?:the|my) car in the garage with (?:it|the "
     r"engine|the motor) (?:running|on)",

@@ -96,6 +96,18 @@ def _within(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return 0, 0
 
 
+_RECENT_INTAKE = _rx(
+    r"\b(?:last night|tonight|this morning|earlier today|(?:an?|one|two|few|\d+) hours? ago|"
+    r"anoche|esta manana|hace (?:una|unas|\d+) horas?)\b"
+)
+
+_SEEN_TO = _rx(
+    r"\b(?:sent (?:us|him|her|them|me) home|discharged|(?:was|were) (?:in|at) (?:the )?(?:er|ed|"
+    r"hospital|urgent care)|(?:poison control|the er|the hospital) (?:said|told)|nos mandaron a "
+    r"casa|(?:le|me|nos) dieron de alta)\b"
+)
+
+
 def _negated(clause_before: str) -> bool:
     window = " ".join(clause_before.split()[-7:])
     for m in reversed(list(_NEGATION.finditer(window))):
@@ -215,7 +227,7 @@ _SELF_HARM_DENIAL = _rx(
     r"(?:active |current |suicidal |self[- ]harm )?(?:thoughts?|ideation|intent\w*|plans?|urges?)"
     r"(?: (?:of|to|about|for))? (?:suicid\w*|hurting|harming|killing|ending|self[- ]harm\w*)|"
     r"\b(?:would never|will never|never going to|not going to|not gonna|no intention of|don'?t "
-    r"plan to) (?:hurt|harm|kill)|"
+    r"plan to|(?:was|were|is|are|wasn'?t|weren'?t)? ?not trying to) (?:hurt|harm|kill)|"
     r"\bno (?:tengo|tiene|tenemos) (?:\w+ )?(?:pensamientos|ideas|intencion\w*|ganas|planes) de "
     r"(?:hacer(?:me|se) dano|quitarme|quitarse|matarme|matarse|suicid\w*|lastimar\w*)|"
     r"\b(?:denies|denied|negative for|no) (?:si|hi)(?:/(?:si|hi))?\b|"
@@ -301,7 +313,16 @@ def scan(text: str) -> list[Hit]:
                 if guard == "past" and category == "overdose_poisoning":
                     # A dose is always told in the past tense ("swallowed them an hour ago");
                     # only a stated time ("yesterday", "last year") makes it history.
-                    guard = "past" if _PAST_TIME.search(sentence) else None
+                    # Last night's or this morning's dose is still in the body.
+                    # Unless it has been seen to since ("the ER sent us home").
+                    seen_to = _SEEN_TO.search(text)
+                    recent = sentence if seen_to else _RECENT_INTAKE.sub(" ", sentence)
+                    guard = "past" if _PAST_TIME.search(recent) else None
+                elif (
+                    guard == "negated" and category == "overdose_poisoning" and not _negated(before)
+                ):
+                    # "Ate a pod, seems fine": fine means awake, not that nothing was swallowed.
+                    guard = None
                 elif guard == "mild" and category == "overdose_poisoning":
                     # "A little" of a poison is how much, not how bad: still a poisoning.
                     guard = None
