@@ -383,16 +383,31 @@ class PersonContextRecognizer(LocalRecognizer):
             return False
         return all(w.text in family or self._unknown(w) for w in rest)
 
-    @staticmethod
     def _lower_name(
-        doc: Doc, t: Token, given: frozenset[str], family: frozenset[str]
+        self, doc: Doc, t: Token, given: frozenset[str], family: frozenset[str]
     ) -> Span | None:
-        if t.lower_ in SPANISH_NAME_WORDS or t.lower_ in STOP_WORDS or t.text.title() not in given:
+        """A name in all-lower-case text: a listed given name and a listed surname ("maria
+        lopez"); a middle initial between a name and a word no dictionary has ("codey m
+        ross" shape); or a listed given name before a word no dictionary has."""
+        if t.lower_ in SPANISH_NAME_WORDS or t.lower_ in STOP_WORDS or t.lower_ in NOT_NAMES:
+            return None
+        listed = t.text.title() in given
+        odd = t.is_alpha and len(t) > 2 and self._unknown(t)
+        if not (listed or odd):
             return None
         j = t.i + 1
-        if j < len(doc) and len(doc[j].text.rstrip(".")) == 1 and doc[j].is_alpha:
-            j += 1  # a middle initial
-        if j < len(doc) and doc[j].text.title() in family and doc[j].lower_ not in STOP_WORDS:
+        initial = j < len(doc) and len(doc[j].text.rstrip(".")) == 1 and doc[j].is_alpha
+        if initial:
+            j += 1
+        if j >= len(doc) or doc[j].lower_ in STOP_WORDS or not doc[j].is_alpha:
+            return None
+        last = doc[j]
+        surname = last.text.title() in family or (len(last) > 2 and self._unknown(last))
+        if listed and last.text.title() in family:
+            return doc[t.i : j + 1]
+        # The initial is the evidence when the first word is not a listed name.
+        # Short listed names are also Spanish words ("del", "lo"): they need the initial.
+        if surname and (initial or (listed and len(t) > 3)) and last.lower_ not in NOT_NAMES:
             return doc[t.i : j + 1]
         return None
 
