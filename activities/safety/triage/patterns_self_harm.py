@@ -53,7 +53,7 @@ SELF_HARM: tuple[str, ...] = (
     r"a person|you|i) (?:takes?|took|swallows?|swallowed|ate|had) (?:like |about )?"
     r"(?:\d\d+|all|the whole|a whole|an entire)",
     r"to (?:go to )?sleep and (?:not|never) wake(?: up)?",
-    # "so I could sleep and not wake up"; not "never wake up rested".
+    # Sleeping and not waking, said of oneself; not "never wake up rested".
     r"\bsleep and (?:just )?(?:not|never) wake(?: up)?\b(?! (?:rested|refreshed|on time|early|"
     r"until|till|at|before|during|in the|feeling))",
     # A decision announced while calling off care: a plan made.
@@ -61,6 +61,9 @@ SELF_HARM: tuple[str, ...] = (
     r"this) (?:decision|choice)\b|(?:don'?t|do not|no need to) (?:schedule|book|bother with) "
     r"(?:my |the |any |a )?(?:follow[- ]?ups?|next (?:visit|appointment)|appointments?)\b.{0,60}"
     r"\b(?:made (?:my|the) (?:decision|choice)|at peace|(?:won'?t|wont) (?:be )?need)",
+    # Arranging who is told "when it happens": a plan with a date, said as an errand.
+    r"(?:gets?|receives?|takes?) the (?:call|news)\b.{0,60}\bwhen it happens\b|\bwhen it happens\b"
+    r".{0,60}\b(?:gets?|receives?) the (?:call|news)\b",
     # Nothing will matter after a date: said of oneself, a farewell.
     r"(?:doesn'?t|won'?t|wont|does not|will not) matter (?:any ?more )?after (?:(?:this|next) "
     r"\w+|today|tonight|tomorrow|the weekend|\w+day)\b",
