@@ -1,11 +1,14 @@
-"""Small helpers shared by tests: a bookable slot, database reads, stored LLM config."""
+"""Small helpers shared by tests: a bookable slot, database reads, stored LLM config, the
+local activities in a history."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, delete, select
+from temporalio.client import WorkflowHistory
 
 from activities.llm.factory import build_gateway
 from activities.llm.gateway import LlmGateway
@@ -79,3 +82,16 @@ def eager_gateway(settings: Settings, engines: Engines) -> LlmGateway:
     """A gateway that re-reads routing and spend on every call: each test stores its own."""
     tuned = settings.model_copy(update={"llm_config_ttl_s": 0.0, "llm_spend_cache_s": 0.0})
     return build_gateway(tuned, engines.sessions)
+
+
+def local_activities(history: WorkflowHistory) -> list[str]:
+    """The activity types a workflow ran as local activities, in order: each is a marker
+    whose "data" detail is the SDK's JSON record of the call."""
+    names = []
+    for event in history.events:
+        if not event.HasField("marker_recorded_event_attributes"):
+            continue
+        data = event.marker_recorded_event_attributes.details.get("data")
+        if data is not None and data.payloads:
+            names.append(json.loads(data.payloads[0].data)["activity_type"])
+    return names

@@ -9,7 +9,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.contrib.workflow_streams import WorkflowStream
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, FailureError
 
 from core import search_attributes as sa
 from core.actions import RunActionInput
@@ -92,6 +92,8 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
         self.plan_seen: PlanOutput | None = None
         self.plan_intent = ""
         self.results_seen: list[ToolResult] = []
+        # Decided once per run, so a history recorded before local steps replays as it ran.
+        self.local_steps = False
 
     def _caller(self, inp: PipelineInput) -> Caller:
         """Who the tools act for: the caller, or the patient a staff member named."""
@@ -111,7 +113,12 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
         arg: Any,
         opts: ActivityOptions,
         summary: dict[str, Any] | None = None,
+        *,
+        local: bool = False,
     ) -> Any:
+        """Runs one step and records it for the UI. `local`: a short read that writes nothing
+        (screen and classify, retrieve, check the reply) runs as a local activity, a marker in
+        the history instead of a task round trip (decision record 0015)."""
         self.events.publish(
             StreamEvent(
                 "status", step=name, status="running", message=STATUS_MESSAGES.get(name, name)
@@ -120,14 +127,17 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
         record = StepRecord(name, "running", summary, None, None, workflow.now().timestamp())
         self.steps.append(record)
         try:
-            result = await workflow.execute_activity_method(
-                fn,
-                arg,
-                start_to_close_timeout=opts.start_to_close,
-                retry_policy=opts.retry,
-                heartbeat_timeout=opts.heartbeat,
-                summary=name,
-            )
+            if local and self.local_steps:
+                result = await _run_local(fn, arg, opts, name)
+            else:
+                result = await workflow.execute_activity_method(
+                    fn,
+                    arg,
+                    start_to_close_timeout=opts.start_to_close,
+                    retry_policy=opts.retry,
+                    heartbeat_timeout=opts.heartbeat,
+                    summary=name,
+                )
         except ActivityError as err:
             record.status, record.error_message = "failed", failure_text(err)
             record.end_time = workflow.now().timestamp()
@@ -146,6 +156,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
             inp.session_id, turn.turn_id, wf_id, "", "", "unknown", created_at=started
         )
         self._open_dialogue(inp)
+        self.local_steps = workflow.patched("local-engine-steps")
         try:
             await self._screen_and_answer(inp, result)
         except ActivityError as err:
@@ -200,6 +211,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
                 caller=caller if folded else None,
             ),
             ENGINE,
+            local=True,
         )
         self.early_move = understood.move
         screen = understood.screen
@@ -339,6 +351,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
                 RetrievalActivities.retrieve,
                 RetrieveInput(caller.tenant_id, question, language=self.lang),
                 ENGINE,
+                local=True,
             )
             self.steps[-1].output = retrieve_report(found)
             gen.passages, gen.covered = found.passages, found.covered
@@ -366,6 +379,7 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
             SafetyActivities.check_output,
             CheckOutputInput(caller.tenant_id, reply.text, public_sources(gen), pii_redacted=True),
             ENGINE,
+            local=True,
         )
         self.steps[-1].output = {
             "is_valid": checked.is_valid,
@@ -452,6 +466,32 @@ class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
         self.named_patients = named
         if caller.role in STAFF_ROLES and caller.patient_id is None and len(named) == 1:
             self.acting_patient = named[0]
+
+
+async def _run_local(fn: Callable[..., Any], arg: Any, opts: ActivityOptions, name: str) -> Any:
+    """A local activity whose failure reads like an activity task's: a local attempt that
+    runs out of retries surfaces as the application error itself, and the turn's failure
+    handling (an apology, a recorded step) expects the ActivityError around it."""
+    try:
+        return await workflow.execute_local_activity_method(
+            fn,
+            arg,
+            start_to_close_timeout=opts.start_to_close,
+            retry_policy=opts.retry,
+            summary=name,
+        )
+    except ActivityError:
+        raise
+    except FailureError as err:
+        raise ActivityError(
+            f"local activity {name} failed",
+            scheduled_event_id=0,
+            started_event_id=0,
+            identity="",
+            activity_type=name,
+            activity_id="",
+            retry_state=None,
+        ) from err
 
 
 PIPELINE_RUN_TIMEOUT = timedelta(minutes=10)
