@@ -10,10 +10,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.actions.activity import ActionActivities
@@ -185,6 +186,18 @@ async def bootstrap_knowledge(client: Client, engines: Engines, settings: Settin
     return started
 
 
+def workflow_runners(sandbox_all: bool) -> dict[str, Any]:
+    """The worker's two runners: the sandbox, and the one for workflows defined with
+    sandboxed=False (the turn's, ADR 0016), which is the sandbox too when `sandbox_all`."""
+    # Passing our pure modules through skips re-importing them per workflow run in the sandbox.
+    restrictions = SandboxRestrictions.default.with_passthrough_modules("core", "activities")
+    sandboxed = SandboxedWorkflowRunner(restrictions=restrictions)
+    return {
+        "workflow_runner": sandboxed,
+        "unsandboxed_workflow_runner": sandboxed if sandbox_all else UnsandboxedWorkflowRunner(),
+    }
+
+
 def create_worker(
     client: Client,
     engines: Engines,
@@ -194,7 +207,10 @@ def create_worker(
     after_commit: AfterCommit | None = None,
     before_write: AfterCommit | None = None,
     before_commit: AfterCommit | None = None,
+    sandbox_all: bool = False,
 ) -> Worker:
+    """`sandbox_all`: run the turn's workflows in the sandbox too (WORKFLOW_SANDBOX=all; the
+    test suite does, so a call the sandbox forbids fails a test before it ships)."""
     safety = SafetyActivities(engines.safety, engines.sessions)
     intents = IntentActivities(engines.intents, engines.sessions)
     retrieval = RetrievalActivities(engines.retrieval, engines.sessions)
@@ -218,8 +234,6 @@ def create_worker(
     llm = LlmActivities(engines.gateway, engines.safety)
     persist = PersistActivities(engines.sessions)
     actions = ActionActivities(tools.executor, engines.sessions)
-    # Passing our pure modules through skips re-importing them per workflow run in the sandbox.
-    restrictions = SandboxRestrictions.default.with_passthrough_modules("core", "activities")
     return Worker(
         client,
         task_queue=task_queue,
@@ -269,7 +283,7 @@ def create_worker(
             persist.persist_turn,
         ],
         activity_executor=executor,
-        workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+        **workflow_runners(sandbox_all),
     )
 
 
@@ -303,6 +317,7 @@ async def main(
             executor=executor,
             after_commit=after_commit,
             before_commit=before_commit,
+            sandbox_all=settings.workflow_sandbox == "all",
         )
         async with worker:
             log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "aurixa-pipeline"
     temporal_ui_port: int = 8233
+    # "hot-path-off": the turn's two workflows (conversation, pipeline) run outside the
+    # workflow sandbox, every other workflow inside it (ADR 0016); "all": every workflow in
+    # the sandbox, as the test suite runs them so a non-deterministic call fails a test.
+    workflow_sandbox: Literal["hot-path-off", "all"] = "hot-path-off"
     temporal_tls: bool = False
     temporal_api_key: SecretStr | None = None
     # AES-256-GCM on every Temporal payload (core/codec.py). PAYLOAD_KEYS is

@@ -215,6 +215,9 @@ async def worker(
             executor=executor,
             after_commit=faults.after_commit,
             before_write=faults.before_write,
+            # The suite runs every workflow in the sandbox: a call it forbids (the clock,
+            # randomness, I/O) in the turn's workflows fails here, not in production.
+            sandbox_all=True,
         )
         async with running:
             # A fresh test database has seeded articles and no index: build it the way a

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@workflow.defn
+@workflow.defn(sandboxed=False)
 class ConversationWorkflow:
     @workflow.init
     def __init__(self, inp: ConversationInput) -> None:

@@ -71,7 +71,7 @@ STATUS_MESSAGES = {
 }
 
 
-@workflow.defn
+@workflow.defn(sandboxed=False)
 class PipelineWorkflow(PlanSteps, DialogueSteps, EscalationSteps):
     @workflow.init
     def __init__(self, inp: PipelineInput) -> None:
