@@ -20,6 +20,7 @@ log = logging.getLogger("aurixa.tenant_regex")
 # A rule gets this long per message at run time; a match that would take longer counts as
 # no match (logged), so one bad rule costs a turn milliseconds, not seconds.
 RUN_TIMEOUT_S = 0.02
+RETRY_FACTOR = 10
 # At write time each adversarial probe gets this long; real rules take microseconds.
 PROBE_TIMEOUT_S = 0.05
 PROBE_LENGTH = 4000  # the longest prompt a turn accepts (MAX_PROMPT_CHARS)
@@ -51,11 +52,16 @@ class TenantPattern:
     compiled: regex.Pattern[str]
 
     def search(self, text: str) -> bool:
-        try:
-            return self.compiled.search(text, timeout=RUN_TIMEOUT_S) is not None
-        except TimeoutError:
-            log.warning("tenant rule timed out", extra={"rule_chars": len(self.source)})
-            return False
+        # The budget is wall-clock time: under load a busy worker (16 turns sharing the GIL)
+        # can spend it waiting, not matching. Slow shapes were refused at write time, so a
+        # first timeout gets one more, longer try before the rule counts as no match.
+        for budget in (RUN_TIMEOUT_S, RUN_TIMEOUT_S * RETRY_FACTOR):
+            try:
+                return self.compiled.search(text, timeout=budget) is not None
+            except TimeoutError:
+                continue
+        log.warning("tenant rule timed out", extra={"rule_chars": len(self.source)})
+        return False
 
 
 def compile_rule(pattern: str) -> TenantPattern:

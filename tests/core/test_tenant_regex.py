@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from core.tenant_regex import RuleTooSlow, check_rule, compile_rule
+from core.tenant_regex import (
+    RETRY_FACTOR,
+    RUN_TIMEOUT_S,
+    RuleTooSlow,
+    TenantPattern,
+    check_rule,
+    compile_rule,
+)
 
 
 @pytest.mark.parametrize("slow", ["((a+))+$", "(a|a)+$", ".*.*.*.*x", "(x+x+)+y", "^(a|aa)+$"])
@@ -36,3 +43,21 @@ def test_a_stored_slow_rule_is_cut_off_not_run_for_seconds() -> None:
     assert rule.search("a" * 4000 + "!") is False
     # A functional bound (the timeout fired), far from the seconds `re` would take.
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_rule_that_ran_out_of_time_under_load_gets_a_second_try() -> None:
+    """The budget is wall-clock: a worker busy with other turns can spend it waiting. One
+    longer try follows before the rule counts as no match."""
+
+    class Busy:
+        budgets: list[float] = []
+
+        def search(self, text: str, timeout: float) -> object | None:
+            self.budgets.append(timeout)
+            if timeout <= RUN_TIMEOUT_S:
+                raise TimeoutError
+            return object()
+
+    busy = Busy()
+    assert TenantPattern("refill", busy).search("refill please") is True
+    assert busy.budgets == [RUN_TIMEOUT_S, RUN_TIMEOUT_S * RETRY_FACTOR]
