@@ -60,7 +60,8 @@ async def _healthy(base: str, timeout_s: float = 180) -> None:
 
 
 @contextlib.asynccontextmanager
-async def http_stack() -> AsyncIterator[HttpStack]:
+async def http_stack(extra_env: dict[str, str] | None = None) -> AsyncIterator[HttpStack]:
+    """`extra_env`: settings for both processes on top of the bench's (a fake LLM provider)."""
     root = Path(tempfile.mkdtemp(prefix="aurixa-http-bench-"))
     db_url = f"sqlite+aiosqlite:///{root / 'aurixa.db'}"
     keys = await _seed(db_url)
@@ -77,6 +78,7 @@ async def http_stack() -> AsyncIterator[HttpStack]:
         "OPENBLAS_NUM_THREADS": "1",
         "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_PER_MINUTE": "100000",
+        **(extra_env or {}),
     }
     log = (root / "processes.log").open("ab")
     api_cmd = [

@@ -1,6 +1,7 @@
 """Turn latency and throughput against a zero-delay fake LLM, next to the bare Temporal ceiling.
 
-Run: `make bench` (or `.venv/bin/python bench/turn_latency.py --turns 40`). Starts its own
+Run: `make bench` (or `.venv/bin/python bench/turn_latency.py --turns 40`; `--http` for the
+same turns through the API and worker processes, bench/http_turns.py). Starts its own
 tuned Temporal dev server, a temporary SQLite database with the demo clinic, a fake
 OpenAI-compatible server and an in-process worker; turns go through the same
 update-with-start path the API uses.
@@ -220,5 +221,13 @@ if __name__ == "__main__":
     parser.add_argument("--turns", type=int, default=40)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--trace", action="store_true", help="print one turn's event timeline")
+    parser.add_argument(
+        "--http", action="store_true", help="through the API and worker processes (http_turns)"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.turns, args.concurrency, trace=args.trace))
+    if args.http:
+        from bench.http_turns import run_http
+
+        asyncio.run(run_http(args.turns, args.concurrency))
+    else:
+        asyncio.run(main(args.turns, args.concurrency, trace=args.trace))
