@@ -41,13 +41,10 @@ from temporalio.client import Client
 
 from activities.embedding import Embedder, prepare_model
 from api.turns import run_turn
-from bench.stack import start_dev_server, stop_dev_server
+from bench.stack import demo_settings, start_dev_server, stop_dev_server
 from core.payloads import Caller, TurnInput
 from core.settings import ROOT, Settings
 from core.temporal import connect
-from store.db import make_engine, make_session_factory
-from store.migrate import upgrade_async
-from store.seed import seed_demo
 from tests.fakes.openai_server import FakeOpenAI
 from tests.helpers import bookable_slot
 from worker import build_engines, create_worker
@@ -229,21 +226,7 @@ async def main(turns: int) -> None:
     model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
     try:
         async with FakeOpenAI(reply="Downtown is open 8:00 AM to 6:00 PM on weekdays.") as fake:
-            settings = Settings(
-                _env_file=None,  # type: ignore[call-arg]
-                data_dir=work,
-                temporal_address=f"127.0.0.1:{port}",
-                temporal_task_queue="capacity",
-                embedding_model_dir=model_dir,
-                llm_provider="openai_compatible",
-                llm_api_base=fake.base_url,
-                llm_model="fake-model",
-                log_level="WARNING",
-            )
-            await upgrade_async(settings.effective_database_url)
-            engine = make_engine(settings.effective_database_url)
-            await seed_demo(make_session_factory(engine))
-            await engine.dispose()
+            settings = await demo_settings(work, port, "capacity", model_dir, fake.base_url)
             engines = await build_engines(settings, embedder=Embedder(model_dir))
             client = await connect(settings)
             caller = Caller(tenant_id=1, user_id=1, role="patient", patient_id=1)

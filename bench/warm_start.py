@@ -32,14 +32,12 @@ from temporalio.client import Client
 
 from activities.embedding import prepare_model
 from api.turns import run_turn
-from bench.stack import start_dev_server, stop_dev_server
+from bench.stack import demo_settings, start_dev_server, stop_dev_server
 from core.payloads import Caller, TurnInput
-from core.settings import ROOT, Settings
+from core.settings import ROOT
 from core.temporal import connect, payload_key_spec
 from store.db import make_engine, make_session_factory
-from store.migrate import upgrade_async
 from store.models import User
-from store.seed import seed_demo
 
 PROMPTS = (
     "What time does the Westside office open on Saturday?",
@@ -69,17 +67,8 @@ async def main(turns: int) -> None:
     server, port = start_dev_server()
     model_dir = prepare_model(ROOT / "data" / "models" / "all-minilm-l6-v2-onnx")
     queue = f"warm-{uuid.uuid4().hex[:6]}"
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=work,
-        temporal_address=f"127.0.0.1:{port}",
-        temporal_task_queue=queue,
-        embedding_model_dir=model_dir,
-        log_level="WARNING",
-    )
-    await upgrade_async(settings.effective_database_url)
+    settings = await demo_settings(work, port, queue, model_dir)
     db = make_engine(settings.effective_database_url)
-    await seed_demo(make_session_factory(db))
     async with make_session_factory(db)() as session:
         user = (await session.scalars(select(User).where(User.patient_id == 1))).first()
         assert user is not None

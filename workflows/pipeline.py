@@ -46,6 +46,7 @@ from .escalation_steps import EscalationSteps
 from .failures import failure_text
 from .followups import after_tool
 from .policies import DATABASE, ENGINE, LLM, PERSIST, ActivityOptions
+from .runners import as_local
 
 with workflow.unsafe.imports_passed_through():
     from activities.actions.activity import ActionActivities, has_side_effect
@@ -473,13 +474,7 @@ async def _run_local(fn: Callable[..., Any], arg: Any, opts: ActivityOptions, na
     runs out of retries surfaces as the application error itself, and the turn's failure
     handling (an apology, a recorded step) expects the ActivityError around it."""
     try:
-        return await workflow.execute_local_activity_method(
-            fn,
-            arg,
-            start_to_close_timeout=opts.start_to_close,
-            retry_policy=opts.retry,
-            summary=name,
-        )
+        return await as_local(fn, arg, opts, name)
     except ActivityError:
         raise
     except FailureError as err:
