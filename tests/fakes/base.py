@@ -278,30 +278,35 @@ class FakeProvider(ABC):
             ready.set()
 
     async def _serve(self, *, ready: threading.Event | None, handle_signals: bool) -> None:
-        assert self._sock is not None
+        # This run's own socket, listener and runner: a restart after a kill binds new ones on
+        # the same attributes, and a winding-down run must close only what is its own.
+        sock = self._sock
+        assert sock is not None
         loop = self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
+        stopping = self._stopping = asyncio.Event()
         if handle_signals:
             for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, self._stopping.set)
+                loop.add_signal_handler(sig, stopping.set)
         # A short shutdown_timeout: in-flight streams are cancelled rather than awaited for
         # aiohttp's default 60 s, so a test's teardown stays fast.
         runner = self._runner = web.AppRunner(
             self._make_app(), access_log=None, shutdown_timeout=1.0
         )
         await runner.setup()
+        listener: asyncio.Server | None = None
         try:
             assert runner.server is not None
-            self._listener = await loop.create_server(runner.server, sock=self._sock)
+            listener = self._listener = await loop.create_server(runner.server, sock=sock)
             if ready is not None:
                 ready.set()
-            await self._stopping.wait()
+            await stopping.wait()
         finally:
-            if self._listener is not None:
-                self._listener.close()
+            if listener is not None:
+                listener.close()
             await runner.cleanup()
-            self._sock.close()
-            self._listener = self._runner = None
+            sock.close()
+            if self._runner is runner:
+                self._listener = self._runner = None
 
     # -- HTTP --------------------------------------------------------------------------------
 
