@@ -688,3 +688,30 @@ def test_a_swallowed_battery_or_magnet_sends_them_to_the_er(
     # The label set's tier (awake: Poison Control), with guidance that says go now.
     assert result.tier == "poison_control" and result.presentation == "swallowed_battery"
     assert "1-800-222-1222" in result.guidance
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        # Danger signs after a battery: it may be burning already.
+        ("my son swallowed a coin battery an hour ago and now he keeps drooling", "911"),
+        # Negated, they are not danger signs.
+        (
+            "my son swallowed a coin battery, no drooling, no coughing, eating normally",
+            "poison_control",
+        ),
+        # A whole bottle, with the person said to be awake and well: the label's Poison Control.
+        (
+            "my kid got into a whole bottle of gummy vitamins, she's awake and acting normal",
+            "poison_control",
+        ),
+        # A danger sign in lay words makes a poisoning a 911 call.
+        ("grandpa took his heart pills twice today and now he's seeing things", "911"),
+    ],
+)
+def test_poisoning_tiers_follow_what_is_said_of_the_person(
+    engine: TriageEngine, text: str, tier: str
+) -> None:
+    result = engine.assess(text)
+    assert result.requires_escalation and result.category == "overdose_poisoning", result
+    assert result.tier == tier, result
