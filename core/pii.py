@@ -17,6 +17,13 @@ PHONE = re.compile(
 # recognised after the words that label them; the value alone is the match (group "v").
 # Between a label and its value: "MRN: 123", "member ID is 123", "policy number # 123".
 ID_FILLER = r"(?:\s*(?:is|was|are|to|as|:|#|=|-|number|num|no\.?|es|son|era|:)\s*){0,3}\s*"
+# A few words between the label and the verb that gives its value ("chart number at your
+# clinic is", "MRN for me is", "número de afiliado, creo que es"): without a phone word among
+# them, since "the number to call is 617-555-0100" labels a phone number.
+ID_GAP = (
+    r"(?:,?\s+(?:(?!(?:phone|call|cell|text|tel[eé]fono|celular|llamar)\b)[^\W\d_]+,?\s+){1,4}?"
+    r"(?:is|was|es|era|says|said|reads|shows|dice|dec[ií]a)\b)?"
+)
 # Letters, digits and inner dashes, dots or spaces ("XJH123456789", "HV-004512", "W12 345 678"),
 # opening with a digit or a short capitalised prefix so that "MRN pending" never matches; a
 # space-separated group must hold a digit. `id_ok` then asks for four digits in all.
@@ -56,13 +63,15 @@ MEMBER_LABEL = (
     rf"|[A-Z]{{2,4}}\s\d{{4,}})(?![\w-]))"
     rf"|card\s+(?:says|reads|shows)|(?:nueva\s+)?credencial(?:\s+dice)?"
     rf"|identificaci[oó]n\s+del\s+seguro"
+    # A payer named, then its identification number: "Medi-Cal, número de identificación".
+    rf"|{_PAYER_NAME}[^.\n\d]{{0,30}}?{_NUM_ES}\s+de\s+identificaci[oó]n"
     # Spanish: "número de afiliado", "póliza", "ID de miembro".
     rf"|{_NUM_ES}\s+de\s+(?:afiliad[oa]|miembro|socio|asegurad[oa]|p[oó]liza|seguro|"
     rf"beneficiari[oa]|credencial)|p[oó]liza(?:\s+de\s+(?:mi|su)\s+\w+)?(?:\s*{_NUM_ES})?"
     rf"|afiliaci[oó]n(?:\s*{_NUM_ES})?)"
 )
-MRN = re.compile(rf"(?i){MRN_LABEL}{ID_FILLER}{ID_VALUE}")
-MEMBER_ID = re.compile(rf"(?i){MEMBER_LABEL}{ID_FILLER}{ID_VALUE}")
+MRN = re.compile(rf"(?i){MRN_LABEL}{ID_GAP}{ID_FILLER}{ID_VALUE}")
+MEMBER_ID = re.compile(rf"(?i){MEMBER_LABEL}{ID_GAP}{ID_FILLER}{ID_VALUE}")
 
 # A date of birth is a date next to a birth word; other dates (appointments) are not PII here.
 _MONTH = (

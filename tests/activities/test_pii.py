@@ -323,6 +323,19 @@ def test_a_vitamin_with_a_letter_is_not_a_person(engine: PiiEngine) -> None:
         ("Member HLX 55102 8841, is therapy covered?", "INSURANCE_MEMBER_ID", "HLX 55102 8841"),
         ("ID# 220 9911 4402, please check my claim", "INSURANCE_MEMBER_ID", "220 9911 4402"),
         ("el afiliado MXS-88120443 tiene cita", "INSURANCE_MEMBER_ID", "MXS-88120443"),
+        # Nine digits spaced like an SSN inside a labelled id belong to the id.
+        ("Cigna ID QTR 311 42 7786 for the new plan", "INSURANCE_MEMBER_ID", "QTR 311 42 7786"),
+        # Words between the label and its value, and a payer before "identificación".
+        ("the record number they gave me was 55102387", "MEDICAL_RECORD_NUMBER", "55102387"),
+        ("chart number printed on the bracelet reads KB77120", "MEDICAL_RECORD_NUMBER", "KB77120"),
+        (
+            "mi número de póliza, si no me equivoco, es 7781 2290 41",
+            "INSURANCE_MEMBER_ID",
+            "7781 2290 41",
+        ),
+        ("Tengo Molina, número de identificación 55018833X", "INSURANCE_MEMBER_ID", "55018833X"),
+        # A listed first name typed in lower case after "my name is", whatever its tag.
+        ("Hi, my name is anna-lise and I lost my card", "PERSON", "anna-lise"),
         # A title typed in lower case before a surname, in text that has capitals elsewhere.
         ("Hi, can dr oyelaran look at my rash? Thanks", "PERSON", "oyelaran"),
         ("Hello, this is naveen calling about Friday", "PERSON", "naveen"),
@@ -338,6 +351,15 @@ def test_member_ids_lower_case_names_and_phones_next_to_addresses(
 ) -> None:
     found = [(f.entity, text[f.start : f.end]) for f in engine.find(text)]
     assert (entity, value) in found
+
+
+def test_an_unlabelled_spaced_ssn_stays_an_ssn_and_a_phone_stays_a_phone(
+    engine: PiiEngine,
+) -> None:
+    text = "my social is 311 42 7786; the number to call me back is 617-555-0190"
+    found = [(f.entity, text[f.start : f.end]) for f in engine.find(text)]
+    assert ("US_SSN", "311 42 7786") in found
+    assert ("PHONE_NUMBER", "617-555-0190") in found
 
 
 @pytest.mark.parametrize(

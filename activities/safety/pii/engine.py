@@ -40,6 +40,8 @@ _TIER: dict[str, int] = {
     "STREET_ADDRESS": 2,
     "PERSON": 3,
 }
+# Below this an SSN finding had neither dashes nor an SSN word beside it (recognizers.py).
+_SSN_SHAPE_ONLY = 0.85
 # presidio-anonymizer's constructor carries no annotations; this gives the call a type.
 _new_anonymizer: Callable[[], AnonymizerEngine] = AnonymizerEngine
 # Entities compared by their digits when checking the allow-list: "(617) 555-0100" in a reply
@@ -102,6 +104,14 @@ def _word(token: re.Match[str]) -> str:
     return token.group().lower().strip(".,:;?!¿¡")
 
 
+def _tier(f: PiiFinding) -> int:
+    # Nine digits grouped 3-2-4 with spaces and no SSN word nearby are only a shape: inside a
+    # labelled member id ("Anthem ID YRK 482 10 9931") the label wins.
+    if f.entity == "US_SSN" and f.score < _SSN_SHAPE_ONLY:
+        return _TIER["PHONE_NUMBER"]
+    return _TIER.get(f.entity, 2)
+
+
 def resolve_overlaps(findings: Iterable[PiiFinding]) -> list[PiiFinding]:
     """Non-overlapping findings in text order, the more specific entity winning."""
     # Two recognizers finding the same entity in overlapping text found one thing: spaCy's
@@ -115,9 +125,7 @@ def resolve_overlaps(findings: Iterable[PiiFinding]) -> list[PiiFinding]:
             )
         else:
             merged.append(f)
-    ranked = sorted(
-        merged, key=lambda f: (_TIER.get(f.entity, 2), -f.score, f.start - f.end, f.start)
-    )
+    ranked = sorted(merged, key=lambda f: (_tier(f), -f.score, f.start - f.end, f.start))
     kept: list[PiiFinding] = []
     for f in ranked:
         if all(f.end <= k.start or f.start >= k.end for k in kept):

@@ -25,7 +25,9 @@ def is_name_token(t: Token, lowercase_ok: bool, continuation: bool = False) -> b
         return False
     if t.pos_ in ("PROPN", "NOUN", "X"):
         return True
-    # In lower-case text the tagger guesses: "jerković" after "borna" comes back an adjective.
-    # After a first name, a word on the name lists is a name part all the same.
+    # In lower-case text the tagger guesses: "jerković" after "borna" comes back an adjective,
+    # and so does "mary" in "my name is mary-kate". A listed given name may open a name; after
+    # a first name, a word on the name lists is a name part all the same.
     given, family = names()
-    return continuation and (text.title() in family or text.title() in given)
+    title = text.title()
+    return title in given or (continuation and title in family)

@@ -164,14 +164,22 @@ class PersonContextRecognizer(LocalRecognizer):
             found.extend(self._initialled(doc))
             found.extend(self._listed_runs(doc))
         # spaCy's own names seed the list and repeat rules; presidio's SpacyRecognizer reports
-        # them, so they are not reported twice from here.
+        # them, so they are not reported twice from here; except a lower-case one, which the
+        # engine drops from the NER in text with capitals: where a rule here agrees, it is
+        # reported with the higher score, so that presidio keeps this recognizer's copy.
         ner = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
         seeds = found + [(start, end, 0.85) for start, end in ner]
         if "lists" in rules:
             seeds += siblings(doc, seeds, lower_text, self._unknown)
         if "repeats" in rules:
             seeds += repeats(text, seeds, lower_text)
-        return [s for s in seeds if (s[0], s[1]) not in ner]
+        out = [s for s in seeds if (s[0], s[1]) not in ner]
+        out += [
+            (start, end, 0.9)
+            for start, end, _ in found
+            if (start, end) in ner and text[start:end].islower()
+        ]
+        return out
 
     @staticmethod
     def _take(doc: Doc, k: int, lowercase_ok: bool) -> Span | None:
