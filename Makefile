@@ -7,7 +7,7 @@ UV := $(UV_ENV)/bin/uv
 SYNCED := $(VENV)/.synced
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint typecheck ci bench clean
+.PHONY: setup tts run test lint typecheck ci bench clean
 
 # uv installs the hashed lock in seconds; it lives in its own venv so syncing the project's
 # venv to the lock never uninstalls it.
@@ -24,7 +24,17 @@ $(SYNCED): requirements.lock | $(UV)
 
 setup: $(SYNCED)
 
-run: $(SYNCED)
+# Text to speech (piper-tts, GPL-3.0) is an optional extra: `make run` adds it, `make setup`
+# does not; without it voice replies come back as text with `speech.available: false`.
+TTS := $(VENV)/.tts
+$(TTS): requirements-tts.lock $(SYNCED)
+	$(UV) pip install --quiet --compile-bytecode --require-hashes --python $(VENV)/bin/python \
+		-r requirements-tts.lock
+	touch $(TTS)
+
+tts: $(TTS)
+
+run: $(SYNCED) $(TTS)
 	$(VENV)/bin/python -m devstack.run
 
 # The whole suite, once on SQLite and once on PostgreSQL (127.0.0.1:5432, trust auth).

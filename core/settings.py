@@ -121,6 +121,23 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 200
     rate_limit_window_s: int = 60
 
+    # Voice (activities/voice, ADR 0017). Speech runs on its own task queue so voice workers
+    # scale apart; WORKER_ROLE picks what one worker process serves.
+    worker_role: Literal["all", "pipeline", "voice"] = "all"
+    voice_task_queue: str = "aurixa-voice"
+    # "tiny.en": English, fast; "base": multilingual (Spanish callers), slower, more accurate.
+    voice_stt_model: Literal["tiny.en", "base"] = "tiny.en"
+    # Synthesize replies with piper when the `tts` extra is installed; off, replies are text.
+    voice_tts: bool = True
+    voice_max_seconds: float = Field(default=60.0, gt=0)
+    voice_max_bytes: int = 8_388_608
+    # Where audio waits, encrypted, between the API and the voice worker (core/blobs.py);
+    # every machine running either must see the same directory.
+    blob_dir: Path | None = None
+    voice_timeout_s: float = 60.0
+    # How long a speech request waits for a free voice worker before a 503.
+    voice_queue_wait_s: float = 20.0
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
@@ -150,6 +167,15 @@ class Settings(BaseSettings):
     @property
     def qdrant_path(self) -> Path:
         return self.data_dir / "qdrant"
+
+    @property
+    def blob_path(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
+
+    @property
+    def whisper_dir(self) -> Path:
+        """Where whisper base is assembled from its two packages (activities/voice/models)."""
+        return self.data_dir / "models" / "whisper"
 
     @property
     def payload_keys_file(self) -> Path:

@@ -1,0 +1,51 @@
+"""The voice worker: whisper (and piper, when installed) loaded once, polling the voice queue."""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from core.blobs import BlobStore
+from core.settings import Settings
+from core.temporal import payload_key_spec
+
+from .activity import VoiceActivities
+from .stt import SpeechToText
+from .tts import load_tts, tts_installed
+
+log = logging.getLogger("aurixa.voice")
+
+
+def build_voice(settings: Settings) -> VoiceActivities:
+    began = time.perf_counter()
+    stt = SpeechToText(settings.voice_stt_model, settings.whisper_dir)
+    tts = load_tts(settings.voice_tts)
+    reason = "tts_off" if not settings.voice_tts else "tts_not_installed"
+    blobs = BlobStore(settings.blob_path, payload_key_spec(settings))
+    log.info(
+        "voice models loaded",
+        extra={
+            "stt": stt.name,
+            "tts": tts is not None,
+            "tts_installed": tts_installed(),
+            "seconds": round(time.perf_counter() - began, 2),
+        },
+    )
+    return VoiceActivities(stt, tts, blobs, tts_reason=reason)
+
+
+def create_voice_worker(
+    client: Client, settings: Settings, voice: VoiceActivities, executor: ThreadPoolExecutor
+) -> Worker:
+    # Two at a time: CTranslate2 and onnxruntime each use both cores for one request.
+    return Worker(
+        client,
+        task_queue=settings.voice_task_queue,
+        activities=[voice.transcribe, voice.synthesize],
+        activity_executor=executor,
+        max_concurrent_activities=2,
+    )
