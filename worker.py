@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import threading
@@ -70,6 +71,7 @@ from workflows.pipeline import PipelineWorkflow
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
 from workflows.reminders import AppointmentReminderWorkflow
 from workflows.safety import SafetyValidateWorkflow
+from workflows.voice import SpeechToTextWorkflow, TextToSpeechWorkflow
 
 log = logging.getLogger("aurixa.worker")
 
@@ -252,6 +254,8 @@ def create_worker(
             LlmGenerateWorkflow,
             LlmRouteWorkflow,
             EngineDoorWorkflow,
+            SpeechToTextWorkflow,
+            TextToSpeechWorkflow,
         ],
         activities=[
             safety.screen_input,
@@ -293,37 +297,51 @@ async def main(
     """`after_commit`: runs inside a side-effecting activity once its write committed (the
     fault bench holds the activity there to kill the worker in the worst place);
     `before_commit`: inside its transaction before the commit (where the bench cuts the
-    database connection)."""
+    database connection). WORKER_ROLE picks the queues: pipeline, voice, or both."""
     settings = get_settings()
     setup_logging("worker", settings.log_level, json_output=settings.log_json)
-    engines = await build_engines(settings)
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    # Everything a turn loads lazily is loaded before the first poll, so the first patient
-    # after a restart waits no longer than the next one: each clinic's sentence vectors and
-    # the date reader's language tables.
-    halt = threading.Event()
-    began = time.perf_counter()
-    await asyncio.to_thread(warm_models, engines, halt)
-    log.info("models warm", extra={"seconds": round(time.perf_counter() - began, 2)})
-    with ThreadPoolExecutor(max_workers=8) as executor:
-        worker = create_worker(
-            client,
-            engines,
-            task_queue=settings.temporal_task_queue,
-            executor=executor,
-            after_commit=after_commit,
-            before_commit=before_commit,
-            sandbox_all=settings.workflow_sandbox == "all",
-        )
-        async with worker:
-            log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
-            await bootstrap_knowledge(client, engines, settings)
+    role = settings.worker_role
+    with ThreadPoolExecutor(max_workers=8) as executor, ThreadPoolExecutor(2) as voice_pool:
+        async with contextlib.AsyncExitStack() as stack:
+            if role in ("all", "voice"):
+                # Imported here: a pipeline-only worker never loads whisper.
+                from activities.voice.worker import build_voice, create_voice_worker
+
+                voice = await asyncio.to_thread(build_voice, settings)
+                await stack.enter_async_context(
+                    create_voice_worker(client, settings, voice, voice_pool)
+                )
+                log.info("worker ready", extra={"task_queue": settings.voice_task_queue})
+            engines = None
+            if role in ("all", "pipeline"):
+                engines = await build_engines(settings)
+                # Everything a turn loads lazily is loaded before the first poll, so the first
+                # patient after a restart waits no longer than the next one: each clinic's
+                # sentence vectors and the date reader's language tables.
+                halt = threading.Event()
+                began = time.perf_counter()
+                await asyncio.to_thread(warm_models, engines, halt)
+                log.info("models warm", extra={"seconds": round(time.perf_counter() - began, 2)})
+                worker = create_worker(
+                    client,
+                    engines,
+                    task_queue=settings.temporal_task_queue,
+                    executor=executor,
+                    after_commit=after_commit,
+                    before_commit=before_commit,
+                    sandbox_all=settings.workflow_sandbox == "all",
+                )
+                await stack.enter_async_context(worker)
+                log.info("worker ready", extra={"task_queue": settings.temporal_task_queue})
+                await bootstrap_knowledge(client, engines, settings)
             await stop.wait()
-    await engines.close()
+        if engines is not None:
+            await engines.close()
 
 
 if __name__ == "__main__":

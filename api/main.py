@@ -37,6 +37,7 @@ from api.routes import (
     pipelines,
     rag,
     safety,
+    voice,
     ws,
 )
 from api.routes import help as help_articles
@@ -87,7 +88,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Inside the security middleware, so its refusals carry the security headers too.
     app.add_middleware(TextGuardMiddleware, max_header_bytes=settings.max_header_bytes)
-    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        larger={"/api/v1/voice/": settings.voice_max_bytes},
+    )
     # Outermost: every response, 413s and CORS refusals included, carries a request id.
     app.add_middleware(RequestIdMiddleware)
     for module in (
@@ -115,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # After any /api/v1/actions/<word> route: the ledger's ids are integers.
         actions,
         execute,
+        voice,
         ws,
     ):
         app.include_router(module.router)

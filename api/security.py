@@ -33,9 +33,19 @@ class BodyTooLarge(Exception):
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, larger: dict[str, int] | None = None
+    ) -> None:
+        """`larger`: path prefixes allowed a bigger body (audio uploads) and their limit."""
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger = larger or {}
+
+    def _limit(self, path: str) -> int:
+        return next(
+            (n for prefix, n in self.larger.items() if path.startswith(prefix)),
+            self.max_body_bytes,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,6 +58,7 @@ class SecurityMiddleware:
             extra.append(_HSTS)
         started = False
         too_large = False
+        limit = self._limit(scope["path"])
 
         async def send_secured(message: Message) -> None:
             nonlocal started
@@ -56,7 +67,7 @@ class SecurityMiddleware:
                 # 400 then): answer the typed 413 instead, once.
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await self._too_large(send_secured_raw)
+                    await self._too_large(send_secured_raw, limit)
                 return
             if message["type"] == "http.response.start":
                 started = True
@@ -68,8 +79,8 @@ class SecurityMiddleware:
             await send(message)
 
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(send_secured_raw)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send_secured_raw, limit)
             return
         seen = 0
 
@@ -79,7 +90,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
+                if seen > limit:
                     too_large = True
                     raise BodyTooLarge
             return message
@@ -88,8 +99,8 @@ class SecurityMiddleware:
             await self.app(scope, receive_counted, send_secured)
         except BodyTooLarge:
             if not started:
-                await self._too_large(send_secured_raw)
+                await self._too_large(send_secured_raw, limit)
 
-    async def _too_large(self, send: Send) -> None:
-        message = f"The request body is over {self.max_body_bytes} bytes."
+    async def _too_large(self, send: Send, limit: int) -> None:
+        message = f"The request body is over {limit} bytes."
         await send_error(send, 413, "body_too_large", message)

@@ -51,6 +51,11 @@ class RateLimited(AurixaError):
         self.limit = limit
 
 
+class UnsupportedMedia(AurixaError):
+    code = "unsupported_media_type"
+    status = 415
+
+
 class ServiceUnavailable(AurixaError):
     code = "service_unavailable"
     status = 503

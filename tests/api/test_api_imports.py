@@ -23,6 +23,7 @@ from workflows.llm import LlmGenerateWorkflow, LlmRouteWorkflow
 from workflows.pipeline import PipelineWorkflow
 from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
 from workflows.safety import SafetyValidateWorkflow
+from workflows.voice import SpeechToTextWorkflow, TextToSpeechWorkflow
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_LIBRARIES = (
@@ -83,6 +84,8 @@ def test_workflow_names_match_their_definitions() -> None:
         refs.ESCALATION: EscalationWorkflow,
         refs.KNOWLEDGE_INGEST: KnowledgeIngestWorkflow,
         refs.ENGINE_DOOR: EngineDoorWorkflow,
+        refs.SPEECH_TO_TEXT: SpeechToTextWorkflow,
+        refs.TEXT_TO_SPEECH: TextToSpeechWorkflow,
     }
     for name, cls in named.items():
         assert defn(cls).name == name
