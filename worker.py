@@ -72,6 +72,7 @@ from workflows.rag import RagEmbedWorkflow, RagRetrieveWorkflow
 from workflows.reminders import AppointmentReminderWorkflow
 from workflows.safety import SafetyValidateWorkflow
 from workflows.voice import SpeechToTextWorkflow, TextToSpeechWorkflow
+from workflows.voice_call import VoiceCallWorkflow
 
 log = logging.getLogger("aurixa.worker")
 
@@ -256,6 +257,7 @@ def create_worker(
             EngineDoorWorkflow,
             SpeechToTextWorkflow,
             TextToSpeechWorkflow,
+            VoiceCallWorkflow,
         ],
         activities=[
             safety.screen_input,
@@ -310,12 +312,14 @@ async def main(
         async with contextlib.AsyncExitStack() as stack:
             if role in ("all", "voice"):
                 # Imported here: a pipeline-only worker never loads whisper.
-                from activities.voice.worker import build_voice, create_voice_worker
+                from activities.voice.worker import build_voice, create_voice_worker, sweep_blobs
 
                 voice = await asyncio.to_thread(build_voice, settings)
                 await stack.enter_async_context(
                     create_voice_worker(client, settings, voice, voice_pool)
                 )
+                sweeper = asyncio.create_task(sweep_blobs(voice.blobs))
+                stack.callback(sweeper.cancel)
                 log.info("worker ready", extra={"task_queue": settings.voice_task_queue})
             engines = None
             if role in ("all", "pipeline"):

@@ -39,6 +39,7 @@ from api.routes import (
     safety,
     voice,
     ws,
+    ws_voice,
 )
 from api.routes import help as help_articles
 from api.security import SecurityMiddleware
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         execute,
         voice,
         ws,
+        ws_voice,
     ):
         app.include_router(module.router)
     install_openapi(app)

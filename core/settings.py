@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     # every machine running either must see the same directory.
     blob_dir: Path | None = None
     voice_timeout_s: float = 60.0
+    # Silence after speech that ends a caller's turn on /ws/voice.
+    voice_end_silence_s: float = Field(default=0.5, gt=0)
     # How long a speech request waits for a free voice worker before a 503.
     voice_queue_wait_s: float = 20.0
 

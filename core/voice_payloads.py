@@ -56,3 +56,54 @@ class Speech:
     sentences: int = 0
     # Why there is no audio: "tts_not_installed", "tts_off" or "no_voice_for_language".
     reason: str | None = None
+
+
+@dataclass
+class HearInput:
+    """A stretch of a live call's audio: raw 16-bit mono PCM at `rate`, by reference."""
+
+    audio_ref: str
+    rate: int
+    # VAD only (is the caller speaking, and since when silent), or a transcript too.
+    transcribe: bool = False
+    language: str | None = None
+
+
+@dataclass
+class Heard:
+    duration_s: float
+    # Speech stretches in seconds from the start of the audio, as silero VAD finds them.
+    spans: list[tuple[float, float]] = field(default_factory=list)
+    text: str = ""
+    confidence: float = 0.0
+    language: str = "en"
+    seconds: float = 0.0
+
+    @property
+    def speech_s(self) -> float:
+        return sum(end - start for start, end in self.spans)
+
+    @property
+    def silence_after_s(self) -> float:
+        """Silence since the last speech ended (the whole audio when none was heard)."""
+        return self.duration_s - (self.spans[-1][1] if self.spans else 0.0)
+
+
+@dataclass
+class CallEvent:
+    """What happened on a voice call, kept in its workflow: turns and interruptions."""
+
+    kind: str  # utterance | turn | interrupted | error
+    at_s: float
+    turn_id: str | None = None
+    detail: dict[str, float | int | str] = field(default_factory=dict)
+
+
+@dataclass
+class VoiceCallInput:
+    tenant_id: int
+    user_id: int
+    voice_task_queue: str
+    queue_wait_s: float = 20.0
+    # A call nobody hangs up (a dropped API process) ends by itself after this long.
+    max_call_s: float = 3600.0

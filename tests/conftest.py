@@ -245,3 +245,9 @@ async def api(app: FastAPI, worker: None) -> AsyncIterator[httpx.AsyncClient]:
 
 def key_headers(key: str) -> dict[str, str]:
     return {"X-API-Key": key}
+
+
+# The voice worker is shared by every voice test module: one worker per queue and session.
+from tests.voice_fixtures import stt, voice_worker  # noqa: E402
+
+__all__ = ["key_headers", "stt", "voice_worker"]

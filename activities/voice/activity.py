@@ -9,9 +9,16 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from core.blobs import BlobMissing, BlobStore
-from core.voice_payloads import Speech, SynthesizeInput, TranscribeInput, Transcript
+from core.voice_payloads import (
+    Heard,
+    HearInput,
+    Speech,
+    SynthesizeInput,
+    TranscribeInput,
+    Transcript,
+)
 
-from .audio import AudioProblem, decode, wav_bytes
+from .audio import RATE, AudioProblem, decode, pcm_audio, speech_spans, wav_bytes
 from .stt import SpeechToText
 from .tts import TextToSpeech
 
@@ -53,6 +60,24 @@ class VoiceActivities:
             },
         )
         return transcript
+
+    @activity.defn(name="voice_hear")
+    def hear(self, req: HearInput) -> Heard:
+        """A live call's audio so far: where the caller spoke, and optionally what they said."""
+        began = time.perf_counter()
+        try:
+            audio = pcm_audio(self.blobs.get(req.audio_ref), req.rate)
+        except BlobMissing as err:
+            raise ApplicationError(
+                "The audio is no longer available.", type="BadAudio", non_retryable=True
+            ) from err
+        spans = [(round(a, 3), round(b, 3)) for a, b in speech_spans(audio)]
+        heard = Heard(duration_s=round(len(audio) / RATE, 3), spans=spans)
+        if req.transcribe and spans:
+            t = self.stt.transcribe(audio, req.language, partial=True)
+            heard.text, heard.confidence, heard.language = t.text, t.confidence, t.language
+        heard.seconds = round(time.perf_counter() - began, 3)
+        return heard
 
     @activity.defn(name="voice_synthesize")
     def synthesize(self, req: SynthesizeInput) -> Speech:

@@ -56,10 +56,15 @@ def decode(data: bytes, content_type: str, max_seconds: float) -> NDArray[np.flo
     return np.asarray(audio, dtype=np.float32)
 
 
+def speech_spans(audio: NDArray[np.float32], pad_ms: int = 100) -> list[tuple[float, float]]:
+    """Stretches of speech in seconds, as silero VAD hears them; pauses under 300 ms stay
+    inside an utterance."""
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=pad_ms)
+    return [(s["start"] / RATE, s["end"] / RATE) for s in get_speech_timestamps(audio, options)]
+
+
 def speech_seconds(audio: NDArray[np.float32]) -> float:
-    """Seconds of speech silero VAD hears (short pauses inside an utterance included)."""
-    spans = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300))
-    return sum(s["end"] - s["start"] for s in spans) / RATE
+    return sum(end - start for start, end in speech_spans(audio, pad_ms=400))
 
 
 def require_speech(audio: NDArray[np.float32]) -> float:
@@ -73,6 +78,12 @@ def _too_long(seconds: float, limit: float) -> AudioProblem:
     return AudioProblem(
         "AudioTooLong", "audio_too_long", f"The audio is {seconds:.0f} s; at most {limit:.0f} s."
     )
+
+
+def pcm_audio(data: bytes, rate: int) -> NDArray[np.float32]:
+    """Raw 16-bit mono PCM at `rate` as 16 kHz floats."""
+    samples = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.float32)
+    return _resample(samples / 32768.0, rate)
 
 
 def _resample(samples: NDArray[np.float32], rate: int) -> NDArray[np.float32]:

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from core.voice_payloads import Transcript, Word
 
-from .audio import RATE, require_speech
+from .audio import RATE, require_speech, speech_seconds
 from .models import model_dir
 
 # Languages the product answers in; whisper base may detect others, which are read as the
@@ -39,10 +39,13 @@ class SpeechToText:
     def multilingual(self) -> bool:
         return not self.name.endswith(".en")
 
-    def transcribe(self, audio: NDArray[np.float32], language: str | None = None) -> Transcript:
-        """`audio`: 16 kHz mono. Raises AudioProblem when no speech is heard."""
+    def transcribe(
+        self, audio: NDArray[np.float32], language: str | None = None, *, partial: bool = False
+    ) -> Transcript:
+        """`audio`: 16 kHz mono. Raises AudioProblem when no speech is heard, unless this is
+        a partial transcript of a live call (then the text is empty)."""
         began = time.perf_counter()
-        speech = require_speech(audio)
+        speech = speech_seconds(audio) if partial else require_speech(audio)
         if not self.multilingual:
             language = "en"
         with self._lock:

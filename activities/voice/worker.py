@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,20 @@ def build_voice(settings: Settings) -> VoiceActivities:
     return VoiceActivities(stt, tts, blobs, tts_reason=reason)
 
 
+# Audio a request left behind (a reply the caller interrupted, an API process that died
+# mid-request) is deleted after this long; a live request takes seconds.
+BLOB_TTL_S = 600.0
+
+
+async def sweep_blobs(blobs: BlobStore, every_s: float = 60.0) -> None:
+    """Runs beside the voice worker until cancelled."""
+    while True:
+        removed = await asyncio.to_thread(blobs.sweep, BLOB_TTL_S)
+        if removed:
+            log.info("stale audio deleted", extra={"blobs": removed})
+        await asyncio.sleep(every_s)
+
+
 def create_voice_worker(
     client: Client, settings: Settings, voice: VoiceActivities, executor: ThreadPoolExecutor
 ) -> Worker:
@@ -45,7 +60,7 @@ def create_voice_worker(
     return Worker(
         client,
         task_queue=settings.voice_task_queue,
-        activities=[voice.transcribe, voice.synthesize],
+        activities=[voice.transcribe, voice.hear, voice.synthesize],
         activity_executor=executor,
         max_concurrent_activities=2,
     )

@@ -74,7 +74,7 @@ async def _send_error(socket: WebSocket, code: str, message: str) -> None:
     await socket.send_json({"event": "error", **error_body(code, message)})
 
 
-async def _authenticate(socket: WebSocket, state: AppState) -> Principal | None:
+async def authenticate(socket: WebSocket, state: AppState) -> Principal | None:
     headers = socket.headers
     try:
         if headers.get("x-api-key") or headers.get("authorization"):
@@ -174,7 +174,7 @@ async def _wait_started(client: Client, wf_id: str, state: AppState) -> None:
 async def conversation_socket(socket: WebSocket) -> None:
     state: AppState = socket.app.state.aurixa
     await socket.accept()
-    who = await _authenticate(socket, state)
+    who = await authenticate(socket, state)
     if who is None:
         return
     await socket.send_json({"event": "ready", "tenant_id": who.tenant_id, "role": who.role})
