@@ -308,13 +308,19 @@ async def main(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     role = settings.worker_role
-    with ThreadPoolExecutor(max_workers=8) as executor, ThreadPoolExecutor(2) as voice_pool:
+    with ThreadPoolExecutor(max_workers=8) as executor:
         async with contextlib.AsyncExitStack() as stack:
             if role in ("all", "voice"):
                 # Imported here: a pipeline-only worker never loads whisper.
-                from activities.voice.worker import build_voice, create_voice_worker, sweep_blobs
+                from activities.voice.worker import (
+                    VOICE_SLOTS,
+                    build_voice,
+                    create_voice_worker,
+                    sweep_blobs,
+                )
 
                 voice = await asyncio.to_thread(build_voice, settings)
+                voice_pool = stack.enter_context(ThreadPoolExecutor(VOICE_SLOTS))
                 await stack.enter_async_context(
                     create_voice_worker(client, settings, voice, voice_pool)
                 )

@@ -43,9 +43,11 @@ _FIRST_CLAUSE_MIN = 15
 
 @dataclass(frozen=True)
 class CallTuning:
-    check_every_s: float = 0.2  # how often the caller's audio is looked at
+    check_every_s: float = 0.15  # how often the caller's audio is looked at
     end_silence_s: float = 0.5  # silence after speech that ends the caller's turn
-    early_stt_s: float = 0.2  # silence after which the final transcript is started early
+    # Silence after which the final transcript is started, before the turn is known to have
+    # ended: whisper takes about 0.4 s whatever the length, so it is ready when the end is.
+    early_stt_s: float = 0.1
     partial_every_s: float = 1.0
     barge_window_s: float = 0.6  # audio looked at for speech while the reply plays
     barge_min_speech_s: float = 0.2
@@ -112,6 +114,7 @@ class VoiceCall:
         self.turn_id: str | None = None
         self.began = time.perf_counter()
         self.closed = False
+        self.speaking = False  # the reply's audio has started
         self._send = asyncio.Lock()
 
     # -- sending ------------------------------------------------------------------------------
@@ -159,6 +162,8 @@ class VoiceCall:
     async def _check(self) -> None:
         t = self.tuning
         try:
+            if self.replying and not self.speaking:
+                return  # the turn is thinking: its CPU is not shared; the audio waits here
             if self.replying:
                 window = bytes(self.buf[-int(t.barge_window_s * self.rate) * 2 :])
                 heard = await self._hear(window, False)
@@ -175,7 +180,9 @@ class VoiceCall:
                 return
             # Partial transcripts run beside the VAD checks, never in their way: the end of
             # the caller's turn is noticed within one check.
-            partial_due = now - self.last_partial >= t.partial_every_s
+            # Not once the caller pauses: the final transcript is about to need the model.
+            speaking = heard.silence_after_s < t.early_stt_s
+            partial_due = speaking and now - self.last_partial >= t.partial_every_s
             if partial_due and (self.partial is None or self.partial.done()):
                 self.last_partial = now
                 self.partial = asyncio.create_task(self._partial(pcm))
@@ -215,6 +222,7 @@ class VoiceCall:
             return
         await self.send_json({"type": "final", "text": final.text, "confidence": final.confidence})
         await self._note("utterance", speech_s=round(heard.speech_s, 2))
+        self.speaking = False
         self.reply = asyncio.create_task(self._reply(final.text, final.language, end_of_speech))
 
     # -- replying -----------------------------------------------------------------------------
@@ -326,10 +334,13 @@ class VoiceCall:
                     since = time.perf_counter() - end_of_speech
                     frame["since_end_of_speech_ms"] = round(since * 1000)
                 await self.send_json(frame)
+                self.speaking = True
                 await self._play(pcm, sample_rate)
                 index += 1
         finally:
             producer.cancel()
+            with contextlib.suppress(BaseException):
+                await producer  # a cancelled update raises its own error; it is expected
             # Speech made but never played (a barge-in) is deleted, not left on disk.
             while not ready.empty():
                 left = ready.get_nowait()

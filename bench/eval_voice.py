@@ -122,7 +122,9 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def line_figures(calls: int) -> dict[str, list[float]]:
-    found: dict[str, list[float]] = {"first_audio": [], "server": [], "heard": [], "stop": []}
+    found: dict[str, list[float]] = {
+        k: [] for k in ("first_audio", "server", "to_final", "turn", "to_audio", "heard", "stop")
+    }
     async with http_stack({"WORKER_ROLE": "all"}) as stack:
         url = stack.base_url.replace("http://", "ws://") + "/ws/voice"
         key = stack.keys["harborview-patient-1"]
@@ -131,8 +133,13 @@ async def line_figures(calls: int) -> dict[str, list[float]]:
         await run_call(url, key, questions[0])  # warm-up: first turn, first synthesis
         for n in range(calls):
             log = await run_call(url, key, questions[n % len(questions)])
-            if log.first_audio is not None:
-                found["first_audio"].append(log.first_audio - (log.speech_end - PAD_S))
+            end = log.speech_end - PAD_S
+            final, accepted, done = log.at("final"), log.at("accepted"), log.at("done")
+            if log.first_audio is not None and final and accepted and done:
+                found["first_audio"].append(log.first_audio - end)
+                found["to_final"].append(final - end)
+                found["turn"].append(done - accepted)
+                found["to_audio"].append(log.first_audio - min(done, log.at("text_delta") or done))
             header = log.first("audio")
             if header is not None:
                 found["server"].append(header["since_end_of_speech_ms"] / 1000)
@@ -173,6 +180,9 @@ def main() -> None:
         for label, key, goal in (
             ("end of speech -> first audio (s)", "first_audio", "<= 1.0 p50"),
             ("  as the server measured it (s)", "server", ""),
+            ("  end of speech -> final transcript", "to_final", ""),
+            ("  turn: accepted -> done", "turn", ""),
+            ("  first text -> first audio", "to_audio", ""),
             ("barge-in: first word -> stop (s)", "heard", ""),
             ("barge-in: decision -> last frame (s)", "stop", "<= 0.150"),
         ):

@@ -13,7 +13,7 @@ from temporalio.client import Client
 from activities.voice.activity import VoiceActivities
 from activities.voice.stt import SpeechToText
 from activities.voice.tts import TextToSpeech
-from activities.voice.worker import create_voice_worker
+from activities.voice.worker import VOICE_SLOTS, create_voice_worker
 from core.blobs import BlobStore
 from core.settings import Settings
 from core.temporal import payload_key_spec
@@ -35,6 +35,6 @@ async def voice_worker(
 ) -> AsyncIterator[None]:
     blobs = BlobStore(settings.blob_path, payload_key_spec(settings))
     voice = VoiceActivities(stt, TextToSpeech(), blobs, tts_reason="tts_not_installed")
-    with ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(VOICE_SLOTS) as pool:
         async with create_voice_worker(temporal_client, settings, voice, pool):
             yield

@@ -67,10 +67,10 @@ class VoiceActivities:
         began = time.perf_counter()
         try:
             audio = pcm_audio(self.blobs.get(req.audio_ref), req.rate)
-        except BlobMissing as err:
-            raise ApplicationError(
-                "The audio is no longer available.", type="BadAudio", non_retryable=True
-            ) from err
+        except BlobMissing:
+            # The call moved on (a check cancelled, a hang-up) and took its audio back: nobody
+            # waits for this answer.
+            return Heard(duration_s=0.0)
         spans = [(round(a, 3), round(b, 3)) for a, b in speech_spans(audio)]
         heard = Heard(duration_s=round(len(audio) / RATE, 3), spans=spans)
         if req.transcribe and spans:

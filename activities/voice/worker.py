@@ -53,14 +53,19 @@ async def sweep_blobs(blobs: BlobStore, every_s: float = 60.0) -> None:
         await asyncio.sleep(every_s)
 
 
+VOICE_SLOTS = 4
+
+
 def create_voice_worker(
     client: Client, settings: Settings, voice: VoiceActivities, executor: ThreadPoolExecutor
 ) -> Worker:
-    # Two at a time: CTranslate2 and onnxruntime each use both cores for one request.
+    # Transcriptions take turns on the model's lock (CTranslate2 uses both cores for one);
+    # the slots beside them keep a live call's VAD checks (milliseconds each) from queueing
+    # behind a transcript, which delayed noticing the end of a caller's turn by ~0.4 s.
     return Worker(
         client,
         task_queue=settings.voice_task_queue,
         activities=[voice.transcribe, voice.hear, voice.synthesize],
         activity_executor=executor,
-        max_concurrent_activities=2,
+        max_concurrent_activities=VOICE_SLOTS,
     )
