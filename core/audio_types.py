@@ -32,6 +32,8 @@ def parse_media_type(value: str) -> MediaType | None:
     """The declared type, or None when it is not one the voice channel takes."""
     base, _, params = value.partition(";")
     base = base.strip().lower()
+    if base == OCTET_STREAM:
+        return MediaType(base, None)  # the container is told by its first bytes
     if base in CONTAINERS:
         return MediaType(base, None)
     if base not in PCM_TYPES:
@@ -41,8 +43,21 @@ def parse_media_type(value: str) -> MediaType | None:
     return MediaType(base, rate) if rate in PCM_RATES else None
 
 
+OCTET_STREAM = "application/octet-stream"
+
+
+def sniff(data: bytes) -> str | None:
+    """The container type the bytes start with, for a body sent as octet-stream."""
+    for media_type in ("audio/wav", "audio/ogg", "audio/webm"):
+        if data.startswith(CONTAINERS[media_type]):
+            return media_type
+    return None
+
+
 def matches(kind: MediaType, data: bytes) -> bool:
     """Whether the bytes look like the declared type (a WAV body really starts with RIFF)."""
     if kind.rate is not None:
         return len(data) % 2 == 0
+    if kind.base == OCTET_STREAM:
+        return sniff(data) is not None
     return data.startswith(CONTAINERS[kind.base])

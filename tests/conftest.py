@@ -38,13 +38,17 @@ TEST_DB = os.environ.get("AURIXA_TEST_DB", "sqlite")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The suite runs twice, once per database; the slow engine evaluations that touch no
-    database (dev-set gates) run in the SQLite pass only, and are deselected, not skipped."""
+    database (dev-set gates) and the real-time voice calls run in the SQLite pass only, and
+    are deselected, not skipped."""
     if TEST_DB != "postgres":
         return
-    once = [item for item in items if item.get_closest_marker("engine_only")]
-    if once:
-        config.hook.pytest_deselected(items=once)
-        items[:] = [item for item in items if not item.get_closest_marker("engine_only")]
+
+    def once(item: pytest.Item) -> bool:
+        return any(item.get_closest_marker(m) for m in ("engine_only", "sqlite_pass"))
+
+    if picked := [item for item in items if once(item)]:
+        config.hook.pytest_deselected(items=picked)
+        items[:] = [item for item in items if not once(item)]
 
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

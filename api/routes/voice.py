@@ -26,7 +26,7 @@ from api.voice_schemas import (
     VoiceTurnResponse,
     WordOut,
 )
-from core.audio_types import matches, parse_media_type
+from core.audio_types import OCTET_STREAM, matches, parse_media_type, sniff
 from core.errors import PermissionDenied, ServiceUnavailable, UnsupportedMedia, ValidationFailed
 from core.spoken import spoken_text
 from core.voice_payloads import Transcript
@@ -39,7 +39,14 @@ _AUDIO_DOC = {
         "required": True,
         "content": {
             t: {"schema": {"type": "string", "format": "binary"}}
-            for t in ("audio/wav", "audio/ogg", "audio/webm", "audio/L16; rate=16000")
+            for t in (
+                # First: the type a generic client (and the OpenAPI fuzzer) can send.
+                "application/octet-stream",
+                "audio/wav",
+                "audio/ogg",
+                "audio/webm",
+                "audio/L16; rate=16000",
+            )
         },
     }
 }
@@ -50,21 +57,24 @@ def _staff(who: Principal) -> None:
         raise PermissionDenied("Speech tools are for clinic staff; patients use /voice/process.")
 
 
-async def _audio(request: Request, content_type: str) -> bytes:
-    """The body, refused early when its declared format is not one we take or the bytes
-    are not that format (nothing is stored for a refused request)."""
+async def _audio(request: Request, content_type: str) -> tuple[bytes, str]:
+    """The body and its audio type, refused early when the declared format is not one we
+    take or the bytes are not that format (nothing is stored for a refused request). An
+    octet-stream body is typed by its first bytes."""
     kind = parse_media_type(content_type)
     if kind is None:
         raise UnsupportedMedia(
             f"{content_type or 'No Content-Type'} is not an accepted audio type: send "
-            "audio/wav, audio/ogg or audio/webm (Opus), or audio/L16; rate=16000."
+            "audio/wav, audio/ogg or audio/webm (Opus), audio/L16; rate=16000, or "
+            "application/octet-stream holding WAV, Ogg or WebM."
         )
     data = await request.body()
     if not data:
         raise ValidationFailed("The request holds no audio.", code="empty_audio")
     if not matches(kind, data):
-        raise ValidationFailed(f"The body is not {kind.base} audio.", code="bad_audio")
-    return data
+        what = "WAV, Ogg or WebM audio" if kind.base == OCTET_STREAM else f"{kind.base} audio"
+        raise ValidationFailed(f"The body is not {what}.", code="bad_audio")
+    return data, (sniff(data) or content_type) if kind.base == OCTET_STREAM else content_type
 
 
 def _transcript_out(t: Transcript) -> TranscriptOut:
@@ -88,9 +98,9 @@ async def speech_to_text(
     content_type: ContentType = "",
 ) -> TranscriptOut:
     _staff(who)
-    audio = await _audio(request, content_type)
+    audio, audio_type = await _audio(request, content_type)
     blobs = blob_store(state.settings)
-    t = await transcribe(client, state.settings, blobs, audio, content_type)
+    t = await transcribe(client, state.settings, blobs, audio, audio_type)
     return _transcript_out(t)
 
 
@@ -134,10 +144,10 @@ async def process_voice(
     """Audio -> transcript -> the same turn a typed message gets (channel `voice`) -> the
     reply as text and, with the TTS extra, as speech. An emergency's guidance is the reply's
     first sentence, so it is the first thing spoken."""
-    audio = await _audio(request, content_type)
+    audio, audio_type = await _audio(request, content_type)
     settings = state.settings
     blobs = blob_store(settings)
-    t = await transcribe(client, settings, blobs, audio, content_type)
+    t = await transcribe(client, settings, blobs, audio, audio_type)
     if not t.text.strip():
         raise ValidationFailed("No words were recognised in the audio.", code="silent_audio")
     body = PipelineRequest(

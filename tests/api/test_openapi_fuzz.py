@@ -25,7 +25,12 @@ from temporalio.client import Client
 
 from activities.embedding import Embedder
 from activities.embedding.features import TextFeatures
+from activities.voice.activity import VoiceActivities
+from activities.voice.stt import SpeechToText
+from activities.voice.tts import TextToSpeech
+from activities.voice.worker import create_voice_worker
 from api.main import create_app
+from core.blobs import BlobStore
 from core.settings import Settings
 from core.temporal import payload_key_spec
 from devstack.temporal import free_port
@@ -56,6 +61,7 @@ async def fuzz_stack(
     temporal_client: Client,
     embedder: Embedder,
     features: TextFeatures,
+    stt: SpeechToText,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[tuple[str, dict[str, str]]]:
     data = tmp_path_factory.mktemp("fuzz")
@@ -65,6 +71,8 @@ async def fuzz_stack(
             "data_dir": data,
             "database_url": url,
             "temporal_task_queue": f"fuzz-{uuid.uuid4().hex[:8]}",
+            # Its own voice worker: fuzzed speech requests are answered, not left waiting.
+            "voice_task_queue": f"fuzz-voice-{uuid.uuid4().hex[:8]}",
             # The fuzzer sends thousands of requests a minute; the limiter has its own tests.
             "rate_limit_per_minute": 1_000_000,
             "payload_keys": SecretStr(payload_key_spec(settings)),
@@ -83,7 +91,9 @@ async def fuzz_stack(
             worker = create_worker(
                 temporal_client, engines, task_queue=own.temporal_task_queue, executor=executor
             )
-            async with worker:
+            blobs = BlobStore(own.blob_path, payload_key_spec(own))
+            voice = VoiceActivities(stt, TextToSpeech(), blobs, tts_reason="tts_not_installed")
+            async with worker, create_voice_worker(temporal_client, own, voice, executor):
                 for workflow_id in await bootstrap_knowledge(temporal_client, engines, own):
                     await temporal_client.get_workflow_handle(workflow_id).result()
                 thread = threading.Thread(target=server.run, daemon=True)

@@ -114,7 +114,7 @@ async def test_staff_transcribe_a_human_recording_and_get_speech_back(
     assert resp.content.startswith(b"RIFF")
 
 
-async def test_raw_pcm_at_another_rate_is_accepted(
+async def test_raw_pcm_at_another_rate_and_octet_stream_are_accepted(
     api: httpx.AsyncClient, staff: dict[str, str], voice_worker: None
 ) -> None:
     with wave.open(str(LJSPEECH / "LJ001-0002.wav")) as w:
@@ -123,6 +123,14 @@ async def test_raw_pcm_at_another_rate_is_accepted(
         "/api/v1/voice/stt",
         content=pcm,
         headers={**staff, "Content-Type": f"audio/L16; rate={rate}"},
+    )
+    assert resp.status_code == 200, resp.text
+    assert "comparatively" in resp.json()["text"].lower()
+    # A generic client's octet-stream: the container is read from the first bytes.
+    resp = await api.post(
+        "/api/v1/voice/stt",
+        content=(LJSPEECH / "LJ001-0002.wav").read_bytes(),
+        headers={**staff, "Content-Type": "application/octet-stream"},
     )
     assert resp.status_code == 200, resp.text
     assert "comparatively" in resp.json()["text"].lower()
@@ -137,6 +145,7 @@ async def test_raw_pcm_at_another_rate_is_accepted(
         ("audio/wav", b"RIFF\x10\x00\x00\x00WAVEnot really audio", 422, "bad_audio"),
         ("audio/L16; rate=16000", b"\x00\x01\x02", 422, "bad_audio"),
         ("audio/L16; rate=12345", b"\x00\x00", 415, "unsupported_media_type"),
+        ("application/octet-stream", b"\x00\x01 not audio", 422, "bad_audio"),
         ("audio/wav", _wav(3.0), 422, "silent_audio"),
         ("audio/wav", _wav(61.0, 8_000), 422, "audio_too_long"),
     ],

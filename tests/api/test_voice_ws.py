@@ -22,6 +22,9 @@ from devstack.temporal import free_port
 from devstack.voice_client import pcm16k, run_call
 from tests.voice_fixtures import FIXTURES
 
+# Each call plays audio at real time (about 40 s in all); the turn inside is an ordinary one.
+pytestmark = pytest.mark.sqlite_pass
+
 
 @pytest.fixture(scope="module")
 def voice_url(settings: Settings, voice_worker: None) -> Iterator[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.audio_types import MediaType, matches, parse_media_type
+from core.audio_types import MediaType, matches, parse_media_type, sniff
 from core.spoken import spoken_text
 
 
@@ -33,3 +33,6 @@ def test_accepted_media_types() -> None:
     assert matches(MediaType("audio/webm", None), b"\x1a\x45\xdf\xa3rest")
     assert not matches(MediaType("audio/ogg", None), b"RIFF")
     assert not matches(MediaType("audio/l16", 16000), b"\x00")
+    octet = parse_media_type("application/octet-stream")
+    assert octet is not None and matches(octet, b"OggS....") and not matches(octet, b"ID3")
+    assert sniff(b"RIFF....WAVE") == "audio/wav" and sniff(b"\xff\xfb") is None
