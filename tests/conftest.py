@@ -38,7 +38,7 @@ TEST_DB = os.environ.get("AURIXA_TEST_DB", "sqlite")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The suite runs twice, once per database; the slow engine evaluations that touch no
-    database (dev-set gates) and the real-time voice calls run in the SQLite pass only, and
+    database (dev-set gates) and the voice tests run in the SQLite pass only, and
     are deselected, not skipped."""
     if TEST_DB != "postgres":
         return

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+
+from workflows.voice import on_voice_queue
 
 with workflow.unsafe.imports_passed_through():
     from core.voice_payloads import (
-        AUDIO_ERRORS,
         CallEvent,
         Heard,
         HearInput,
@@ -20,14 +20,6 @@ with workflow.unsafe.imports_passed_through():
         SynthesizeInput,
         VoiceCallInput,
     )
-
-# A live call cannot wait for a retry backoff: one quick second try, then the caller hears
-# about it.
-_RETRY = RetryPolicy(
-    maximum_attempts=2,
-    initial_interval=timedelta(milliseconds=100),
-    non_retryable_error_types=list(AUDIO_ERRORS),
-)
 
 
 @workflow.defn(name="VoiceCallWorkflow")
@@ -50,33 +42,18 @@ class VoiceCallWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._events
 
-    def _queue(self) -> tuple[str, timedelta]:
-        return self._call.voice_task_queue, timedelta(seconds=self._call.queue_wait_s)
-
     @workflow.update(name="hear")
     async def hear(self, req: HearInput) -> Heard:
-        queue, wait = self._queue()
-        return await workflow.execute_activity(
-            "voice_hear",
-            req,
-            result_type=Heard,
-            task_queue=queue,
-            schedule_to_start_timeout=wait,
-            start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=_RETRY,
+        call = self._call
+        return await on_voice_queue(
+            "voice_hear", req, Heard, call.voice_task_queue, call.queue_wait_s
         )
 
     @workflow.update(name="speak")
     async def speak(self, req: SynthesizeInput) -> Speech:
-        queue, wait = self._queue()
-        return await workflow.execute_activity(
-            "voice_synthesize",
-            req,
-            result_type=Speech,
-            task_queue=queue,
-            schedule_to_start_timeout=wait,
-            start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=_RETRY,
+        call = self._call
+        return await on_voice_queue(
+            "voice_synthesize", req, Speech, call.voice_task_queue, call.queue_wait_s
         )
 
     @hear.validator

@@ -26,6 +26,8 @@ from tests.conftest import key_headers
 from tests.voice_fixtures import FIXTURES, LJSPEECH
 
 WAV = {"Content-Type": "audio/wav"}
+# What these add to an ordinary turn (speech in and out) does not depend on the database.
+pytestmark = pytest.mark.sqlite_pass
 
 
 def _wav(seconds: float, rate: int = 16_000) -> bytes:

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from temporalio.client import Client
 from websockets.asyncio.client import connect
 
-from api.main import create_app
 from core.settings import Settings
 from core.voice_payloads import CallEvent
 from core.workflow_refs import VOICE_EVENTS
-from devstack.temporal import free_port
 from devstack.voice_client import pcm16k, run_call
+from tests.served import served
 from tests.voice_fixtures import FIXTURES
 
 # Each call plays audio at real time (about 40 s in all); the turn inside is an ordinary one.
@@ -28,19 +24,8 @@ pytestmark = pytest.mark.sqlite_pass
 
 @pytest.fixture(scope="module")
 def voice_url(settings: Settings, voice_worker: None) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"ws://127.0.0.1:{port}/ws/voice"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(settings) as port:
+        yield f"ws://127.0.0.1:{port}/ws/voice"
 
 
 async def _events(client: Client, call_id: str) -> list[CallEvent]:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from api.main import create_app
 from core.settings import Settings
-from devstack.temporal import free_port
+from tests.served import served
 
 PROMPT = "What are your opening hours and where do I park?"
 
@@ -25,19 +21,8 @@ PROMPT = "What are your opening hours and where do I park?"
 def ws_url(settings: Settings, worker: None) -> Iterator[str]:
     # A real uvicorn on its own thread and loop: the suite's worker (same task queue) runs
     # the turns on the test loop meanwhile.
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"ws://127.0.0.1:{port}/ws/conversation"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(settings) as port:
+        yield f"ws://127.0.0.1:{port}/ws/conversation"
 
 
 async def _recv(ws: ClientConnection) -> dict[str, Any]:
