@@ -18,10 +18,10 @@ from core.blobs import BlobStore
 from core.settings import Settings
 from core.temporal import payload_key_spec
 
-# Two clinic requests synthesized with the piper voice, padded with half a second of
-# silence each side; the LJSpeech clips are a human reader.
+# Clinic requests synthesized with the piper voice, padded with half a second of silence
+# each side, and one LJSpeech clip read by a person (see fixtures/voice/README.md).
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "voice"
-LJSPEECH = Path(__file__).resolve().parents[2] / "shared/datasets/speech/ljspeech/wavs"
+HUMAN_CLIP = FIXTURES / "ljspeech_LJ001-0002.wav"
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from core.blobs import BlobStore
 from core.settings import Settings
 from core.temporal import payload_key_spec
 from tests.conftest import key_headers
-from tests.voice_fixtures import FIXTURES, LJSPEECH
+from tests.voice_fixtures import FIXTURES, HUMAN_CLIP
 
 WAV = {"Content-Type": "audio/wav"}
 # What these add to an ordinary turn (speech in and out) does not depend on the database.
@@ -102,7 +102,7 @@ async def test_staff_transcribe_a_human_recording_and_get_speech_back(
 ) -> None:
     resp = await api.post(
         "/api/v1/voice/stt",
-        content=(LJSPEECH / "LJ001-0002.wav").read_bytes(),
+        content=HUMAN_CLIP.read_bytes(),
         headers={**staff, **WAV},
     )
     assert resp.status_code == 200, resp.text
@@ -119,7 +119,7 @@ async def test_staff_transcribe_a_human_recording_and_get_speech_back(
 async def test_raw_pcm_at_another_rate_and_octet_stream_are_accepted(
     api: httpx.AsyncClient, staff: dict[str, str], voice_worker: None
 ) -> None:
-    with wave.open(str(LJSPEECH / "LJ001-0002.wav")) as w:
+    with wave.open(str(HUMAN_CLIP)) as w:
         rate, pcm = w.getframerate(), w.readframes(w.getnframes())
     resp = await api.post(
         "/api/v1/voice/stt",
@@ -131,7 +131,7 @@ async def test_raw_pcm_at_another_rate_and_octet_stream_are_accepted(
     # A generic client's octet-stream: the container is read from the first bytes.
     resp = await api.post(
         "/api/v1/voice/stt",
-        content=(LJSPEECH / "LJ001-0002.wav").read_bytes(),
+        content=HUMAN_CLIP.read_bytes(),
         headers={**staff, "Content-Type": "application/octet-stream"},
     )
     assert resp.status_code == 200, resp.text
