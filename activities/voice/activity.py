@@ -74,7 +74,7 @@ class VoiceActivities:
         spans = [(round(a, 3), round(b, 3)) for a, b in speech_spans(audio)]
         heard = Heard(duration_s=round(len(audio) / RATE, 3), spans=spans)
         if req.transcribe and spans:
-            t = self.stt.transcribe(audio, req.language, partial=True)
+            t = self.stt.transcribe(audio, req.language, speech_s=heard.speech_s)
             heard.text, heard.confidence, heard.language = t.text, t.confidence, t.language
         heard.seconds = round(time.perf_counter() - began, 3)
         return heard

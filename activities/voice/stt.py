@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from core.voice_payloads import Transcript, Word
 
-from .audio import RATE, require_speech, speech_seconds
+from .audio import RATE, require_speech
 from .models import model_dir
 
 # Languages the product answers in; whisper base may detect others, which are read as the
@@ -40,12 +40,16 @@ class SpeechToText:
         return not self.name.endswith(".en")
 
     def transcribe(
-        self, audio: NDArray[np.float32], language: str | None = None, *, partial: bool = False
+        self,
+        audio: NDArray[np.float32],
+        language: str | None = None,
+        *,
+        speech_s: float | None = None,
     ) -> Transcript:
-        """`audio`: 16 kHz mono. Raises AudioProblem when no speech is heard, unless this is
-        a partial transcript of a live call (then the text is empty)."""
+        """`audio`: 16 kHz mono. Raises AudioProblem when no speech is heard. `speech_s`:
+        the caller already ran VAD on this audio (a live call), so it is not run again."""
         began = time.perf_counter()
-        speech = speech_seconds(audio) if partial else require_speech(audio)
+        speech = require_speech(audio) if speech_s is None else speech_s
         if not self.multilingual:
             language = "en"
         with self._lock:
